@@ -1,0 +1,27 @@
+/**
+ * The error classes a destination function can throw (the same names Segment gives them).
+ * They are injected as globals into script-style functions and exported for module style.
+ */
+
+export class EventNotSupported extends Error {
+  constructor(message = 'Event type not supported') { super(message); this.name = 'EventNotSupported'; }
+}
+export class InvalidEventPayload extends Error {
+  constructor(message = 'Invalid event payload') { super(message); this.name = 'InvalidEventPayload'; }
+}
+export class ValidationError extends Error {
+  constructor(message = 'Invalid settings') { super(message); this.name = 'ValidationError'; }
+}
+export class RetryError extends Error {
+  constructor(message = 'Retryable error') { super(message); this.name = 'RetryError'; }
+}
+/** Raised by the runtime when a handler exceeds `timeoutSeconds`. */
+export class TimeoutError extends Error {
+  constructor(message: string) { super(message); this.name = 'TimeoutError'; }
+}
+/** A function.json, settings file or function source that cannot be used. Names the file and field. */
+export class FunctionConfigError extends Error {
+  constructor(message: string) { super(message); this.name = 'FunctionConfigError'; }
+}
+
+export const FUNCTION_ERROR_CLASSES = { EventNotSupported, InvalidEventPayload, ValidationError, RetryError };

@@ -1,0 +1,29 @@
+/** What happened to one event in one function: the shared vocabulary of the local engine and AWS. */
+
+export type OutcomeStatus = 'delivered' | 'discarded' | 'retry';
+
+/** Why an event was discarded or will be retried (row of the error table in DESIGN.md). */
+export type OutcomeReason =
+  | 'unsupported'      // EventNotSupported
+  | 'invalid-event'    // InvalidEventPayload
+  | 'invalid-settings' // ValidationError
+  | 'retry-error'      // RetryError
+  | 'timeout'          // exceeded timeoutSeconds
+  | 'error';           // any other throw (retried unless the function opts to discard)
+
+export interface OutcomeError { name: string; message: string }
+
+export interface Outcome {
+  messageId: string;
+  status: OutcomeStatus;
+  reason: OutcomeReason | null;  // null when delivered
+  /** The handler's return value, secrets redacted (JSON-safe). */
+  result: unknown;
+  error: OutcomeError | null;
+  /** Captured console output, redacted, capped at 4 KB per event. */
+  logs: string[];
+  durationMs: number;
+}
+
+/** Status of a delivery record (DESIGN.md "Logs and delivery record"). */
+export type DeliveryStatus = 'delivered' | 'discarded' | 'retrying' | 'failed' | 'filtered';
