@@ -1,0 +1,62 @@
+/**
+ * Lambda assets built at synth without Docker: esbuild's JS API bundles the handlers, and every asset
+ * directory is staged under os.tmpdir() in a folder named by the hash of its content. Same input ⇒ same
+ * bytes ⇒ same CDK asset hash, so an unchanged function is not redeployed.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { buildSync } from 'esbuild';
+
+/** Relative path → file content. */
+export type AssetFiles = Readonly<Record<string, string>>;
+
+const STAGING_ROOT = join(tmpdir(), 'destfn-cdk-assets');
+const bundles = new Map<string, string>();
+
+/** One CommonJS file for Lambda's Node runtime; the AWS SDK v3 ships with the runtime. */
+export function bundleHandler(entry: string): string {
+  const cached = bundles.get(entry);
+  if (cached !== undefined) return cached;
+  if (!existsSync(entry)) throw new Error(`Lambda handler entry not found: ${entry}`);
+  const result = buildSync({
+    entryPoints: [entry],
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    minify: true,
+    external: ['@aws-sdk/*'],
+    legalComments: 'none',
+    write: false,
+    logLevel: 'silent',
+  });
+  const code = result.outputFiles[0].text;
+  bundles.set(entry, code);
+  return code;
+}
+
+/** Writes `files` into a content-addressed directory (idempotent) and returns its path. */
+export function stageAsset(files: AssetFiles): string {
+  const names = Object.keys(files).sort();
+  const hash = createHash('sha256');
+  for (const name of names) hash.update(`${name}\0${files[name]}\0`);
+  const dir = join(STAGING_ROOT, hash.digest('hex').slice(0, 32));
+  if (existsSync(dir)) return dir;
+
+  const partial = `${dir}.partial-${process.pid}-${Date.now()}`;
+  for (const name of names) {
+    const file = join(partial, name);
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, files[name]);
+  }
+  try {
+    renameSync(partial, dir);
+  } catch (err) {
+    // Another synth staged the same content first: identical bytes, keep theirs.
+    rmSync(partial, { recursive: true, force: true });
+    if (!existsSync(dir)) throw err;
+  }
+  return dir;
+}

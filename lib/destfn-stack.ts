@@ -1,0 +1,85 @@
+/**
+ * The destfn stack: ingest API → one queue + Lambda per folder under functions/, a shared runtime layer,
+ * the delivery-record table, alarms and two access policies. Environment-agnostic: no lookups, so
+ * `cdk synth` runs offline without credentials.
+ */
+import { Construct } from 'constructs';
+import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import { readSourceNames } from '../runtime/sources';
+import { AccessPolicies } from './access-policies';
+import { AlarmTopic } from './alarm-topic';
+import { DeliveryTable } from './delivery-table';
+import { DestinationFunction } from './destination-function';
+import { loadDeployableFunctions } from './function-discovery';
+import { IngestApi } from './ingest-api';
+import { DEFAULT_HANDLER_ENTRIES, type HandlerEntries } from './lambda-assets';
+import { assertDistinctIds } from './names';
+import { RuntimeLayer } from './runtime-layer';
+import { createSourceSecrets } from './source-secrets';
+
+export const STACK_NAME = 'Destfn';
+
+export interface DestfnStackProps extends StackProps {
+  /** Folder holding one sub-folder per destination function. */
+  readonly functionsDir: string;
+  /** Project root holding destfn.config.json (the ingest sources). */
+  readonly projectDir: string;
+  /** Handler sources to bundle; defaults to runtime/aws/*-handler.ts of this repository. */
+  readonly handlerEntries?: HandlerEntries;
+}
+
+export class DestfnStack extends Stack {
+  readonly functions: DestinationFunction[];
+  readonly ingest: IngestApi;
+
+  constructor(scope: Construct, id: string, props: DestfnStackProps) {
+    super(scope, id, props);
+    // Read and validate all configuration before building anything: errors surface first and clearly.
+    const deployable = loadDeployableFunctions(props.functionsDir);
+    const sourceNames = readSourceNames(props.projectDir);
+    assertDistinctIds('sources', sourceNames);
+    const entries = props.handlerEntries ?? DEFAULT_HANDLER_ENTRIES;
+
+    const deliveries = new DeliveryTable(this, 'Deliveries');
+    const alarms = new AlarmTopic(this, 'Alarms');
+    const runtime = new RuntimeLayer(this, 'Runtime', entries);
+    this.functions = deployable.map((fn) =>
+      new DestinationFunction(this, `Function${fn.id}`, { fn, layer: runtime.layer, deliveries, alarms }));
+    const sources = createSourceSecrets(this, sourceNames);
+    this.ingest = new IngestApi(this, 'Ingest', { entries, functions: this.functions, sources, alarms });
+    const policies = new AccessPolicies(this, 'Access', {
+      functions: this.functions,
+      sources,
+      deliveries,
+      ingest: this.ingest,
+    });
+
+    const outputs = new OutputWriter(this);
+    outputs.add('ApiUrl', this.ingest.url, 'Ingest base URL (point Segment SDKs and webhooks here)');
+    outputs.add('TableName', deliveries.table.tableName, 'Delivery records and dedupe');
+    outputs.add('AlarmTopicArn', alarms.topic.topicArn, 'Subscribe to receive DLQ and error alarms');
+    outputs.add('DeployerPolicyArn', policies.deployers.managedPolicyArn, 'Attach to people who deploy and edit');
+    outputs.add('OperatorPolicyArn', policies.operators.managedPolicyArn, 'Attach to people who operate');
+    deployable.forEach((fn, i) => {
+      const resources = this.functions[i];
+      outputs.add(`${fn.id}QueueUrl`, resources.queue.queueUrl);
+      outputs.add(`${fn.id}DlqUrl`, resources.dlq.queueUrl);
+      outputs.add(`${fn.id}DlqArn`, resources.dlq.queueArn);
+      outputs.add(`${fn.id}SecretArn`, resources.secret.secretArn);
+      outputs.add(`${fn.id}LogGroup`, resources.logGroup.logGroupName);
+    });
+    for (const source of sources) outputs.add(`${source.id}SourceSecretArn`, source.secret.secretArn);
+  }
+}
+
+/** Stack outputs at the stack's top level so their logical ids are exactly the contract's names. */
+class OutputWriter {
+  constructor(private readonly stack: Stack) {}
+
+  add(id: string, value: string, description?: string): void {
+    if (this.stack.node.tryFindChild(id)) {
+      throw new Error(`the stack output "${id}" collides with another output or construct; rename a function or a source`);
+    }
+    new CfnOutput(this.stack, id, { value, description });
+  }
+}

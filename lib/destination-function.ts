@@ -1,0 +1,124 @@
+/**
+ * One destination function on AWS: queue + DLQ, its Lambda (layer runtime + its own code), SQS event source
+ * with partial batch failures, its own secret, log group and alarms.
+ */
+import { Construct } from 'constructs';
+import { Duration, Validations } from 'aws-cdk-lib';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import type { AlarmTopic } from './alarm-topic';
+import type { DeliveryTable } from './delivery-table';
+import type { DeployableFunction } from './function-discovery';
+import { functionTiming } from './function-timing';
+import { destinationFunctionCode, FUNCTION_DIR } from './lambda-assets';
+import { acknowledgePinnedRuntime, LAMBDA_ARCHITECTURE, LAMBDA_RUNTIME } from './lambda-defaults';
+import { lambdaLogGroup, lambdaRole } from './lambda-role';
+
+export interface DestinationFunctionProps {
+  readonly fn: DeployableFunction;
+  readonly layer: lambda.ILayerVersion;
+  readonly deliveries: DeliveryTable;
+  readonly alarms: AlarmTopic;
+}
+
+/** Max retry window is 72 h (function.json schema); 4 days keeps every retry inside the queue. */
+const QUEUE_RETENTION = Duration.days(4);
+/** A DLQ keeps a message's original enqueue time, so it must retain longer than the queue. */
+const DLQ_RETENTION = Duration.days(14);
+
+export class DestinationFunction extends Construct {
+  readonly name: string;
+  /** Which events the ingest Lambda sends to this function's queue. */
+  readonly subscription: { readonly sources?: string[]; readonly filter?: string };
+  readonly queue: sqs.Queue;
+  readonly dlq: sqs.Queue;
+  readonly secret: secretsmanager.Secret;
+  readonly logGroup: logs.LogGroup;
+  readonly handler: lambda.Function;
+
+  constructor(scope: Construct, id: string, props: DestinationFunctionProps) {
+    super(scope, id);
+    const { definition } = props.fn;
+    const { config } = definition;
+    const timing = functionTiming(config);
+    this.name = definition.name;
+    this.subscription = { sources: config.sources, filter: config.filter };
+
+    this.dlq = new sqs.Queue(this, 'Dlq', {
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: DLQ_RETENTION,
+    });
+    this.queue = new sqs.Queue(this, 'Queue', {
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: QUEUE_RETENTION,
+      visibilityTimeout: Duration.seconds(timing.visibilityTimeoutSeconds),
+      deadLetterQueue: { queue: this.dlq, maxReceiveCount: config.retry.attempts },
+    });
+
+    // The template carries an empty JSON object, never a value: `destfn secrets set <fn> K=V --aws` fills it.
+    this.secret = new secretsmanager.Secret(this, 'Secret', {
+      description: `destfn: secret settings of function "${definition.name}"`,
+      secretObjectValue: {},
+    });
+    Validations.of(this.secret).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason:
+        'Holds third-party credentials (destination API keys) that Secrets Manager cannot rotate; the owner ' +
+        'rotates them at the provider and updates the secret with `destfn secrets set --aws`.',
+    });
+
+    this.logGroup = lambdaLogGroup(this, 'Logs');
+    const role = lambdaRole(this, 'Role', this.logGroup, `destfn function "${definition.name}"`);
+    this.handler = new lambda.Function(this, 'Handler', {
+      description: `destfn destination function "${definition.name}"`,
+      runtime: LAMBDA_RUNTIME,
+      architecture: LAMBDA_ARCHITECTURE,
+      handler: 'index.handler',
+      code: destinationFunctionCode(props.fn),
+      layers: [props.layer],
+      memorySize: 256,
+      timeout: Duration.seconds(timing.lambdaTimeoutSeconds),
+      role,
+      logGroup: this.logGroup,
+      environment: {
+        DESTFN_FUNCTION_NAME: definition.name,
+        DESTFN_FUNCTION_DIR: FUNCTION_DIR,
+        DESTFN_TABLE_NAME: props.deliveries.table.tableName,
+        DESTFN_SECRET_ARN: this.secret.secretArn,
+        DESTFN_QUEUE_URL: this.queue.queueUrl,
+        POWERTOOLS_SERVICE_NAME: 'destfn',
+        POWERTOOLS_METRICS_NAMESPACE: 'destfn',
+      },
+    });
+    acknowledgePinnedRuntime(this.handler);
+
+    // No batching window: deliveries start as soon as a message arrives; at volume batches fill anyway.
+    this.handler.addEventSource(
+      new SqsEventSource(this.queue, {
+        batchSize: timing.batchSize,
+        reportBatchItemFailures: true,
+        maxConcurrency: timing.maxConcurrency,
+      }),
+    );
+    this.secret.grantRead(role);
+    props.deliveries.grantOwnRecords(role, definition.name);
+
+    props.alarms.alarmAboveZero(
+      this,
+      'DlqAlarm',
+      this.dlq.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: 'Maximum' }),
+      `destfn "${definition.name}": events in the dead-letter queue (replay with \`destfn replay ${definition.name} --aws\`)`,
+    );
+    props.alarms.alarmAboveZero(
+      this,
+      'ErrorsAlarm',
+      this.handler.metricErrors({ period: Duration.minutes(5), statistic: 'Sum' }),
+      `destfn "${definition.name}": Lambda invocation errors (crash or timeout of a whole batch)`,
+    );
+  }
+}

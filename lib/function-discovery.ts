@@ -1,0 +1,79 @@
+/**
+ * The functions to deploy, discovered at synth from functions/<name>/.
+ *
+ * Only the committed, non-secret functions/<name>/settings.json is read: settings.local.json holds local
+ * secrets and never reaches AWS. Secret settings live in each function's Secrets Manager secret.
+ */
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { FunctionConfigError } from '../runtime/errors';
+import { discoverFunctions, type FunctionDefinition } from '../runtime/function-definition';
+import { resolveSettings } from '../runtime/settings';
+import { assertDistinctIds, pascalCase } from './names';
+
+export interface DeployableFunction {
+  readonly definition: FunctionDefinition;
+  /** PascalCase of the folder name; used for construct ids and output names. */
+  readonly id: string;
+  /** The committed non-secret setting values (settings.json as written, validated). */
+  readonly settingValues: Record<string, unknown>;
+  /** function.json as committed ('{}' when the folder has none), shipped next to the code. */
+  readonly functionJson: string;
+}
+
+export function loadDeployableFunctions(functionsDir: string): DeployableFunction[] {
+  if (!existsSync(functionsDir) || !statSync(functionsDir).isDirectory()) {
+    throw new FunctionConfigError(`functions directory not found: ${functionsDir}`);
+  }
+  const definitions = discoverFunctions(functionsDir);
+  assertDistinctIds('functions', definitions.map((def) => def.name));
+  return definitions.map((definition) => ({
+    definition,
+    id: pascalCase(definition.name),
+    settingValues: readCommittedSettings(definition),
+    functionJson: readFunctionJson(definition.dir),
+  }));
+}
+
+function readCommittedSettings(def: FunctionDefinition): Record<string, unknown> {
+  const file = join(def.dir, 'settings.json');
+  const values = existsSync(file) ? parseJsonObject(file) : {};
+  const shipped: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(values)) {
+    if (!def.config.settings[key]?.secret) {
+      shipped[key] = value;
+    } else if (!isBlank(value)) {
+      throw new FunctionConfigError(
+        `function "${def.name}": setting "${key}" is secret and must not be in ${file}; ` +
+          `set it with \`destfn secrets set ${def.name} ${key}=… --aws\``,
+      );
+    }
+  }
+  // Defaults, types and required non-secret settings; secrets are only known at run time on AWS.
+  resolveSettings(def, shipped, { requireSecrets: false });
+  return shipped;
+}
+
+/** An empty placeholder for a secret (as `destfn new` may write) carries no value. */
+function isBlank(value: unknown): boolean {
+  return value === undefined || value === null || value === '';
+}
+
+function parseJsonObject(file: string): Record<string, unknown> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(file, 'utf8'));
+  } catch {
+    // The parser's message quotes the file's text; keep values out of errors.
+    throw new FunctionConfigError(`${file}: invalid JSON`);
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new FunctionConfigError(`${file}: must be a JSON object of setting values`);
+  }
+  return parsed as Record<string, unknown>;
+}
+
+function readFunctionJson(dir: string): string {
+  const file = join(dir, 'function.json');
+  return existsSync(file) ? readFileSync(file, 'utf8') : '{}\n';
+}

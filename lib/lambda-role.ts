@@ -1,0 +1,20 @@
+/**
+ * An execution role that may write only to its own log group (instead of the AWS managed
+ * AWSLambdaBasicExecutionRole, which allows writing to every log group in the account).
+ */
+import { Construct } from 'constructs';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as logs from 'aws-cdk-lib/aws-logs';
+
+export function lambdaRole(scope: Construct, id: string, logGroup: logs.ILogGroup, description: string): iam.Role {
+  const role = new iam.Role(scope, id, {
+    assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+    description,
+  });
+  logGroup.grantWrite(role);
+  return role;
+}
+
+export function lambdaLogGroup(scope: Construct, id: string): logs.LogGroup {
+  return new logs.LogGroup(scope, id, { retention: logs.RetentionDays.ONE_MONTH });
+}

@@ -1,0 +1,90 @@
+/**
+ * Delivery records in DynamoDB (lib-dynamodb): one item per function × messageId, pk "<function>#<messageId>",
+ * `ttl` in epoch seconds, GSI "byFunction" (function, updatedAt) to list a function's records.
+ */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import type { DeliveryRecord } from '../delivery-record';
+import type { DeliveryStatus, OutcomeError } from '../outcome';
+
+export const BY_FUNCTION_INDEX = 'byFunction';
+/** Records outlive the 24 h dedupe window so `destfn deliveries --aws` shows a month of history. */
+export const RECORD_TTL_DAYS = 30;
+export const DEFAULT_LIST_LIMIT = 100;
+
+export interface DeliveryQuery { status?: DeliveryStatus; limit?: number }
+
+export interface DeliveryStore {
+  get(fn: string, messageId: string): Promise<DeliveryRecord | null>;
+  put(record: DeliveryRecord): Promise<void>;
+  /** Most recently updated first. */
+  listByFunction(fn: string, query?: DeliveryQuery): Promise<DeliveryRecord[]>;
+}
+
+export interface DeliveryStoreOptions {
+  tableName: string;
+  client?: DynamoDBDocumentClient;
+  ttlDays?: number;
+}
+
+export function recordKey(fn: string, messageId: string): string {
+  return `${fn}#${messageId}`;
+}
+
+export function createDeliveryStore(options: DeliveryStoreOptions): DeliveryStore {
+  const client = options.client ?? DynamoDBDocumentClient.from(new DynamoDBClient({}), {
+    marshallOptions: { removeUndefinedValues: true },
+  });
+  const TableName = options.tableName;
+  const ttlSeconds = (options.ttlDays ?? RECORD_TTL_DAYS) * 24 * 60 * 60;
+
+  return {
+    async get(fn, messageId) {
+      // Strongly consistent: the dedupe check must see a delivery recorded a moment ago.
+      const out = await client.send(new GetCommand({ TableName, Key: { pk: recordKey(fn, messageId) }, ConsistentRead: true }));
+      return out.Item ? toRecord(out.Item) : null;
+    },
+
+    async put(record) {
+      const ttl = Math.floor(Date.parse(record.updatedAt) / 1000) + ttlSeconds;
+      await client.send(new PutCommand({ TableName, Item: { pk: recordKey(record.function, record.messageId), ...record, ttl } }));
+    },
+
+    async listByFunction(fn, query = {}) {
+      const limit = query.limit ?? DEFAULT_LIST_LIMIT;
+      const input: QueryCommandInput = {
+        TableName,
+        IndexName: BY_FUNCTION_INDEX,
+        KeyConditionExpression: '#fn = :fn',
+        ExpressionAttributeNames: { '#fn': 'function', ...(query.status ? { '#st': 'status' } : {}) },
+        ExpressionAttributeValues: { ':fn': fn, ...(query.status ? { ':st': query.status } : {}) },
+        ...(query.status ? { FilterExpression: '#st = :st' } : {}),
+        ScanIndexForward: false,
+      };
+      const records: DeliveryRecord[] = [];
+      let start: Record<string, unknown> | undefined;
+      do {
+        const out = await client.send(new QueryCommand({ ...input, Limit: limit, ExclusiveStartKey: start }));
+        for (const item of out.Items ?? []) records.push(toRecord(item));
+        start = out.LastEvaluatedKey;
+      } while (start && records.length < limit);
+      return records.slice(0, limit);
+    },
+  };
+}
+
+function toRecord(item: Record<string, unknown>): DeliveryRecord {
+  return {
+    function: String(item.function),
+    messageId: String(item.messageId),
+    status: item.status as DeliveryStatus,
+    attempts: Number(item.attempts ?? 0),
+    lastError: (item.lastError as OutcomeError | null | undefined) ?? null,
+    durationMs: typeof item.durationMs === 'number' ? item.durationMs : null,
+    eventType: String(item.eventType ?? ''),
+    eventName: typeof item.eventName === 'string' ? item.eventName : null,
+    result: typeof item.result === 'string' ? item.result : null,
+    firstSeenAt: String(item.firstSeenAt),
+    updatedAt: String(item.updatedAt),
+  };
+}

@@ -1,0 +1,47 @@
+/**
+ * The ingest Lambda's configuration (team contract):
+ *   DESTFN_FUNCTIONS      = JSON [{"name","queueUrl","sources":string[]|null,"filter":string|null}]
+ *   DESTFN_SOURCE_SECRETS = JSON {"<source>":"<secret arn>"}
+ */
+import { z } from 'zod';
+import type { Subscriber } from '../routing/router';
+import { parseJsonEnv, type Env } from './env';
+
+export interface QueueSubscriber extends Subscriber { queueUrl: string }
+
+export interface IngestConfig {
+  functions: QueueSubscriber[];
+  /** Source name → ARN of its secret. */
+  sourceSecrets: Record<string, string>;
+}
+
+const functionsSchema = z.array(z.object({
+  name: z.string().min(1),
+  queueUrl: z.string().min(1),
+  sources: z.array(z.string()).nullable().optional(),
+  filter: z.string().nullable().optional(),
+}));
+const sourceSecretsSchema = z.record(z.string(), z.string().min(1));
+
+export function readIngestConfig(env: Env): IngestConfig {
+  const functions = parse(functionsSchema, env, 'DESTFN_FUNCTIONS');
+  const sourceSecrets = parse(sourceSecretsSchema, env, 'DESTFN_SOURCE_SECRETS');
+  return {
+    functions: functions.map((f) => ({
+      name: f.name,
+      queueUrl: f.queueUrl,
+      ...(f.sources ? { sources: f.sources } : {}),
+      ...(typeof f.filter === 'string' ? { filter: f.filter } : {}),
+    })),
+    sourceSecrets,
+  };
+}
+
+function parse<T>(schema: z.ZodType<T>, env: Env, name: string): T {
+  const result = schema.safeParse(parseJsonEnv(env, name));
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    throw new Error(`environment variable ${name}: ${issue.path.join('.') || '(root)'}: ${issue.message}`);
+  }
+  return result.data;
+}

@@ -1,0 +1,48 @@
+/**
+ * The ingest Lambda (API Gateway HTTP API → SQS). `handler` is the Lambda entry point; configuration is read
+ * from the environment on the first request (DESTFN_FUNCTIONS, DESTFN_SOURCE_SECRETS).
+ */
+import middy from '@middy/core';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { jsonResponse, toIngestRequest } from './api-gateway';
+import type { Env } from './env';
+import { readIngestConfig } from './ingest-config';
+import { createIngestService, type IngestResponse } from './ingest-service';
+import { loadSourceCredentials } from './source-credentials';
+import { createSqsSender } from './sqs-sender';
+import type { IngestRequest } from '../ingest';
+
+type Service = (req: IngestRequest) => Promise<IngestResponse>;
+
+export function createIngestHandler(env: Env = process.env) {
+  const logger = new Logger({ serviceName: env.POWERTOOLS_SERVICE_NAME || 'destfn' });
+  let service: Service | undefined;
+
+  function getService(): Service {
+    if (service) return service;
+    const config = readIngestConfig(env);
+    service = createIngestService({
+      functions: config.functions,
+      loadSources: () => loadSourceCredentials(config.sourceSecrets),
+      sender: createSqsSender(),
+      log: logger,
+    });
+    return service;
+  }
+
+  return middy(async (event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> => {
+    let run: Service;
+    try {
+      run = getService();
+    } catch (err) {
+      logger.error('ingest: invalid configuration', { error: err instanceof Error ? err.message : String(err) });
+      return jsonResponse(500, { success: false, error: 'the ingest service is misconfigured' });
+    }
+    const response = await run(toIngestRequest(event));
+    return jsonResponse(response.status, response.body);
+  }).use(injectLambdaContext(logger));
+}
+
+export const handler = createIngestHandler();

@@ -1,0 +1,84 @@
+/**
+ * The ingest Lambda's work for one request: authenticate and validate (shared ingest code), route with the
+ * functions' sources and filters (shared router; filtered events are sent nowhere), queue each event in every
+ * subscribed function's queue. 200 only when every accepted event is in every queue, else 503.
+ */
+import type { IngestRequest, SourceCredentials } from '../ingest';
+import { parseIngestRequest } from '../ingest';
+import { createRouter } from '../routing/router';
+import type { QueueSubscriber } from './ingest-config';
+import { toMessage, type OutgoingMessage } from './sqs-chunks';
+import type { SendFailure, SqsSender } from './sqs-sender';
+
+export interface IngestResponse { status: number; body: Record<string, unknown> }
+
+export interface IngestLog {
+  info(message: string, attributes: Record<string, unknown>): void;
+  error(message: string, attributes: Record<string, unknown>): void;
+}
+
+export interface IngestServiceDeps {
+  functions: readonly QueueSubscriber[];
+  loadSources: () => Promise<SourceCredentials[]>;
+  sender: SqsSender;
+  log: IngestLog;
+}
+
+export function createIngestService(deps: IngestServiceDeps): (req: IngestRequest) => Promise<IngestResponse> {
+  const route = createRouter([...deps.functions]);
+  const queueOf = new Map(deps.functions.map((f) => [f.name, f.queueUrl]));
+
+  return async (req) => {
+    let sources: SourceCredentials[];
+    try {
+      sources = await deps.loadSources();
+    } catch (err) {
+      deps.log.error('ingest: source credentials unavailable', { error: describe(err) });
+      return unavailable('source credentials are unavailable; retry the request');
+    }
+
+    const parsed = parseIngestRequest(req, sources);
+    if (!parsed.ok) return { status: parsed.status, body: { ...parsed.body } };
+
+    const perFunction = new Map<string, OutgoingMessage[]>();
+    let filtered = 0;
+    for (const event of parsed.events) {
+      const routing = route(event, parsed.source);
+      filtered += routing.filtered.length;
+      if (routing.deliver.length === 0) continue;
+      const message = toMessage(event);
+      for (const name of routing.deliver) {
+        const list = perFunction.get(name) ?? [];
+        list.push(message);
+        perFunction.set(name, list);
+      }
+    }
+
+    const sends = [...perFunction].map(async ([name, messages]) => ({ name, failures: await deps.sender.send(queueOf.get(name)!, messages) }));
+    const results = await Promise.all(sends);
+    const failed = results.filter((r) => r.failures.length > 0);
+    const queued = Object.fromEntries(results.map((r) => [r.name, perFunction.get(r.name)!.length - r.failures.length]));
+
+    if (failed.length > 0) {
+      const count = failed.reduce((n, r) => n + r.failures.length, 0);
+      deps.log.error('ingest: events not queued', {
+        source: parsed.source, events: parsed.events.length, queued, failed: failed.map((r) => summarize(r.name, r.failures)),
+      });
+      return unavailable(`${count} event deliveries could not be queued; retry the request (duplicates are dropped)`);
+    }
+    deps.log.info('ingest: accepted', { source: parsed.source, events: parsed.events.length, queued, filtered });
+    return { status: 200, body: { success: true } };
+  };
+}
+
+function unavailable(error: string): IngestResponse {
+  return { status: 503, body: { success: false, error } };
+}
+
+function summarize(fn: string, failures: SendFailure[]): Record<string, unknown> {
+  return { function: fn, count: failures.length, error: failures[0].error, messageIds: failures.slice(0, 10).map((f) => f.messageId) };
+}
+
+function describe(err: unknown): string {
+  return err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+}

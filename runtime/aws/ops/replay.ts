@@ -1,0 +1,27 @@
+/**
+ * `destfn replay <fn> --aws`: SQS StartMessageMoveTask from the function's DLQ back to the queue the messages
+ * came from (no DestinationArn = their source queue). The move runs in AWS after this returns.
+ */
+import { GetQueueAttributesCommand, SQSClient, StartMessageMoveTaskCommand } from '@aws-sdk/client-sqs';
+import { functionResources, readStackOutputs, type AwsOpsOptions } from './stack-outputs';
+
+export interface ReplayResult {
+  /** Null when the DLQ was empty and nothing was started. */
+  taskHandle: string | null;
+  /** ApproximateNumberOfMessages of the DLQ when the move started. */
+  approximateMessages: number;
+}
+
+export async function replayAws(fn: string, options: AwsOpsOptions = {}): Promise<ReplayResult> {
+  const { dlqUrl, dlqArn } = functionResources(await readStackOutputs(options), fn);
+  const client = new SQSClient({});
+  try {
+    const attrs = await client.send(new GetQueueAttributesCommand({ QueueUrl: dlqUrl, AttributeNames: ['ApproximateNumberOfMessages'] }));
+    const approximateMessages = Number(attrs.Attributes?.ApproximateNumberOfMessages ?? 0);
+    if (approximateMessages === 0) return { taskHandle: null, approximateMessages };
+    const task = await client.send(new StartMessageMoveTaskCommand({ SourceArn: dlqArn }));
+    return { taskHandle: task.TaskHandle ?? null, approximateMessages };
+  } finally {
+    client.destroy();
+  }
+}

@@ -1,0 +1,90 @@
+/** `destfn dev [--dir functions] [--port 3000] [--data .destfn] [--host h]` (= npm start): the local engine. */
+import { relative, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { startEngine, type Engine } from '../local/engine';
+
+export const summary = 'run the local engine: ingest API, queues, worker threads, retries, dev page (npm start)';
+
+const USAGE = 'usage: destfn dev [--dir functionsDir] [--port 3000] [--data dataDir] [--host 127.0.0.1] [--quiet]\n';
+
+export function banner(engine: Engine, displayHost: string): string {
+  const base = `http://${displayHost}:${engine.port}`;
+  const key = engine.writeKey;
+  const fromEnv = process.env.DESTFN_WRITE_KEY ? 'from DESTFN_WRITE_KEY' : 'set DESTFN_WRITE_KEY to choose it';
+  const fns = engine.functions();
+  return [
+    '',
+    'destfn dev: local engine running',
+    `  ingest     ${base}/v1/track|identify|page|screen|group|alias|batch   ${base}/webhook/<source>`,
+    `  dev page   ${base}/`,
+    `  functions  ${fns.length > 0 ? fns.join(', ') : '(none: add a folder with `npx destfn new <name>`)'}`,
+    `  data       ${relative(process.cwd(), engine.dataDir) || '.'}`,
+    `  write key  ${key}   (source "dev"; ${fromEnv})`,
+    '',
+    'Send a first event:',
+    `  curl -s ${base}/v1/track -u '${key}:' -H 'content-type: application/json' \\`,
+    `    -d '{"userId":"user-1","event":"Order Completed","properties":{"total":42}}'`,
+    '',
+    'One line per delivery outcome below. Ctrl-C stops (in-flight events finish first).',
+    '',
+  ].join('\n');
+}
+
+export async function main(argv: string[]): Promise<number> {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      options: {
+        dir: { type: 'string', default: 'functions' },
+        port: { type: 'string', default: process.env.PORT ?? '3000' },
+        data: { type: 'string', default: '.destfn' },
+        host: { type: 'string' },
+        quiet: { type: 'boolean', default: false },
+      },
+    }));
+  } catch (err) {
+    process.stderr.write(`destfn dev: ${(err as Error).message}\n${USAGE}`);
+    return 1;
+  }
+  const port = Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    process.stderr.write(`destfn dev: --port must be a port number\n${USAGE}`);
+    return 1;
+  }
+  let engine: Engine;
+  try {
+    engine = await startEngine({
+      functionsDir: resolve(values.dir),
+      dataDir: resolve(values.data),
+      rootDir: process.cwd(),
+      port,
+      host: values.host,
+      quiet: values.quiet,
+    });
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    const message = e.code === 'EADDRINUSE' ? `port ${port} is already in use (try --port <another>)` : e.message;
+    process.stderr.write(`destfn dev: ${message}\n`);
+    return 1;
+  }
+  process.stdout.write(`${banner(engine, values.host ?? 'localhost')}\n`);
+
+  return new Promise<number>((resolveExit) => {
+    let stopping = false;
+    const onSignal = (signal: NodeJS.Signals) => {
+      if (stopping) {
+        process.stderr.write(`destfn dev: ${signal} again, exiting now\n`);
+        process.exit(1);
+      }
+      stopping = true;
+      process.stdout.write(`\n${signal}: stopping (in-flight events finish, the rest stay queued)…\n`);
+      engine.stop().then(
+        () => { process.stdout.write('stopped\n'); resolveExit(0); },
+        (err: Error) => { process.stderr.write(`destfn dev: stop failed: ${err.message}\n`); resolveExit(1); },
+      );
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+  });
+}

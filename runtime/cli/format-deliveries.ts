@@ -1,0 +1,31 @@
+/** Output of `destfn deliveries` (local and --aws): a table, or JSON. */
+import type { DeliveryRecord } from '../delivery-record';
+
+function cell(text: string, width: number): string {
+  return text.length > width ? `${text.slice(0, width - 1)}…` : text.padEnd(width);
+}
+
+function describe(r: DeliveryRecord): string {
+  return r.eventName ? `${r.eventType} "${r.eventName}"` : r.eventType;
+}
+
+export function formatDeliveries(records: readonly DeliveryRecord[]): string {
+  if (records.length === 0) return 'no delivery records\n';
+  const rows = records.map((r) => [
+    r.updatedAt.replace('T', ' ').slice(0, 19),
+    r.messageId,
+    describe(r),
+    r.status,
+    String(r.attempts),
+    r.durationMs === null ? '' : `${r.durationMs}ms`,
+    r.lastError ? `${r.lastError.name}: ${r.lastError.message.split('\n')[0]}` : r.status === 'delivered' && r.result ? `→ ${r.result}` : '',
+  ]);
+  const headers = ['updated (UTC)', 'messageId', 'event', 'status', 'attempts', 'duration', 'last error / result'];
+  const widths = headers.map((h, i) => Math.min(i === 1 ? 40 : 30, Math.max(h.length, ...rows.map((r) => r[i].length))));
+  const line = (cols: string[]) => cols.map((c, i) => (i === cols.length - 1 ? c.slice(0, 160) : cell(c, widths[i]))).join('  ').trimEnd();
+  return `${[line(headers), ...rows.map(line)].join('\n')}\n`;
+}
+
+export function formatDeliveriesJson(records: readonly DeliveryRecord[]): string {
+  return `${JSON.stringify(records, null, 2)}\n`;
+}

@@ -1,0 +1,46 @@
+/** `destfn replay <fn> [--data dir]`: move a function's DLQ back to its queue (engine running or not). */
+import { parseArgs } from 'node:util';
+import { Queue } from '../local/queue';
+import { runningEnginePid } from '../local/lock';
+import { openLocalData } from './local-data';
+
+export const summary = "move a function's dead-lettered events back to its queue";
+
+const USAGE = 'usage: destfn replay <function> [--data dir | --aws]\n';
+
+export async function main(argv: string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv, allowPositionals: true, options: { data: { type: 'string' }, aws: { type: 'boolean', default: false } } });
+  } catch (err) {
+    process.stderr.write(`destfn replay: ${(err as Error).message}\n${USAGE}`);
+    return 1;
+  }
+  const fn = parsed.positionals[0];
+  if (!fn || parsed.positionals.length > 1) {
+    process.stderr.write(USAGE);
+    return 1;
+  }
+  if (parsed.values.aws) return (require('../aws/ops/cli-commands') as typeof import('../aws/ops/cli-commands')).replayAwsCommand(fn);
+  let local;
+  try {
+    local = openLocalData(parsed.values.data);
+  } catch (err) {
+    process.stderr.write(`destfn replay: ${(err as Error).message}\n`);
+    return 1;
+  }
+  try {
+    const moved = new Queue(local.db).replay(fn);
+    const pid = runningEnginePid(local.dataDir);
+    const next = moved === 0 ? '' : pid !== null
+      ? ` The running engine (pid ${pid}) delivers them now.`
+      : ' They are delivered when the engine starts (npm start).';
+    process.stdout.write(`replay: moved ${moved} event(s) from the DLQ of "${fn}" back to its queue.${next}\n`);
+    return 0;
+  } catch (err) {
+    process.stderr.write(`destfn replay: ${(err as Error).message}\n`);
+    return 1;
+  } finally {
+    local.db.close();
+  }
+}

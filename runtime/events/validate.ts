@@ -1,0 +1,73 @@
+/**
+ * Validation of one incoming Segment event: the single implementation used by the ingest API
+ * (local and AWS) and by `destfn run`. Returns a normalized copy (ids as strings, messageId
+ * assigned when missing, receivedAt set, any `writeKey` removed) or an error naming the field.
+ */
+import { randomUUID } from 'node:crypto';
+import type { z } from 'zod';
+import type { EventType, SegmentEvent } from './types';
+import { eventArticle, eventSchemaFor, eventTypeSchema } from './event-schema';
+import { findStructureProblem } from './unsafe-keys';
+import { MAX_EVENT_BYTES, MAX_EVENT_DEPTH } from './limits';
+import { isPlainObject } from './plain-object';
+
+export interface ValidateEventOptions {
+  /** Prefix of error messages, e.g. `batch[3]`. */
+  label?: string;
+  /** receivedAt; default now. */
+  now?: Date;
+}
+
+export type EventValidation =
+  | { ok: true; event: SegmentEvent }
+  | { ok: false; error: string; /** the event is over MAX_EVENT_BYTES (HTTP 413 rather than 400) */ tooLarge: boolean };
+
+const ID_FIELDS = ['userId', 'anonymousId', 'groupId', 'previousId'] as const;
+
+export function newMessageId(): string {
+  return `ingest-${randomUUID()}`;
+}
+
+export function validateEvent(raw: unknown, options: ValidateEventOptions = {}): EventValidation {
+  const fail = (error: string, tooLarge = false): EventValidation =>
+    ({ ok: false, error: options.label ? `${options.label}: ${error}` : error, tooLarge });
+
+  if (!isPlainObject(raw)) return fail('an event must be a JSON object');
+  const problem = findStructureProblem(raw, MAX_EVENT_DEPTH);
+  if (problem?.kind === 'unsafe-key') return fail(`key "${problem.path}" is not allowed (prototype pollution)`);
+  if (problem?.kind === 'too-deep') return fail(`"${problem.path}" is nested deeper than ${MAX_EVENT_DEPTH} levels`);
+
+  const bytes = Buffer.byteLength(JSON.stringify(raw), 'utf8');
+  if (bytes > MAX_EVENT_BYTES) return fail(`the event is ${bytes} bytes; the limit is ${MAX_EVENT_BYTES} bytes (32 KB)`, true);
+
+  const type = eventTypeSchema.safeParse(raw.type);
+  if (!type.success) return fail(firstMessage(type.error));
+  const parsed = eventSchemaFor(type.data).safeParse(raw);
+  if (!parsed.success) return fail(firstMessage(parsed.error));
+  const data = parsed.data as Record<string, unknown>;
+
+  if (type.data !== 'delete' && data.userId === undefined && data.anonymousId === undefined) {
+    return fail(`"userId" or "anonymousId" is required for ${eventArticle(type.data)} event`);
+  }
+  return { ok: true, event: normalize(raw, data, type.data, options.now ?? new Date()) };
+}
+
+function normalize(raw: Record<string, unknown>, data: Record<string, unknown>, type: EventType, now: Date): SegmentEvent {
+  const event: Record<string, unknown> = { ...raw };
+  for (const field of ID_FIELDS) {
+    if (data[field] === undefined) delete event[field];
+    else event[field] = data[field];
+  }
+  delete event.writeKey; // a credential: never handed to functions, records or logs
+  event.type = type;
+  event.messageId = typeof raw.messageId === 'string' ? raw.messageId : newMessageId();
+  event.receivedAt = now.toISOString();
+  return event as SegmentEvent;
+}
+
+function firstMessage(error: z.ZodError): string {
+  const issue = error.issues[0];
+  if (!issue) return 'invalid event';
+  // Our schemas put the field name in every message; fall back to the path for anything else.
+  return issue.message.includes('"') ? issue.message : `"${issue.path.join('.') || 'event'}": ${issue.message}`;
+}

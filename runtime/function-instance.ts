@@ -1,0 +1,114 @@
+/**
+ * A loaded function: its code evaluated once in its own vm context (warm state persists across
+ * events), invoked per event or per batch. Every handler failure becomes an Outcome, never a throw.
+ */
+import vm from 'node:vm';
+import unset from 'lodash/unset';
+import { describeThrown } from './classify';
+import { HANDLER_NAMES, handlerNameFor, unsupportedMessage } from './dispatch';
+import { EventNotSupported, FunctionConfigError } from './errors';
+import type { SegmentEvent } from './events/types';
+import type { FunctionDefinition } from './function-definition';
+import { batchOutcomes } from './invocation/batch-outcomes';
+import { checkDeclaredSettings } from './invocation/declared-settings';
+import { EventScope, eventScopes } from './invocation/event-scope';
+import { mapLimit } from './invocation/map-limit';
+import { runGuarded, type Settlement } from './invocation/run-guarded';
+import { outcomeOf, type SettleContext } from './invocation/settle';
+import type { Outcome } from './outcome';
+import { createRedactor } from './redact';
+import { evaluateSource, type Handlers } from './sandbox/evaluate';
+import { createSandbox } from './sandbox/globals';
+import { secretValues, type Settings } from './settings';
+import { displayPath } from './source/display-path';
+
+export interface FunctionInstance {
+  readonly definition: FunctionDefinition;
+  /** Console output of the top-level code (and of timers running outside any event), redacted and capped. */
+  readonly loadLogs: string[];
+  /** Drop paths, dispatch by type, timeout (aborts the event's fetches), classify, capture + redact logs. */
+  invoke(event: SegmentEvent): Promise<Outcome>;
+  /** onBatch when defined (outcomes aligned by index), else invoke each event (a few at a time). */
+  invokeBatch(events: SegmentEvent[]): Promise<Outcome[]>;
+  /** Clears the timers and intervals the function code left running. */
+  dispose(): void;
+}
+
+export const BATCH_FALLBACK_CONCURRENCY = 10;
+
+/**
+ * Evaluates the code once. Throws FunctionConfigError when the code throws at load, defines no
+ * handler, or declares settings (defineFunction) that disagree with function.json.
+ * `settings` must already be resolved (resolveSettings).
+ */
+export function createFunctionInstance(def: FunctionDefinition, settings: Settings): FunctionInstance {
+  const redact = createRedactor(secretValues(def, settings));
+  const loadScope = new EventScope(redact);
+  const sandbox = createSandbox(def.name, () => loadScope.logs);
+  const context = sandbox.context;
+  let handlers: Handlers;
+  try {
+    const evaluated = eventScopes.run(loadScope, () => evaluateSource(def.source, context));
+    checkDeclaredSettings(def, evaluated.declaredSettings);
+    handlers = evaluated.handlers;
+  } catch (err) {
+    sandbox.dispose();
+    if (err instanceof FunctionConfigError) throw err;
+    const { name, message } = describeThrown(err);
+    throw new FunctionConfigError(redact(`function "${def.name}": ${displayPath(def.source.filename)} failed to load: ${name}: ${message}`));
+  }
+  if (!HANDLER_NAMES.some((n) => handlers[n])) {
+    sandbox.dispose();
+    throw new FunctionConfigError(`function "${def.name}": ${displayPath(def.source.filename)} defines no handler (${HANDLER_NAMES.join(', ')})`);
+  }
+
+  // Events and settings reach the handler as fresh copies made by the context's own JSON.parse:
+  // mutations cannot leak into the caller or the next event, and objects belong to the function's realm.
+  const parseInContext = vm.runInContext('JSON.parse', context) as (text: string) => unknown;
+  const settingsJson = JSON.stringify(settings);
+  const dropped = def.config.drop;
+  const prepare = (value: SegmentEvent | SegmentEvent[]): unknown => {
+    const copy = parseInContext(JSON.stringify(value));
+    if (dropped.length) for (const event of Array.isArray(copy) ? copy : [copy]) for (const path of dropped) unset(event, path);
+    return copy;
+  };
+
+  const timeoutMs = def.config.timeoutSeconds * 1000;
+  const timeoutMessage = `function "${def.name}" timed out after ${def.config.timeoutSeconds} s`;
+  const settle: SettleContext = { onUnknownError: def.config.onUnknownError, redact };
+  const elapsed = (since: number) => Math.round((performance.now() - since) * 100) / 100;
+
+  const invoke = async (event: SegmentEvent): Promise<Outcome> => {
+    const startedAt = performance.now();
+    const scope = new EventScope(redact);
+    const name = handlerNameFor(event?.type);
+    const handler = name && handlers[name];
+    const settlement: Settlement = handler
+      ? await runGuarded(scope, timeoutMs, timeoutMessage, () => handler(prepare(event), parseInContext(settingsJson)))
+      : { ok: false, thrown: new EventNotSupported(unsupportedMessage(event?.type)) };
+    return outcomeOf(messageIdOf(event), settlement, scope.logs.close(), elapsed(startedAt), settle);
+  };
+
+  const invokeBatch = async (events: SegmentEvent[]): Promise<Outcome[]> => {
+    const onBatch = handlers.onBatch;
+    if (!onBatch) return mapLimit(events, BATCH_FALLBACK_CONCURRENCY, invoke);
+    if (events.length === 0) return [];
+    const startedAt = performance.now();
+    const scope = new EventScope(redact);
+    const settlement = await runGuarded(scope, timeoutMs, timeoutMessage, () => onBatch(prepare(events), parseInContext(settingsJson)));
+    return batchOutcomes(events.map(messageIdOf), settlement, scope.logs.close(), elapsed(startedAt), settle);
+  };
+
+  return {
+    definition: def,
+    get loadLogs() { return loadScope.logs.snapshot(); },
+    invoke,
+    invokeBatch,
+    dispose: () => sandbox.dispose(),
+  };
+}
+
+function messageIdOf(event: unknown): string {
+  const id = (event as { messageId?: unknown } | null)?.messageId;
+  return typeof id === 'string' ? id : '';
+}

@@ -1,0 +1,3 @@
+/** The transport-agnostic ingest API (used by the local server and the AWS ingest Lambda). */
+export { parseIngestRequest } from './parse-request';
+export type { IngestRequest, IngestResult, IngestErrorBody, SourceCredentials } from './types';

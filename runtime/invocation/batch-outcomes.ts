@@ -1,0 +1,29 @@
+/**
+ * onBatch(events, settings) → one Outcome per event, aligned by index:
+ * - onBatch throws (or times out): every event gets that classification;
+ * - it returns an array: entry i is event i's result; an entry that is an Error, or an object whose
+ *   `error` property is an Error, classifies event i like a throw; a missing entry (array too short)
+ *   is an error (retried by default), so no event is silently counted as delivered;
+ * - it returns anything else (e.g. undefined): every event is delivered with that result.
+ * Logs of the call belong to every event of the batch, so each outcome carries them.
+ */
+import { isError } from '../classify';
+import type { Outcome } from '../outcome';
+import type { Settlement } from './run-guarded';
+import { outcomeOf, type SettleContext } from './settle';
+
+export function batchOutcomes(messageIds: string[], settlement: Settlement, logs: string[], durationMs: number, ctx: SettleContext): Outcome[] {
+  const per = (index: number): Settlement => {
+    if (!settlement.ok || !Array.isArray(settlement.value)) return settlement;
+    const results: unknown[] = settlement.value;
+    if (index >= results.length) {
+      return { ok: false, thrown: new Error(`onBatch returned ${results.length} results for ${messageIds.length} events (none for index ${index})`) };
+    }
+    const entry = results[index];
+    if (isError(entry)) return { ok: false, thrown: entry };
+    const nested = typeof entry === 'object' && entry !== null ? (entry as { error?: unknown }).error : undefined;
+    if (isError(nested)) return { ok: false, thrown: nested };
+    return { ok: true, value: entry };
+  };
+  return messageIds.map((id, index) => outcomeOf(id, per(index), logs.slice(), durationMs, ctx));
+}

@@ -1,0 +1,37 @@
+/**
+ * Calls a handler inside its event scope and settles within the timeout. A handler that hangs is
+ * not stopped (it cannot be), but its event settles as timed out and its fetches are aborted.
+ */
+import { TimeoutError } from '../errors';
+import { eventScopes, type EventScope } from './event-scope';
+
+export type Settlement = { ok: true; value: unknown } | { ok: false; thrown: unknown };
+
+export function runGuarded(scope: EventScope, timeoutMs: number, timeoutMessage: string, call: () => unknown): Promise<Settlement> {
+  const startedAt = performance.now();
+  let pending: unknown;
+  try {
+    pending = eventScopes.run(scope, call);
+  } catch (thrown) {
+    return Promise.resolve({ ok: false, thrown });
+  }
+  if (!isThenable(pending)) return Promise.resolve({ ok: true, value: pending });
+
+  return new Promise<Settlement>((resolve) => {
+    const remaining = Math.max(0, timeoutMs - (performance.now() - startedAt));
+    const timer = setTimeout(() => {
+      const thrown = new TimeoutError(timeoutMessage);
+      scope.abort(thrown);
+      resolve({ ok: false, thrown });
+    }, remaining);
+    pending.then(
+      (value) => { clearTimeout(timer); resolve({ ok: true, value }); },
+      (thrown: unknown) => { clearTimeout(timer); resolve({ ok: false, thrown }); },
+    );
+  });
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (typeof value === 'object' || typeof value === 'function') && value !== null
+    && typeof (value as { then?: unknown }).then === 'function';
+}

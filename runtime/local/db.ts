@@ -1,0 +1,95 @@
+/**
+ * The engine's SQLite database (<dataDir>/destfn.db): one file holds every function's queue, DLQ,
+ * delivery records and logs.
+ *
+ * Durability: WAL with synchronous=NORMAL. A commit is appended to the WAL with write() before
+ * better-sqlite3 returns, so once the ingest handler has committed, the event survives the process
+ * being killed at any moment (kill -9 included): the bytes are in the OS page cache and SQLite
+ * replays the WAL on the next open. Only an OS crash or power loss can lose the last commits, which
+ * synchronous=FULL (an fsync per commit, several ms each) would prevent at a large cost in
+ * throughput. A local dev engine does not need to survive power loss; it must survive kill -9.
+ */
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+
+export type Db = Database.Database;
+
+export const DB_FILE = 'destfn.db';
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS messages (
+  id          INTEGER PRIMARY KEY,
+  function    TEXT    NOT NULL,
+  message_id  TEXT    NOT NULL,
+  event       TEXT    NOT NULL,
+  event_type  TEXT    NOT NULL,
+  event_name  TEXT,
+  attempts    INTEGER NOT NULL DEFAULT 0,
+  visible_at  INTEGER NOT NULL,
+  leased      INTEGER NOT NULL DEFAULT 0,
+  enqueued_at INTEGER NOT NULL,
+  last_error  TEXT
+);
+CREATE INDEX IF NOT EXISTS messages_ready ON messages(function, visible_at);
+
+CREATE TABLE IF NOT EXISTS dlq (
+  id          INTEGER PRIMARY KEY,
+  function    TEXT    NOT NULL,
+  message_id  TEXT    NOT NULL,
+  event       TEXT    NOT NULL,
+  event_type  TEXT    NOT NULL,
+  event_name  TEXT,
+  attempts    INTEGER NOT NULL,
+  last_error  TEXT,
+  enqueued_at INTEGER NOT NULL,
+  failed_at   INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS dlq_function ON dlq(function);
+
+CREATE TABLE IF NOT EXISTS deliveries (
+  function      TEXT    NOT NULL,
+  message_id    TEXT    NOT NULL,
+  status        TEXT    NOT NULL,
+  attempts      INTEGER NOT NULL,
+  last_error    TEXT,
+  duration_ms   INTEGER,
+  event_type    TEXT    NOT NULL,
+  event_name    TEXT,
+  result        TEXT,
+  first_seen_at INTEGER NOT NULL,
+  updated_at    INTEGER NOT NULL,
+  PRIMARY KEY (function, message_id)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS deliveries_by_function ON deliveries(function, updated_at);
+
+CREATE TABLE IF NOT EXISTS logs (
+  id         INTEGER PRIMARY KEY,
+  function   TEXT    NOT NULL,
+  message_id TEXT    NOT NULL,
+  at         INTEGER NOT NULL,
+  lines      TEXT    NOT NULL
+);
+CREATE INDEX IF NOT EXISTS logs_by_function ON logs(function, id);
+`;
+
+export interface OpenDbOptions {
+  /** For the CLI commands that only look: do not create a database in the wrong directory. */
+  mustExist?: boolean;
+  busyTimeoutMs?: number;
+}
+
+export function dbPath(dataDir: string): string {
+  return join(dataDir, DB_FILE);
+}
+
+/** Open (creating when needed) the database of a data dir. */
+export function openDb(dataDir: string, options: OpenDbOptions = {}): Db {
+  if (!options.mustExist) mkdirSync(dataDir, { recursive: true });
+  const db = new Database(dbPath(dataDir), { fileMustExist: options.mustExist ?? false });
+  db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 2000}`);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  db.exec(SCHEMA);
+  return db;
+}

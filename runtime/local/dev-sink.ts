@@ -1,0 +1,39 @@
+/**
+ * POST /_sink/<name>: a place for the example functions to deliver to out of the box
+ * (their committed settings point at http://localhost:3000/_sink/<name>). Answers 200 {"ok":true},
+ * prints a line, keeps the last few requests for the dev page.
+ */
+export interface SinkHit { name: string; at: string; contentType: string | null; bytes: number; body: string }
+
+const BODY_PREVIEW = 2048;
+
+export class DevSink {
+  private readonly hits: SinkHit[] = [];
+  private total = 0;
+
+  constructor(private readonly keep = 50, private readonly print: ((line: string) => void) | null = null) {}
+
+  record(name: string, contentType: string | undefined, body: Buffer): SinkHit {
+    const text = body.toString('utf8');
+    const hit: SinkHit = {
+      name,
+      at: new Date().toISOString(),
+      contentType: contentType ?? null,
+      bytes: body.length,
+      body: text.length > BODY_PREVIEW ? `${text.slice(0, BODY_PREVIEW)}…` : text,
+    };
+    this.total++;
+    this.hits.push(hit);
+    if (this.hits.length > this.keep) this.hits.shift();
+    this.print?.(`sink ${name} ← ${body.length} bytes ${hit.body.slice(0, 120).replace(/\s+/g, ' ')}`);
+    return hit;
+  }
+
+  /** Most recent first. */
+  recent(name?: string): SinkHit[] {
+    const hits = name === undefined ? this.hits : this.hits.filter((h) => h.name === name);
+    return [...hits].reverse();
+  }
+
+  get count(): number { return this.total; }
+}

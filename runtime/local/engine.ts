@@ -1,0 +1,213 @@
+/**
+ * The local engine: `destfn dev`, tests and benches start it with startEngine(). Wires the functions
+ * (loader + registry), the SQLite store, the HTTP server, hot reload and graceful stop.
+ */
+import { EventEmitter } from 'node:events';
+import type http from 'node:http';
+import { cpus } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { parseIngestRequest, type IngestRequest, type SourceCredentials } from '../ingest';
+import { loadLocalSourceCredentials } from '../sources';
+import { openDb } from './db';
+import { DevSink } from './dev-sink';
+import { renderDevPage } from './dev-page';
+import { createEnqueuer } from './enqueue';
+import { loadAllFunctions } from './loader';
+import { acquireEngineLock } from './lock';
+import { duplicateLine, noticeLine, outcomeLine } from './live-line';
+import { Queue } from './queue';
+import { RecordStore } from './records';
+import { FunctionRegistry } from './registry';
+import { createServer, type IngestAnswer } from './server';
+import { createSettler, type Settled } from './settle';
+import { watchFunctions, type FunctionsWatcher } from './watcher';
+import { workerEntry } from './worker-bundle';
+import { listen, closeServers } from './listen';
+
+export interface EngineOptions {
+  functionsDir: string;
+  /** Default: <rootDir>/.destfn */
+  dataDir?: string;
+  /** Where destfn.config.json lives. Default: the parent of functionsDir. */
+  rootDir?: string;
+  /** Default 3000; 0 picks a free port. */
+  port?: number;
+  /** Default: loopback only (127.0.0.1, plus ::1 when available). */
+  host?: string;
+  /** Multiplies every retry delay. Default: DESTFN_RETRY_SCALE or 1. */
+  retryScale?: number;
+  /** No live lines and notices on stdout (tests, benches). */
+  quiet?: boolean;
+  /** Hot reload (default true). */
+  watch?: boolean;
+  /** Threads per function at most (default: min(4, max(2, cores))). */
+  maxWorkersPerFunction?: number;
+  /** Where lines go (default stdout). */
+  print?: (line: string) => void;
+  /** Start one worker per function at once (default true). */
+  prewarm?: boolean;
+}
+
+export interface EngineStats { requests: number; accepted: number; refused: number; internalErrors: number }
+
+export interface Engine {
+  url: string;
+  port: number;
+  /** Write key of the "dev" source (or the first source). */
+  writeKey: string;
+  sources: SourceCredentials[];
+  dataDir: string;
+  functions(): string[];
+  queue: Queue;
+  records: RecordStore;
+  sink: DevSink;
+  stats: EngineStats;
+  /** 'settled' (fn, Settled[]), 'notice' (text). */
+  events: EventEmitter;
+  stop(): Promise<void>;
+}
+
+const RECORD_RETENTION_MS = 7 * 24 * 60 * 60 * 1000;
+
+function defaultRetryScale(): number {
+  const env = Number(process.env.DESTFN_RETRY_SCALE);
+  return Number.isFinite(env) && env > 0 ? env : 1;
+}
+
+export async function startEngine(options: EngineOptions): Promise<Engine> {
+  const functionsDir = resolve(options.functionsDir);
+  const rootDir = resolve(options.rootDir ?? dirname(functionsDir));
+  const dataDir = resolve(options.dataDir ?? join(rootDir, '.destfn'));
+  const quiet = options.quiet ?? false;
+  const print = options.print ?? ((line: string) => { process.stdout.write(`${line}\n`); });
+  const events = new EventEmitter();
+  const notice = (text: string) => {
+    events.emit('notice', text);
+    if (!quiet) print(noticeLine(text));
+  };
+
+  // Configuration errors (a missing required setting…) stop the start before anything is opened.
+  const loaded = loadAllFunctions(functionsDir);
+  const sources = loadLocalSourceCredentials(rootDir, dataDir);
+  const releaseLock = acquireEngineLock(dataDir);
+  const db = openDb(dataDir);
+  const queue = new Queue(db);
+  const records = new RecordStore(db);
+  const settle = createSettler(db, queue, records);
+  const enqueue = createEnqueuer(db, queue, records);
+  records.prune(RECORD_RETENTION_MS);
+  const released = queue.releaseAllLeases();
+  if (released > 0) notice(`${released} event(s) in flight when the previous engine stopped: delivering them again`);
+
+  const registry = new FunctionRegistry(functionsDir, {
+    workerEntry: await workerEntry(),
+    prewarm: options.prewarm,
+    queue,
+    settle,
+    retryScale: options.retryScale ?? defaultRetryScale(),
+    maxWorkers: options.maxWorkersPerFunction ?? Math.min(4, Math.max(2, cpus().length)),
+    hooks: {
+      settled(fn: string, settled: Settled[]) {
+        events.emit('settled', fn, settled);
+        if (!quiet && settled.length > 0) print(settled.map((s) => outcomeLine(s)).join('\n'));
+      },
+      duplicates(fn, messages) {
+        if (!quiet) print(messages.map((m) => duplicateLine(fn, m.messageId)).join('\n'));
+      },
+      notice,
+    },
+  });
+  for (const fn of loaded) registry.add(fn);
+
+  const stats: EngineStats = { requests: 0, accepted: 0, refused: 0, internalErrors: 0 };
+  const sink = new DevSink(50, quiet ? null : (line) => print(noticeLine(line)));
+
+  function ingest(req: IngestRequest): IngestAnswer {
+    stats.requests++;
+    const result = parseIngestRequest(req, sources);
+    if (!result.ok) {
+      stats.refused++;
+      return { status: result.status, body: result.body };
+    }
+    try {
+      const done = enqueue(result.events, result.source, registry.route, Date.now());
+      registry.wake(done.functions);
+    } catch (err) {
+      // SQLITE_BUSY / SQLITE_FULL / I/O: nothing was committed; the client retries (dedupe makes that safe).
+      const code = (err as { code?: string }).code ?? 'error';
+      notice(`ingest: queue unavailable (${code}): ${(err as Error).message}`);
+      return { status: 503, body: { success: false, error: `queue unavailable (${code}), retry later` } };
+    }
+    stats.accepted += result.events.length;
+    return { status: 200, body: { success: true } };
+  }
+
+  const servers: http.Server[] = [];
+  const serverDeps = {
+    ingest,
+    sink,
+    page: () => devPage(),
+    health: () => ({ ok: true, functions: registry.names }),
+    onError(err: unknown) {
+      stats.internalErrors++;
+      notice(`internal error: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
+    },
+  };
+  function devPage(): string {
+    const depths = queue.depths();
+    return renderDevPage({
+      functions: registry.all().map((d) => ({
+        name: d.name,
+        sources: d.loaded.definition.config.sources ?? null,
+        filter: d.loaded.definition.config.filter ?? null,
+        queued: depths[d.name]?.queued ?? 0,
+        dlq: depths[d.name]?.dlq ?? 0,
+        inFlight: d.inFlight,
+      })),
+      deliveries: records.recentDeliveries(registry.names, 30),
+      logs: records.lastLogs(null, 30),
+      sink: sink.recent().slice(0, 20),
+    });
+  }
+
+  let port: number;
+  try {
+    port = await listen(servers, () => createServer(serverDeps), options.port ?? 3000, options.host);
+  } catch (err) {
+    await registry.stopAll();
+    db.close();
+    releaseLock();
+    throw err;
+  }
+  const watcher: FunctionsWatcher | null = options.watch === false ? null : watchFunctions(functionsDir, (name) => registry.reload(name));
+
+  let stopping: Promise<void> | null = null;
+  async function stop(): Promise<void> {
+    watcher?.close();
+    await closeServers(servers);
+    await registry.stopAll();
+    try { db.pragma('wal_checkpoint(TRUNCATE)'); } catch { /* best effort */ }
+    db.close();
+    releaseLock();
+  }
+
+  const writeKey = (sources.find((s) => s.name === 'dev') ?? sources[0])?.writeKey ?? '';
+  return {
+    url: `http://${options.host && options.host !== '0.0.0.0' && options.host !== '::' ? hostForUrl(options.host) : '127.0.0.1'}:${port}`,
+    port,
+    writeKey,
+    sources,
+    dataDir,
+    functions: () => registry.names,
+    queue,
+    records,
+    sink,
+    stats,
+    events,
+    stop: () => (stopping ??= stop()),
+  };
+}
+
+function hostForUrl(host: string): string {
+  return host.includes(':') ? `[${host}]` : host;
+}

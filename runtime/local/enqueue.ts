@@ -1,0 +1,44 @@
+/**
+ * Commit one ingest request: every event for every subscribed function, plus a 'filtered' record
+ * for each function whose filter did not match, in ONE transaction. The HTTP answer waits for it.
+ */
+import type { SegmentEvent } from '../events/types';
+import type { Db } from './db';
+import type { NewMessage, Queue } from './queue';
+import type { RecordStore } from './records';
+
+export type Route = (event: SegmentEvent, source: string) => { deliver: string[]; filtered: string[] };
+
+export interface Enqueued { queued: number; filtered: number; functions: Set<string> }
+
+export function eventName(event: SegmentEvent): string | null {
+  const name = event.type === 'track' ? event.event : event.type === 'page' || event.type === 'screen' ? event.name : null;
+  return typeof name === 'string' ? name : null;
+}
+
+export function createEnqueuer(db: Db, queue: Queue, records: RecordStore) {
+  return db.transaction((events: readonly SegmentEvent[], source: string, route: Route, now: number): Enqueued => {
+    const out: Enqueued = { queued: 0, filtered: 0, functions: new Set() };
+    const messages: NewMessage[] = [];
+    for (const event of events) {
+      const { deliver, filtered } = route(event, source);
+      const name = eventName(event);
+      if (deliver.length > 0) {
+        const json = JSON.stringify(event);
+        for (const fn of deliver) {
+          messages.push({ fn, messageId: event.messageId, event: json, eventType: event.type, eventName: name });
+          out.functions.add(fn);
+        }
+      }
+      for (const fn of filtered) {
+        records.writeFiltered({ fn, messageId: event.messageId, eventType: event.type, eventName: name }, now);
+        out.filtered++;
+      }
+    }
+    queue.insertMessages(messages, now);
+    out.queued = messages.length;
+    return out;
+  });
+}
+
+export type Enqueuer = ReturnType<typeof createEnqueuer>;

@@ -1,0 +1,43 @@
+/** Loading the functions folder for the engine: definition + resolved local settings, per function. */
+import { existsSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { discoverFunctions, readFunctionDefinition, type FunctionDefinition } from '../function-definition';
+import { readLocalSettingValues, resolveSettings, secretValues, type Settings } from '../settings';
+
+export interface LoadedFunction {
+  definition: FunctionDefinition;
+  settings: Settings;
+  secrets: string[];
+  /** Changes when anything that affects delivery changes (hot reload ignores no-op saves). */
+  fingerprint: string;
+}
+
+function withSettings(definition: FunctionDefinition): LoadedFunction {
+  const settings = resolveSettings(definition, readLocalSettingValues(definition.dir));
+  return {
+    definition,
+    settings,
+    secrets: secretValues(definition, settings),
+    fingerprint: JSON.stringify([definition.config, definition.source.code, definition.source.style, settings]),
+  };
+}
+
+/**
+ * Every function of `functionsDir`. Throws (FunctionConfigError) on the first function that cannot
+ * run, e.g. `function "teams": setting "url" is required`: the engine does not start half-configured.
+ */
+export function loadAllFunctions(functionsDir: string): LoadedFunction[] {
+  if (!existsSync(functionsDir) || !statSync(functionsDir).isDirectory()) {
+    throw new Error(`functions directory not found: ${functionsDir}`);
+  }
+  return discoverFunctions(functionsDir).map(withSettings);
+}
+
+/** True when `dir` holds a function (index.js or index.ts). */
+export function isFunctionDir(dir: string): boolean {
+  return existsSync(join(dir, 'index.js')) || existsSync(join(dir, 'index.ts'));
+}
+
+export function loadFunction(dir: string): LoadedFunction {
+  return withSettings(readFunctionDefinition(dir));
+}

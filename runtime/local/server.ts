@@ -1,0 +1,101 @@
+/**
+ * The local engine's HTTP front: the ingest API (validated by the shared runtime/ingest code and
+ * committed to the queue before answering), the dev sink, /health and the dev page.
+ * Never throws on any input: every path ends in a JSON (or HTML) answer.
+ */
+import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import type { IngestRequest } from '../ingest';
+import type { DevSink } from './dev-sink';
+import { flatHeaders, readBody, sendHtml, sendJson } from './http-io';
+
+/** The ingest code refuses anything over 500 KB with a proper 413; the reader stops a bit above. */
+export const MAX_BODY_BYTES = 500 * 1024 + 16 * 1024;
+
+export interface IngestAnswer { status: number; body: unknown }
+
+export interface ServerDeps {
+  ingest(req: IngestRequest): IngestAnswer;
+  sink: DevSink;
+  page(): string;
+  health(): unknown;
+  /** An unexpected error while answering (a bug): logged by the engine. */
+  onError(err: unknown): void;
+}
+
+const CORS = { 'access-control-allow-origin': '*' };
+const PREFLIGHT = {
+  ...CORS,
+  'access-control-allow-methods': 'POST, OPTIONS',
+  'access-control-allow-headers': 'authorization, content-type, x-signature',
+  'access-control-max-age': '86400',
+};
+
+function pathOf(url: string | undefined): string {
+  const raw = url ?? '/';
+  const q = raw.indexOf('?');
+  return q === -1 ? raw : raw.slice(0, q);
+}
+
+export function createRequestHandler(deps: ServerDeps) {
+  const tooLarge = (res: ServerResponse) =>
+    sendJson(res, 413, { success: false, error: `request body over ${MAX_BODY_BYTES} bytes` }, { ...CORS, connection: 'close' });
+
+  function route(req: IncomingMessage, res: ServerResponse): void {
+    const method = req.method ?? 'GET';
+    const path = pathOf(req.url);
+    if (method === 'OPTIONS') {
+      res.writeHead(204, PREFLIGHT);
+      res.end();
+      return;
+    }
+    if (method === 'GET' && path === '/') return sendHtml(res, 200, deps.page());
+    if (method === 'GET' && path === '/health') return sendJson(res, 200, deps.health());
+    if (method === 'GET' && path === '/_sink') return sendJson(res, 200, deps.sink.recent());
+    if (path.startsWith('/_sink/')) {
+      if (method !== 'POST' && method !== 'PUT') return sendJson(res, 405, { ok: false, error: 'use POST' });
+      return readBody(req, MAX_BODY_BYTES, (result) => {
+        if (!result.ok) return tooLarge(res);
+        deps.sink.record(decodeSafe(path.slice('/_sink/'.length)), req.headers['content-type'], result.body);
+        sendJson(res, 200, { ok: true });
+      });
+    }
+    readBody(req, MAX_BODY_BYTES, (result) => {
+      if (!result.ok) return tooLarge(res);
+      let answer: IngestAnswer;
+      try {
+        answer = deps.ingest({ method, path, headers: flatHeaders(req), body: result.body });
+      } catch (err) {
+        deps.onError(err);
+        answer = { status: 500, body: { success: false, error: 'internal error' } };
+      }
+      sendJson(res, answer.status, answer.body, CORS);
+    });
+  }
+
+  return (req: IncomingMessage, res: ServerResponse): void => {
+    req.on('error', () => undefined);
+    res.on('error', () => undefined);
+    try {
+      route(req, res);
+    } catch (err) {
+      deps.onError(err);
+      sendJson(res, 500, { success: false, error: 'internal error' });
+    }
+  };
+}
+
+function decodeSafe(text: string): string {
+  try { return decodeURIComponent(text); } catch { return text; }
+}
+
+export function createServer(deps: ServerDeps): http.Server {
+  const server = http.createServer({ keepAliveTimeout: 30_000 }, createRequestHandler(deps));
+  // Malformed HTTP (bad request line, oversized headers): a JSON 400 instead of a bare one.
+  server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
+    if (!socket.writable || err.code === 'ECONNRESET') return socket.destroy();
+    const body = JSON.stringify({ success: false, error: `bad HTTP request: ${err.code ?? err.message}` });
+    const status = err.code === 'HPE_HEADER_OVERFLOW' ? '431 Request Header Fields Too Large' : '400 Bad Request';
+    socket.end(`HTTP/1.1 ${status}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
+  });
+  return server;
+}

@@ -1,0 +1,319 @@
+/**
+ * One pool of worker threads per function. A worker runs at most its share of the function's
+ * `maxConcurrency` events at once and holds a few more queued, so it never waits for the engine
+ * between events. A worker that goes silent past the timeout while holding events is stuck (a
+ * synchronous `while(true){}`: the in-thread timeout cannot fire; a healthy worker answers within
+ * the timeout because every running event ends by then): it is terminated and replaced. The events
+ * it had started get a retryable timeout outcome; those still queued in it are handed back
+ * unattempted. A crashed worker is handled the same way.
+ */
+import { Worker } from 'node:worker_threads';
+import type { FunctionDefinition } from '../function-definition';
+import type { Outcome, OutcomeError, OutcomeReason } from '../outcome';
+import type { Settings } from '../settings';
+import type { FromWorker, ToWorker, WorkerInit } from './worker-protocol';
+import { WORKER_BOOTSTRAP } from './worker-bundle';
+
+export interface PoolTask { id: number; messageId: string; event: string }
+export interface PoolResult { task: PoolTask; outcome: Outcome }
+
+export interface PoolOptions {
+  definition: FunctionDefinition;
+  settings: Settings;
+  /** Total events running at once (the function's maxConcurrency). */
+  concurrency: number;
+  /** Upper bound on threads for this function. */
+  maxWorkers: number;
+  /** Per-event timeout of the function (its `timeoutSeconds`). */
+  timeoutMs: number;
+  onResults(results: PoolResult[]): void;
+  /** Tasks handed back without having run (queued in a worker that stopped): release them. */
+  onReleased(tasks: PoolTask[]): void;
+  /** Engine-side notices (worker crashed / stuck / failed to load), already redacted. */
+  onNotice?(message: string): void;
+  /** Print what the function's top-level code logged when it loaded. */
+  onLoadLogs?(lines: string[]): void;
+  redact?(text: string): string;
+  /** Grace beyond the timeout before a silent worker is declared stuck. */
+  slackMs?: number;
+  memoryLimitMb?: number;
+  /** Script the workers run (see worker-bundle.ts). */
+  entry?: string;
+}
+
+export interface Unfinished { started: PoolTask[]; notStarted: PoolTask[] }
+
+const LOAD_TIMEOUT_MS = 30_000;
+const WATCHDOG_MS = 100;
+
+interface Held { task: PoolTask; postedAt: number; started: boolean }
+
+interface Slot {
+  /** Events this worker runs at once. */
+  parallelism: number;
+  /** Events it may hold (running + queued in it). */
+  capacity: number;
+  worker: Worker | null;
+  ready: boolean;
+  startedAt: number;
+  /** Posted to the worker, in posting order (= the order the worker starts them). */
+  held: Map<number, Held>;
+  /** Waiting for the worker to be ready. */
+  waiting: PoolTask[];
+  lastHeardAt: number;
+  crashReason: string | null;
+}
+
+/** Extra events a worker holds beyond those it runs, so it is never idle waiting for the engine. */
+export function prefetchFor(parallelism: number): number {
+  return Math.min(64, Math.max(2 * parallelism, 16));
+}
+
+export class WorkerPool {
+  private readonly slots: Slot[];
+  private readonly slackMs: number;
+  private readonly watchdog: NodeJS.Timeout;
+  private closed = false;
+  private blockedUntil = 0;
+  private loadFailures = 0;
+  private drained: (() => void) | null = null;
+
+  constructor(private readonly options: PoolOptions) {
+    const workers = Math.max(1, Math.min(options.maxWorkers, options.concurrency));
+    const base = Math.floor(options.concurrency / workers);
+    const extra = options.concurrency % workers;
+    this.slots = Array.from({ length: workers }, (_, i) => {
+      const parallelism = Math.max(1, base + (i < extra ? 1 : 0));
+      return {
+        parallelism, capacity: parallelism + prefetchFor(parallelism),
+        worker: null, ready: false, startedAt: 0, held: new Map(), waiting: [], lastHeardAt: 0, crashReason: null,
+      };
+    });
+    this.slackMs = options.slackMs ?? 1000 + Math.round(options.timeoutMs * 0.1);
+    this.watchdog = setInterval(() => this.check(), WATCHDOG_MS);
+    this.watchdog.unref();
+  }
+
+  get name(): string { return this.options.definition.name; }
+
+  /** The most events one worker may hold (to size lease durations). */
+  get queueDepthFactor(): number {
+    return Math.max(...this.slots.map((s) => Math.ceil(s.capacity / s.parallelism)));
+  }
+
+  /** Start the first worker now, so the first event does not wait for the function to load. */
+  warm(): void {
+    const slot = this.slots[0];
+    if (!this.closed && !slot.worker) this.spawn(slot);
+  }
+
+  /** How many more events the pool takes now. */
+  freeSlots(now = Date.now()): number {
+    if (this.closed || now < this.blockedUntil) return 0;
+    let free = 0;
+    for (const slot of this.slots) free += slot.capacity - load(slot);
+    return free;
+  }
+
+  /** Events currently held by the pool. */
+  get size(): number {
+    let n = 0;
+    for (const slot of this.slots) n += load(slot);
+    return n;
+  }
+
+  /** Hand tasks to workers (at most freeSlots()). Results arrive through onResults. */
+  submit(tasks: readonly PoolTask[]): void {
+    let i = 0;
+    // Running workers first (least loaded first), then new ones. First every worker's running
+    // share (so a burst starts a second worker rather than queueing behind the first), then the queues.
+    const order = [...this.slots].sort((a, b) => Number(b.worker !== null) - Number(a.worker !== null) || load(a) - load(b));
+    for (const limit of [(s: Slot) => s.parallelism, (s: Slot) => s.capacity]) {
+      for (const slot of order) {
+        const take = Math.min(limit(slot) - load(slot), tasks.length - i);
+        if (take <= 0) continue;
+        const batch = tasks.slice(i, i + take);
+        i += take;
+        if (!slot.worker) this.spawn(slot);
+        if (slot.ready) this.post(slot, batch);
+        else slot.waiting.push(...batch);
+      }
+    }
+    if (i < tasks.length) throw new Error(`pool ${this.name}: ${tasks.length - i} task(s) over capacity`);
+  }
+
+  /**
+   * Stop taking events, let the running ones finish for up to `graceMs`, then stop every worker.
+   * Queued events come back through onReleased; returns the events that did not finish.
+   */
+  async close(graceMs: number): Promise<Unfinished> {
+    this.closed = true;
+    const notStarted = this.slots.flatMap((slot) => slot.waiting.splice(0));
+    for (const slot of this.slots) if (slot.worker && slot.ready && slot.held.size > 0) this.postMessage(slot, { type: 'drain' });
+    if (this.size > 0) {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, graceMs);
+        this.drained = () => { clearTimeout(timer); resolve(); };
+      });
+    }
+    this.drained = null;
+    clearInterval(this.watchdog);
+    const started: PoolTask[] = [];
+    for (const slot of this.slots) {
+      for (const h of slot.held.values()) (h.started ? started : notStarted).push(h.task);
+      slot.held.clear();
+      const worker = slot.worker;
+      slot.worker = null;
+      if (worker) await worker.terminate().catch(() => undefined);
+    }
+    return { started, notStarted };
+  }
+
+  private spawn(slot: Slot): void {
+    const { definition, settings } = this.options;
+    const init: WorkerInit = {
+      // Only the contract's fields: anything else on the definition may not be cloneable.
+      definition: { name: definition.name, dir: definition.dir, config: definition.config, source: definition.source },
+      settings,
+      parallelism: slot.parallelism,
+    };
+    const worker = new Worker(this.options.entry ?? WORKER_BOOTSTRAP, {
+      workerData: init,
+      resourceLimits: { maxOldGenerationSizeMb: this.options.memoryLimitMb ?? 512 },
+    });
+    slot.worker = worker;
+    slot.ready = false;
+    slot.startedAt = Date.now();
+    slot.crashReason = null;
+    worker.on('message', (message: FromWorker) => this.onMessage(slot, worker, message));
+    worker.on('error', (err) => { if (slot.worker === worker) slot.crashReason = `${err.name}: ${err.message}`; });
+    worker.on('exit', (code) => {
+      if (slot.worker !== worker) return; // stopped on purpose; already handled
+      const reason = slot.crashReason ?? `worker exited with code ${code}`;
+      this.options.onNotice?.(this.redact(`${this.name}: worker crashed (${reason}): replaced`));
+      this.stop(slot, 'error', { name: 'WorkerCrashed', message: this.redact(`function worker crashed: ${reason}`) });
+    });
+  }
+
+  private onMessage(slot: Slot, worker: Worker, message: FromWorker): void {
+    if (slot.worker !== worker) return;
+    slot.lastHeardAt = Date.now();
+    switch (message.type) {
+      case 'ready': {
+        slot.ready = true;
+        this.loadFailures = 0;
+        if (message.loadLogs.length > 0 && slot === this.slots[0]) this.options.onLoadLogs?.(message.loadLogs);
+        const waiting = slot.waiting.splice(0);
+        if (waiting.length > 0) this.post(slot, waiting);
+        return;
+      }
+      case 'load-error':
+        return this.loadFailed(slot, message.error);
+      case 'released': {
+        const tasks = message.ids.flatMap((id) => {
+          const h = slot.held.get(id);
+          slot.held.delete(id);
+          return h ? [h.task] : [];
+        });
+        if (tasks.length > 0) this.options.onReleased(tasks);
+        return this.checkDrained();
+      }
+      case 'progress': {
+        for (const id of message.started) {
+          const h = slot.held.get(id);
+          if (h) h.started = true;
+        }
+        const results: PoolResult[] = [];
+        for (const { id, outcome } of message.results) {
+          const h = slot.held.get(id);
+          if (!h) continue;
+          slot.held.delete(id);
+          results.push({ task: h.task, outcome });
+        }
+        return this.deliver(results);
+      }
+    }
+  }
+
+  private post(slot: Slot, tasks: PoolTask[]): void {
+    const now = Date.now();
+    if (slot.held.size === 0) slot.lastHeardAt = now; // silence is measured from when it got work
+    for (const task of tasks) slot.held.set(task.id, { task, postedAt: now, started: false });
+    this.postMessage(slot, { type: 'run', tasks: tasks.map((t) => ({ id: t.id, event: t.event })) });
+  }
+
+  private postMessage(slot: Slot, message: ToWorker): void {
+    slot.worker!.postMessage(message);
+  }
+
+  private check(): void {
+    const now = Date.now();
+    for (const slot of this.slots) {
+      if (!slot.worker) continue;
+      if (!slot.ready) {
+        if (now - slot.startedAt > LOAD_TIMEOUT_MS) this.loadFailed(slot, { name: 'TimeoutError', message: `function did not load within ${LOAD_TIMEOUT_MS / 1000}s` });
+      } else if (slot.held.size > 0 && now - slot.lastHeardAt > this.options.timeoutMs + this.slackMs) {
+        const seconds = this.options.timeoutMs / 1000;
+        this.options.onNotice?.(`${this.name}: worker stuck past the ${seconds}s timeout: terminated and replaced`);
+        this.stop(slot, 'timeout', { name: 'TimeoutError', message: `handler exceeded the ${seconds}s timeout (worker terminated)` });
+      }
+    }
+  }
+
+  private loadFailed(slot: Slot, error: OutcomeError): void {
+    this.loadFailures++;
+    const backoff = Math.min(30_000, 500 * 2 ** (this.loadFailures - 1));
+    this.blockedUntil = Date.now() + backoff;
+    this.options.onNotice?.(this.redact(`${this.name}: function failed to load (${error.name}: ${error.message}); its events wait in the queue, next try in ${backoff / 1000}s`));
+    // Nothing ran: the events go back unattempted and wait for a version that loads.
+    this.stop(slot, null, error);
+  }
+
+  /**
+   * Drop the slot's worker. What it was running gets a retryable outcome (`reason`); what it still
+   * had queued goes back unattempted. It ran, in order, what it reported started plus the next
+   * ones up to its parallelism (the culprit may have started after its last report).
+   */
+  private stop(slot: Slot, reason: OutcomeReason | null, error: OutcomeError): void {
+    const worker = slot.worker;
+    slot.worker = null;
+    slot.ready = false;
+    if (worker) void worker.terminate().catch(() => undefined);
+    const held = [...slot.held.values()];
+    slot.held.clear();
+    const notStarted = slot.waiting.splice(0);
+    let blamed: Held[] = [];
+    if (reason !== null) {
+      const started = held.filter((h) => h.started);
+      const unreported = held.filter((h) => !h.started);
+      const maybe = unreported.slice(0, Math.max(0, slot.parallelism - started.length));
+      blamed = [...started, ...maybe];
+      notStarted.push(...unreported.slice(maybe.length).map((h) => h.task));
+    } else {
+      notStarted.push(...held.map((h) => h.task));
+    }
+    if (notStarted.length > 0) this.options.onReleased(notStarted);
+    const now = Date.now();
+    this.deliver(blamed.map((h) => ({
+      task: h.task,
+      outcome: { messageId: h.task.messageId, status: 'retry', reason, result: undefined, error, logs: [], durationMs: now - h.postedAt },
+    })));
+  }
+
+  private deliver(results: PoolResult[]): void {
+    if (results.length > 0) this.options.onResults(results);
+    this.checkDrained();
+  }
+
+  private checkDrained(): void {
+    if (this.drained && this.size === 0) this.drained();
+  }
+
+  private redact(text: string): string {
+    return this.options.redact ? this.options.redact(text) : text;
+  }
+}
+
+function load(slot: Slot): number {
+  return slot.held.size + slot.waiting.length;
+}

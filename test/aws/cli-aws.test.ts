@@ -1,0 +1,131 @@
+/**
+ * `destfn deliveries|logs|replay|secrets … --aws` end to end through the CLI commands: names from the stack
+ * outputs (fake CloudFormation endpoint), records from dynalite, secrets through the client mock.
+ */
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { GetSecretValueCommand, PutSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { mockClient } from 'aws-sdk-client-mock';
+import { createDeliveryStore } from '../../runtime/aws/delivery-store';
+import * as deliveries from '../../runtime/cli/deliveries';
+import * as logs from '../../runtime/cli/logs';
+import * as replay from '../../runtime/cli/replay';
+import * as secretsCli from '../../runtime/cli/secrets';
+import { useFakeAwsEnv } from './support/aws-env';
+import { createDeliveryTable, startDynalite, type Dynalite } from './support/dynalite';
+import { describeStacksXml, startFakeAws, type FakeAws } from './support/fake-aws';
+import { tempRoot } from './support/function-dir';
+
+const secrets = mockClient(SecretsManagerClient);
+let ddb: Dynalite;
+let aws: FakeAws; // CloudFormation, CloudWatch Logs and SQS on one fake endpoint (told apart by operation)
+let functionsDir: string;
+let restoreEnv: () => void;
+let outputs: Record<string, string>;
+
+async function cli(main: (argv: string[]) => Promise<number>, argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const spies = [
+    jest.spyOn(process.stdout, 'write').mockImplementation((c: unknown) => { out += String(c); return true; }),
+    jest.spyOn(process.stderr, 'write').mockImplementation((c: unknown) => { err += String(c); return true; }),
+  ];
+  try {
+    return { code: await main(argv), out, err };
+  } finally {
+    for (const spy of spies) spy.mockRestore();
+  }
+}
+
+beforeAll(async () => {
+  ddb = await startDynalite();
+  await createDeliveryTable(ddb.client, 'deliveries');
+  aws = await startFakeAws((call) => {
+    switch (call.operation) {
+      case 'DescribeStacks': return { body: describeStacksXml('Destfn', outputs), contentType: 'text/xml' };
+      case 'FilterLogEvents': return { body: JSON.stringify({ events: [{ eventId: 'e1', timestamp: Date.now(), message: JSON.stringify({
+        message: 'delivery', timestamp: '2025-03-01T10:00:00.000Z', function: 'orders', messageId: 'm-1', logs: ['hello from orders'],
+      }) }] }) };
+      case 'GetQueueAttributes': return { body: JSON.stringify({ Attributes: { ApproximateNumberOfMessages: '2' } }), contentType: 'application/x-amz-json-1.0' };
+      case 'StartMessageMoveTask': return { body: JSON.stringify({ TaskHandle: 'th-1' }), contentType: 'application/x-amz-json-1.0' };
+      default: return { status: 400, body: '{}' };
+    }
+  });
+  outputs = {
+    TableName: 'deliveries',
+    OrdersQueueUrl: `${aws.endpoint}/000000000000/orders`,
+    OrdersDlqUrl: `${aws.endpoint}/000000000000/orders-dlq`,
+    OrdersDlqArn: 'arn:aws:sqs:us-east-1:000000000000:orders-dlq',
+    OrdersSecretArn: 'arn:aws:secretsmanager:us-east-1:000000000000:secret:orders',
+    OrdersLogGroup: '/aws/lambda/orders',
+  };
+  restoreEnv = useFakeAwsEnv({
+    AWS_ENDPOINT_URL_CLOUDFORMATION: aws.endpoint,
+    AWS_ENDPOINT_URL_CLOUDWATCH_LOGS: aws.endpoint,
+    AWS_ENDPOINT_URL_SQS: aws.endpoint,
+    AWS_ENDPOINT_URL_DYNAMODB: ddb.endpoint,
+  });
+  await createDeliveryStore({ tableName: 'deliveries' }).put({
+    function: 'orders', messageId: 'm-1', status: 'failed', attempts: 10, lastError: { name: 'RetryError', message: 'sink answered 503' },
+    durationMs: 31, eventType: 'track', eventName: 'Order Completed', result: null,
+    firstSeenAt: '2025-03-01T06:00:00.000Z', updatedAt: '2025-03-01T10:00:00.000Z',
+  });
+  functionsDir = tempRoot('destfn-cli-aws-');
+  mkdirSync(join(functionsDir, 'orders'));
+  writeFileSync(join(functionsDir, 'orders', 'index.js'), 'async function onTrack(event, settings) { return 1 }\n');
+});
+
+afterAll(async () => {
+  restoreEnv?.();
+  secrets.restore();
+  await Promise.all([ddb?.stop(), aws?.close()]);
+  rmSync(functionsDir, { recursive: true, force: true });
+});
+
+describe('CLI --aws', () => {
+  it('deliveries: prints the DynamoDB records like the local command', async () => {
+    const { code, out } = await cli(deliveries.main, ['orders', '--aws', '--status', 'failed']);
+    expect(code).toBe(0);
+    expect(out).toContain('m-1');
+    expect(out).toMatch(/track "Order Completed"\s+failed\s+10\s+31ms\s+RetryError: sink answered 503/);
+    const json = await cli(deliveries.main, ['orders', '--aws', '--json']);
+    expect(JSON.parse(json.out)).toMatchObject([{ messageId: 'm-1', status: 'failed' }]);
+  });
+
+  it('logs: prints captured lines from CloudWatch Logs', async () => {
+    const { code, out } = await cli(logs.main, ['orders', '--aws']);
+    expect(code).toBe(0);
+    expect(out).toBe('2025-03-01 10:00:00.000  m-1  hello from orders\n');
+  });
+
+  it('replay: starts the DLQ move task', async () => {
+    const { code, out } = await cli(replay.main, ['orders', '--aws']);
+    expect(code).toBe(0);
+    expect(out).toContain('moving about 2 event(s) from the DLQ of "orders"');
+    expect(aws.calls.filter((c) => c.operation === 'StartMessageMoveTask').map((c) => JSON.parse(c.body))).toEqual([{ SourceArn: outputs.OrdersDlqArn }]);
+  });
+
+  it('secrets set: writes the secret, never the local file, and never prints the value', async () => {
+    secrets.on(GetSecretValueCommand).resolves({ SecretString: '{}' });
+    secrets.on(PutSecretValueCommand).resolves({});
+    const { code, out } = await cli(secretsCli.main, ['set', 'orders', 'apiKey=sk_live_abcdef123', '--aws', '--dir', functionsDir]);
+    expect(code).toBe(0);
+    expect(out).toContain('set apiKey in the Secrets Manager secret of "orders"');
+    expect(out).not.toContain('sk_live_abcdef123');
+    expect(secrets.commandCalls(PutSecretValueCommand)[0].args[0].input.SecretString).toBe('{"apiKey":"sk_live_abcdef123"}');
+    expect(existsSync(join(functionsDir, 'orders', 'settings.local.json'))).toBe(false);
+
+    const refused = await cli(secretsCli.main, ['set', 'orders', 'nope=1', '--aws', '--dir', functionsDir]);
+    expect(refused.code).toBe(1);
+    expect(refused.err).toContain('function "orders" has no setting "nope"');
+  });
+
+  it('reports AWS failures as a one-line error with exit code 1', async () => {
+    const saved = outputs;
+    outputs = {};
+    const { code, err } = await cli(replay.main, ['orders', '--aws']);
+    outputs = saved;
+    expect(code).toBe(1);
+    expect(err).toBe('destfn replay --aws: function "orders" is not deployed (stack output OrdersQueueUrl missing): run `npx cdk deploy`\n');
+  });
+});

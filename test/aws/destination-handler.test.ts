@@ -1,0 +1,284 @@
+/**
+ * The destination Lambda, bundled as it ships in the layer, fed with real SQS records received from fauxqs,
+ * delivering to a real HTTP sink on 127.0.0.1, recording in dynalite; Secrets Manager mocked.
+ * The test plays the Lambda event source: it receives a batch, invokes the handler, deletes what was not reported.
+ */
+import { SendMessageBatchCommand } from '@aws-sdk/client-sqs';
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { mockClient } from 'aws-sdk-client-mock';
+import { rmSync } from 'node:fs';
+import { useFakeAwsEnv } from './support/aws-env';
+import { loadBundledHandler, removeBundles } from './support/bundle';
+import { captureOutput, type CapturedOutput } from './support/captured-output';
+import { createDeliveryTable, startDynalite, type Dynalite } from './support/dynalite';
+import { createQueueWithDlq, deleteSucceeded, receiveRecords, startFauxqs, type Fauxqs, type Queue } from './support/fauxqs';
+import { tempRoot, writeFunctionDir } from './support/function-dir';
+import { startHttpSink, type HttpSink } from './support/http-sink';
+import { lambdaContext } from './support/lambda';
+import { interceptLocalhostDns } from './support/localhost-dns';
+
+type Handler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
+interface DestinationModule { createDestinationHandler(env?: Record<string, string | undefined>): Handler }
+
+const TABLE = 'destfn-deliveries';
+const API_KEY = 'sk_live_0123456789abcdef';
+
+/** Segment script style, as pasted from Segment's editor: no imports, sloppy mode, module state. */
+const CODE = `
+var calls = 0;
+async function onTrack(event, settings) {
+  calls++;
+  console.log('posting ' + event.event + ' with key ' + settings.apiKey);
+  const res = await fetch(settings.url + '/' + event.properties.outcome, {
+    method: 'post',
+    headers: { authorization: 'Bearer ' + settings.apiKey, 'content-type': 'application/json' },
+    body: JSON.stringify({ messageId: event.messageId, calls: calls }),
+  });
+  if (res.status >= 500 || res.status === 429) throw new RetryError('sink answered ' + res.status);
+  if (res.status >= 400) throw new InvalidEventPayload('sink refused the event: ' + res.status);
+  return await res.json();
+}
+`;
+const SETTINGS = {
+  url: { type: 'string', required: true },
+  apiKey: { type: 'string', required: true, secret: true },
+};
+
+interface Fn { name: string; queue: Queue; dlq: Queue; handler: Handler; secretArn: string }
+
+const secrets = mockClient(SecretsManagerClient);
+let sqs: Fauxqs;
+let ddb: Dynalite;
+let doc: DynamoDBDocumentClient;
+let sink: HttpSink;
+let root: string;
+let destination: DestinationModule;
+let restoreEnv: () => void;
+let restoreDns: () => void;
+let output: CapturedOutput;
+
+async function deployFunction(
+  name: string, retry: { attempts: number; windowHours: number }, secret: Record<string, string>, env: Record<string, string> = {},
+): Promise<Fn> {
+  const { queue, dlq } = await createQueueWithDlq(sqs.client, name, retry.attempts);
+  const dir = writeFunctionDir(root, { name, code: CODE, functionJson: { settings: SETTINGS, retry }, settings: { url: sink.url } });
+  const secretArn = `arn:aws:secretsmanager:us-east-1:000000000000:secret:destfn-fn-${name}`;
+  secrets.on(GetSecretValueCommand, { SecretId: secretArn }).resolves({ SecretString: JSON.stringify(secret) });
+  const handler = destination.createDestinationHandler({
+    ...process.env,
+    DESTFN_FUNCTION_NAME: name,
+    DESTFN_FUNCTION_DIR: dir,
+    DESTFN_TABLE_NAME: TABLE,
+    DESTFN_SECRET_ARN: secretArn,
+    DESTFN_QUEUE_URL: queue.url,
+    ...env,
+  });
+  return { name, queue, dlq, handler, secretArn };
+}
+
+let seq = 0;
+function trackEvent(outcome: 'ok' | 'fail' | 'bad', messageId = `msg-${++seq}-${outcome}`) {
+  return { type: 'track', event: 'Order Completed', userId: 'u1', messageId, properties: { outcome }, receivedAt: new Date().toISOString() };
+}
+
+async function enqueue(queue: Queue, events: object[]): Promise<void> {
+  await sqs.client.send(new SendMessageBatchCommand({
+    QueueUrl: queue.url, Entries: events.map((e, i) => ({ Id: String(i), MessageBody: JSON.stringify(e) })),
+  }));
+}
+
+/** One poll of the Lambda event source: receive, invoke, delete the records not reported as failures. */
+async function poll(fn: Fn, waitSeconds = 0): Promise<{ records: SQSRecord[]; response: SQSBatchResponse }> {
+  const records = await receiveRecords(sqs.client, fn.queue, waitSeconds);
+  const response = records.length ? await fn.handler({ Records: records }, lambdaContext(`destfn-${fn.name}`)) : { batchItemFailures: [] };
+  await deleteSucceeded(sqs.client, fn.queue, records, response);
+  return { records, response };
+}
+
+/** Every message of the queue, visible or not (fauxqs' inspection endpoint, which does not consume). */
+async function queueState(queue: Queue): Promise<{ ready: number; delayed: number; inflight: number }> {
+  const name = queue.url.split('/').pop()!;
+  const res = await fetch(`http://127.0.0.1:${sqs.port}/_fauxqs/queues/${name}`);
+  const state = await res.json() as { messages: Record<'ready' | 'delayed' | 'inflight', unknown[]> };
+  return { ready: state.messages.ready.length, delayed: state.messages.delayed.length, inflight: state.messages.inflight.length };
+}
+
+async function record(fn: string, messageId: string): Promise<Record<string, unknown> | undefined> {
+  const out = await doc.send(new GetCommand({ TableName: TABLE, Key: { pk: `${fn}#${messageId}` }, ConsistentRead: true }));
+  return out.Item;
+}
+
+const deliveryLines = (messageId: string) => output.json().filter((l) => l.message === 'delivery' && l.messageId === messageId);
+const sinkCalls = (messageId: string) => sink.requests.filter((r) => (JSON.parse(r.body) as { messageId: string }).messageId === messageId);
+
+beforeAll(async () => {
+  restoreDns = interceptLocalhostDns();
+  [sqs, ddb, sink] = await Promise.all([startFauxqs(), startDynalite(), startHttpSink()]);
+  await createDeliveryTable(ddb.client, TABLE);
+  doc = DynamoDBDocumentClient.from(ddb.client);
+  root = tempRoot('destfn-aws-fn-');
+  restoreEnv = useFakeAwsEnv({ AWS_ENDPOINT_URL_SQS: sqs.endpoint, AWS_ENDPOINT_URL_DYNAMODB: ddb.endpoint });
+  destination = loadBundledHandler<DestinationModule>('destination-handler');
+});
+
+afterAll(async () => {
+  await Promise.all([sqs?.stop(), ddb?.stop(), sink?.close()]);
+  restoreEnv?.();
+  restoreDns?.();
+  secrets.restore();
+  removeBundles();
+  if (root) rmSync(root, { recursive: true, force: true });
+});
+
+beforeEach(() => { output = captureOutput(); });
+afterEach(() => output.restore());
+
+describe('destination handler', () => {
+  let hooks: Fn;
+  beforeAll(async () => {
+    // 3 attempts over 9 s: the first retry waits 3 s (±10 % jitter, rounded to whole seconds).
+    hooks = await deployFunction('hooks', { attempts: 3, windowHours: 9 / 3600 }, { apiKey: API_KEY });
+  });
+
+  it('delivers, lets SQS delete the message, records it, and logs one redacted line with metrics', async () => {
+    const event = trackEvent('ok');
+    await enqueue(hooks.queue, [event]);
+    const { records, response } = await poll(hooks);
+
+    expect(records).toHaveLength(1);
+    expect(response.batchItemFailures).toEqual([]);
+    expect(await queueState(hooks.queue)).toEqual({ ready: 0, delayed: 0, inflight: 0 });
+
+    const [call] = sinkCalls(event.messageId);
+    expect(call.path).toBe('/ok');
+    expect(call.headers.authorization).toBe(`Bearer ${API_KEY}`); // the secret reached the function from Secrets Manager
+
+    expect(await record('hooks', event.messageId)).toMatchObject({
+      function: 'hooks', messageId: event.messageId, status: 'delivered', attempts: 1, eventType: 'track',
+      eventName: 'Order Completed', lastError: null, result: expect.stringContaining('"ok":true'),
+      ttl: expect.any(Number),
+    });
+
+    const [line] = deliveryLines(event.messageId);
+    expect(line).toMatchObject({
+      level: 'INFO', function: 'hooks', messageId: event.messageId, type: 'track', event: 'Order Completed',
+      status: 'delivered', attempt: 1, durationMs: expect.any(Number),
+      logs: ['posting Order Completed with key [REDACTED]'],
+    });
+    expect(output.text()).not.toContain(API_KEY);
+    const emf = output.json().find((l) => '_aws' in l && 'delivered' in l);
+    expect(emf).toMatchObject({ delivered: 1, function: 'hooks', service: 'destfn' });
+  });
+
+  it('discards a permanent error: not reported (SQS deletes it), recorded as discarded with the error', async () => {
+    const event = trackEvent('bad');
+    await enqueue(hooks.queue, [event]);
+    const { response } = await poll(hooks);
+
+    expect(response.batchItemFailures).toEqual([]);
+    expect(await queueState(hooks.queue)).toEqual({ ready: 0, delayed: 0, inflight: 0 });
+    expect(sinkCalls(event.messageId)).toHaveLength(1);
+    expect(await record('hooks', event.messageId)).toMatchObject({
+      status: 'discarded', attempts: 1, lastError: { name: 'InvalidEventPayload', message: 'sink refused the event: 400' },
+    });
+    expect(deliveryLines(event.messageId)[0]).toMatchObject({ status: 'discarded', reason: 'invalid-event' });
+  });
+
+  it('reports a retryable error and hides the message for the retry policy delay, then it comes back', async () => {
+    const event = trackEvent('fail');
+    await enqueue(hooks.queue, [event]);
+    const { records, response } = await poll(hooks);
+    const settledAt = Date.now();
+
+    expect(response.batchItemFailures).toEqual([{ itemIdentifier: records[0].messageId }]);
+    expect(await record('hooks', event.messageId)).toMatchObject({ status: 'retrying', attempts: 1, lastError: { name: 'RetryError' } });
+    expect(deliveryLines(event.messageId)[0]).toMatchObject({ level: 'WARN', status: 'retrying', attempt: 1, retryInSeconds: 3 });
+
+    expect(await receiveRecords(sqs.client, hooks.queue)).toEqual([]);
+    await sleep(1500);
+    expect(await receiveRecords(sqs.client, hooks.queue)).toEqual([]); // a queue default would not hide it this precisely
+
+    const [again] = await receiveRecords(sqs.client, hooks.queue, 5);
+    expect(Date.now() - settledAt).toBeGreaterThanOrEqual(2900);
+    expect(again.messageId).toBe(records[0].messageId);
+    expect(again.attributes.ApproximateReceiveCount).toBe('2');
+    await deleteSucceeded(sqs.client, hooks.queue, [again], { batchItemFailures: [] });
+  });
+
+  it('does not deliver a messageId twice: two copies in one batch, and a resend after delivery', async () => {
+    const event = trackEvent('ok');
+    await enqueue(hooks.queue, [event, event]);
+    const first = await poll(hooks);
+    expect(first.records).toHaveLength(2);
+    expect(first.response.batchItemFailures).toEqual([]);
+
+    await enqueue(hooks.queue, [event]);
+    await poll(hooks);
+
+    expect(sinkCalls(event.messageId)).toHaveLength(1);
+    expect(deliveryLines(event.messageId).map((l) => l.status).sort()).toEqual(['delivered', 'duplicate', 'duplicate']);
+    expect(await queueState(hooks.queue)).toEqual({ ready: 0, delayed: 0, inflight: 0 });
+    expect(await record('hooks', event.messageId)).toMatchObject({ status: 'delivered', attempts: 1 });
+  });
+
+  it('keeps events of a function whose required secret is missing (retry later, never discard)', async () => {
+    const locked = await deployFunction('locked', { attempts: 3, windowHours: 9 / 3600 }, {});
+    const event = trackEvent('ok');
+    await enqueue(locked.queue, [event]);
+    const { response } = await poll(locked);
+
+    expect(response.batchItemFailures).toHaveLength(1);
+    expect(sinkCalls(event.messageId)).toHaveLength(0);
+    expect(await record('locked', event.messageId)).toMatchObject({
+      status: 'retrying', lastError: { name: 'FunctionConfigError', message: 'function "locked": setting "apiKey" is required' },
+    });
+    expect(await queueState(locked.queue)).toMatchObject({ ready: 0 });
+  });
+});
+
+describe('destination handler without its delivery table', () => {
+  it('delivers nothing it cannot dedupe: the message is reported and returns after the queue visibility timeout', async () => {
+    const fn = await deployFunction('tableless', { attempts: 3, windowHours: 9 / 3600 }, { apiKey: API_KEY }, { DESTFN_TABLE_NAME: 'no-such-table' });
+    const event = trackEvent('ok');
+    await enqueue(fn.queue, [event]);
+    const { records, response } = await poll(fn);
+
+    expect(response.batchItemFailures).toEqual([{ itemIdentifier: records[0].messageId }]);
+    expect(sinkCalls(event.messageId)).toHaveLength(0);
+    expect(output.json().find((l) => l.message === 'record not processed')).toMatchObject({
+      level: 'ERROR', messageId: records[0].messageId, error: expect.stringContaining('ResourceNotFoundException'),
+    });
+    expect(await queueState(fn.queue)).toMatchObject({ ready: 0, inflight: 1 });
+  });
+});
+
+describe('destination handler at the last attempt', () => {
+  it('records the event as failed and the redrive policy moves it to the DLQ', async () => {
+    // 2 attempts over 1 s: retry once after 1 s; queue maxReceiveCount = 2.
+    const flaky = await deployFunction('flaky', { attempts: 2, windowHours: 1 / 3600 }, { apiKey: API_KEY });
+    const event = trackEvent('fail');
+    await enqueue(flaky.queue, [event]);
+
+    const first = await poll(flaky);
+    expect(first.response.batchItemFailures).toHaveLength(1);
+    expect(await record('flaky', event.messageId)).toMatchObject({ status: 'retrying', attempts: 1 });
+
+    const second = await poll(flaky, 5);
+    expect(second.records[0].attributes.ApproximateReceiveCount).toBe('2');
+    expect(second.response.batchItemFailures).toHaveLength(1);
+    expect(await record('flaky', event.messageId)).toMatchObject({ status: 'failed', attempts: 2, lastError: { name: 'RetryError' } });
+    expect(deliveryLines(event.messageId).map((l) => [l.status, l.level])).toEqual([['retrying', 'WARN'], ['failed', 'ERROR']]);
+
+    // Visibility 0 at the last attempt: the next receive exceeds maxReceiveCount and SQS moves it to the DLQ.
+    expect(await receiveRecords(sqs.client, flaky.queue, 1)).toEqual([]);
+    const [dead] = await receiveRecords(sqs.client, flaky.dlq, 1);
+    expect(JSON.parse(dead.body)).toMatchObject({ messageId: event.messageId });
+    expect(sinkCalls(event.messageId)).toHaveLength(2);
+  });
+});
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

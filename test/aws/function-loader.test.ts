@@ -1,0 +1,47 @@
+/** The destination Lambda's function loading: once per cold start, settings from settings.json + the secret. */
+import { rmSync } from 'node:fs';
+import { createFunctionLoader } from '../../runtime/aws/function-loader';
+import type { SegmentEvent } from '../../runtime/events/types';
+import { tempRoot, writeFunctionDir } from './support/function-dir';
+
+const CODE = `
+var loads = (typeof loads === 'number' ? loads : 0) + 1;
+async function onTrack(event, settings) { return { channel: settings.channel, key: settings.apiKey, loads: loads }; }
+`;
+const event = { type: 'track', event: 'x', userId: 'u', messageId: 'm1' } as SegmentEvent;
+
+let root: string;
+let dir: string;
+beforeAll(() => {
+  root = tempRoot('destfn-loader-');
+  dir = writeFunctionDir(root, {
+    name: 'notify', code: CODE,
+    functionJson: { settings: { channel: { type: 'string', required: true }, apiKey: { type: 'string', required: true, secret: true } } },
+    settings: { channel: 'ops' },
+  });
+});
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+describe('createFunctionLoader', () => {
+  it('combines settings.json with the secret settings, and reuses one instance while they are unchanged', async () => {
+    let secret: Record<string, unknown> = { apiKey: 'key-one-1234', channel: 'ignored: not a secret setting' };
+    const readSecret = jest.fn(async () => secret);
+    const loader = createFunctionLoader({ dir, secretArn: 'arn:secret', readSecret });
+
+    const first = await loader.instance();
+    expect(await loader.instance()).toBe(first);
+    expect((await first.invoke(event)).result).toEqual({ channel: 'ops', key: '[REDACTED]', loads: 1 });
+    expect(readSecret).toHaveBeenCalledWith('arn:secret');
+
+    secret = { apiKey: 'key-two-5678' }; // `destfn secrets set --aws`, seen once the 5-minute cache expires
+    const second = await loader.instance();
+    expect(second).not.toBe(first);
+    expect((await second.invoke(event)).status).toBe('delivered');
+  });
+
+  it('rejects with the missing required secret named, so the handler retries the event', async () => {
+    const loader = createFunctionLoader({ dir, secretArn: 'arn:secret', readSecret: async () => ({}) });
+    expect(loader.definition().config.settings.apiKey.secret).toBe(true);
+    await expect(loader.instance()).rejects.toThrow('function "notify": setting "apiKey" is required');
+  });
+});

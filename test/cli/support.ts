@@ -1,0 +1,22 @@
+/** Runs the real CLI (`node bin/destfn.cjs …`) as a child process. */
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+
+export const ROOT = join(__dirname, '..', '..');
+export const BIN = join(ROOT, 'bin', 'destfn.cjs');
+
+export interface CliResult { code: number; stdout: string; stderr: string }
+
+export function destfn(args: string[], cwd = ROOT): Promise<CliResult> {
+  const env = { ...process.env };
+  delete env.DESTFN_WRITE_KEY;
+  return new Promise((resolve) => {
+    execFile(process.execPath, [BIN, ...args], { cwd, env, timeout: 60_000 }, (error, stdout, stderr) => {
+      const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+/** Replaces the last line ("delivered in 12 ms (messageId …)") duration with a placeholder. */
+export const stableDuration = (text: string) => text.replace(/ in \d+ ms /, ' in N ms ');

@@ -1,0 +1,160 @@
+/** The local ingest API: refusals, webhook signatures, 200 only after commit, the dev endpoints. */
+import { createHmac } from 'node:crypto';
+import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Engine } from '../../runtime/local/engine';
+import { tempProject, writeFunction, type TempProject } from './helpers/functions';
+import { postJson, storedCounts, testEngine, track } from './helpers/engine';
+
+const FIXTURES = join(__dirname, '..', '..', '..', 'shared', 'fixtures', 'events');
+const badInputs = JSON.parse(readFileSync(join(FIXTURES, 'bad-inputs.json'), 'utf8')) as { why: string; body: unknown }[];
+
+const WRITE_KEY = 'dev-key-123';
+const SHARED_SECRET = 'hook-secret-456';
+
+let project: TempProject;
+let engine: Engine;
+
+beforeAll(async () => {
+  project = tempProject();
+  writeFileSync(join(project.root, 'destfn.config.json'), JSON.stringify({ sources: { dev: {}, hooks: {}, plain: {} } }));
+  mkdirSync(project.dataDir, { recursive: true });
+  writeFileSync(join(project.dataDir, 'sources.json'), JSON.stringify({
+    dev: { writeKey: WRITE_KEY, sharedSecret: null },
+    hooks: { writeKey: 'hooks-key', sharedSecret: SHARED_SECRET },
+    plain: { writeKey: 'plain-key', sharedSecret: null },
+  }));
+  // Never delivers (no worker needed): holds what is queued so the test can look at the queue.
+  writeFunction(project.functionsDir, 'hold', {
+    code: 'async function onTrack() { return 1 }',
+    config: { sources: ['dev', 'hooks', 'plain'], filter: 'type = "track"' },
+  });
+  engine = await testEngine(project, { prewarm: false });
+  // Park the function's dispatcher so queued rows stay observable.
+  jest.spyOn(engine.queue, 'lease').mockReturnValue({ leased: [], duplicates: [] });
+});
+afterAll(async () => {
+  await engine.stop();
+  project.cleanup();
+});
+
+describe('every bad input of the fixtures', () => {
+  test.each(badInputs.map((b) => [b.why, b.body]))('%s → 4xx JSON error, nothing queued', async (_why, body) => {
+    const before = storedCounts(engine);
+    // Bare events go in a batch (the single-event routes take the type from the path) and to the
+    // webhook endpoint as they are; raw strings and {batch} bodies are sent as they are.
+    const raw = typeof body === 'string';
+    const isBatch = !raw && typeof body === 'object' && body !== null && 'batch' in body;
+    const sends: [string, unknown, string][] = raw
+      ? [['/v1/track', body, WRITE_KEY], ['/v1/batch', body, WRITE_KEY], ['/webhook/plain', body, 'plain-key']]
+      : isBatch
+        ? [['/v1/batch', body, WRITE_KEY], ['/v1/import', body, WRITE_KEY]]
+        : [['/v1/batch', { batch: [body] }, WRITE_KEY], ['/webhook/plain', body, 'plain-key']];
+    for (const [path, payload, key] of sends) {
+      const res = await postJson(`${engine.url}${path}`, payload, key);
+      expect(res.status).toBeGreaterThanOrEqual(400);
+      expect(res.status).toBeLessThan(500);
+      expect(res.json).toEqual(expect.objectContaining({ success: false, error: expect.any(String) }));
+      if (path === '/v1/batch' && !raw && !isBatch && res.status === 400) expect((res.json as { index?: number }).index).toBe(0);
+    }
+    expect(storedCounts(engine)).toEqual(before);
+    expect(Object.prototype).not.toHaveProperty('polluted');
+  });
+
+  test('a batch with one invalid event is refused whole, naming its index', async () => {
+    const res = await postJson(`${engine.url}/v1/batch`, { batch: [track('ok-1'), track('ok-2'), { type: 'track', userId: 'u' }] }, WRITE_KEY);
+    expect(res.status).toBe(400);
+    expect(res.json).toMatchObject({ success: false, index: 2 });
+    expect(storedCounts(engine).messages).toBe(0);
+  });
+
+  test('the engine still serves after all of them', async () => {
+    const res = await postJson(`${engine.url}/v1/track`, track('after-bad-1'), WRITE_KEY);
+    expect(res).toEqual({ status: 200, json: { success: true } });
+  });
+});
+
+test('200 only once the events are committed for each subscribed function; a filtered function gets a record', async () => {
+  const batch = { batch: [track('c-1'), track('c-2'), { type: 'identify', messageId: 'c-3', userId: 'u' }] };
+  const res = await postJson(`${engine.url}/v1/batch`, batch, WRITE_KEY);
+  expect(res).toEqual({ status: 200, json: { success: true } });
+  // Committed by the time the answer arrived.
+  expect(engine.queue.depths().hold.queued).toBeGreaterThanOrEqual(2);
+  expect(engine.records.delivery('hold', 'c-3')).toMatchObject({ status: 'filtered', eventType: 'identify' });
+});
+
+test('writeKey in the body works; a wrong or missing key is 401', async () => {
+  expect((await postJson(`${engine.url}/v1/track`, { ...track('wk-1'), writeKey: WRITE_KEY }, null)).status).toBe(200);
+  expect((await postJson(`${engine.url}/v1/track`, track('wk-2'), 'nope')).status).toBe(401);
+  expect((await postJson(`${engine.url}/v1/track`, track('wk-3'), null)).status).toBe(401);
+});
+
+describe('POST /webhook/<source>', () => {
+  const sign = (body: string, secret = SHARED_SECRET) => createHmac('sha1', secret).update(body).digest('hex');
+
+  test('a good signature is accepted (one event or an array)', async () => {
+    const one = JSON.stringify(track('wh-1'));
+    expect(await postJson(`${engine.url}/webhook/hooks`, one, null, { 'x-signature': sign(one) })).toEqual({ status: 200, json: { success: true } });
+    const many = JSON.stringify([track('wh-2'), track('wh-3')]);
+    expect((await postJson(`${engine.url}/webhook/hooks`, many, null, { 'x-signature': sign(many) })).status).toBe(200);
+    expect(engine.queue.depths().hold.queued).toBeGreaterThanOrEqual(3);
+  });
+
+  test('a bad or missing signature is refused with 401 and nothing is queued', async () => {
+    const before = storedCounts(engine);
+    const body = JSON.stringify(track('wh-bad'));
+    const variants: Record<string, string>[] = [{}, { 'x-signature': sign(body, 'other-secret') }, { 'x-signature': 'zz' }, { 'x-signature': sign(`${body} `) }];
+    for (const headers of variants) {
+      const res = await postJson(`${engine.url}/webhook/hooks`, body, WRITE_KEY, headers);
+      expect(res.status).toBe(401);
+      expect(res.json).toMatchObject({ success: false });
+    }
+    expect(storedCounts(engine)).toEqual(before);
+  });
+
+  test('a source without a shared secret takes its write key; an unknown source is 404', async () => {
+    expect((await postJson(`${engine.url}/webhook/plain`, track('wh-p1'), 'plain-key')).status).toBe(200);
+    expect((await postJson(`${engine.url}/webhook/plain`, track('wh-p2'), WRITE_KEY)).status).toBe(401);
+    expect((await postJson(`${engine.url}/webhook/nope`, track('wh-p3'), WRITE_KEY)).status).toBe(404);
+  });
+});
+
+test('a body over the cap is answered 413 without reading it all', async () => {
+  const huge = JSON.stringify({ batch: [track('big', { properties: { blob: 'x'.repeat(700_000) } })] });
+  const res = await postJson(`${engine.url}/v1/batch`, huge, WRITE_KEY);
+  expect(res.status).toBe(413);
+  expect(res.json).toMatchObject({ success: false });
+});
+
+test('a queue that cannot take the events answers 503 with a JSON error', async () => {
+  const spy = jest.spyOn(engine.queue, 'insertMessages').mockImplementation(() => {
+    throw Object.assign(new Error('database is locked'), { code: 'SQLITE_BUSY' });
+  });
+  try {
+    const res = await postJson(`${engine.url}/v1/track`, track('busy-1'), WRITE_KEY);
+    expect(res.status).toBe(503);
+    expect(res.json).toMatchObject({ success: false, error: expect.stringContaining('SQLITE_BUSY') });
+  } finally {
+    spy.mockRestore();
+  }
+  expect(engine.records.delivery('hold', 'busy-1')).toBeNull();
+});
+
+test('dev endpoints: sink, health, dev page, CORS preflight', async () => {
+  const sink = await fetch(`${engine.url}/_sink/demo`, { method: 'POST', body: '{"hello":"sink"}', headers: { 'content-type': 'application/json' } });
+  expect(sink.status).toBe(200);
+  expect(await sink.json()).toEqual({ ok: true });
+  expect(engine.sink.recent('demo')[0]).toMatchObject({ name: 'demo', body: '{"hello":"sink"}' });
+
+  expect(await (await fetch(`${engine.url}/health`)).json()).toEqual({ ok: true, functions: ['hold'] });
+
+  const page = await fetch(`${engine.url}/`);
+  expect(page.headers.get('content-type')).toMatch(/text\/html/);
+  const html = await page.text();
+  expect(html).toContain('hold');
+  expect(html).toContain('c-3'); // the filtered record
+
+  const preflight = await fetch(`${engine.url}/v1/batch`, { method: 'OPTIONS' });
+  expect(preflight.status).toBe(204);
+  expect(preflight.headers.get('access-control-allow-origin')).toBe('*');
+});
