@@ -91,6 +91,7 @@ export class DestinationFunction extends Construct {
         DESTFN_TABLE_NAME: props.deliveries.table.tableName,
         DESTFN_SECRET_ARN: this.secret.secretArn,
         DESTFN_QUEUE_URL: this.queue.queueUrl,
+        DESTFN_RECORD_CONCURRENCY: String(timing.recordParallelism),
         POWERTOOLS_SERVICE_NAME: 'destfn',
         POWERTOOLS_METRICS_NAMESPACE: 'destfn',
       },

@@ -1,7 +1,10 @@
 /**
  * Timeouts and concurrency of one destination function's Lambda and queue, derived from function.json.
  *
- * One invocation handles a batch of up to BATCH_SIZE messages, HANDLER_PARALLELISM at a time, each bounded
+ * `maxConcurrency` means events in flight, on AWS as locally (users set it to respect a vendor's rate
+ * limit). It is split into concurrent invocations (the SQS event source allows no fewer than 2) times
+ * records handled at once per invocation, so their product stays ≤ maxConcurrency (and ≥ 2).
+ * One invocation handles a batch of up to BATCH_SIZE messages, recordParallelism at a time, each bounded
  * by the function's own timeoutSeconds. The Lambda timeout covers the slowest possible batch plus a margin
  * for secrets, dedupe and delivery-record writes. The queue's visibility timeout is 6× the Lambda timeout
  * (AWS guidance for SQS event sources: room for the poller's retries before a message reappears).
@@ -9,8 +12,8 @@
 import type { FunctionConfig } from '../runtime/function-config';
 
 export const BATCH_SIZE = 10;
-/** Messages of one batch the destination handler runs at once (it runs a batch of 10 in parallel). */
-export const HANDLER_PARALLELISM = 10;
+/** At most this many messages of one batch run at once in the destination handler. */
+export const MAX_RECORD_PARALLELISM = 10;
 export const MARGIN_SECONDS = 5;
 export const LAMBDA_MAX_TIMEOUT_SECONDS = 900;
 /** The SQS event source's maximumConcurrency accepts 2..1000. */
@@ -21,15 +24,19 @@ export interface FunctionTiming {
   readonly lambdaTimeoutSeconds: number;
   readonly visibilityTimeoutSeconds: number;
   readonly batchSize: number;
-  /**
-   * Concurrent Lambda invocations, each handling one batch. Deliveries in flight can therefore reach
-   * maxConcurrency × HANDLER_PARALLELISM (the local engine bounds events in flight by maxConcurrency).
-   */
+  /** Concurrent Lambda invocations (the event source's maximumConcurrency), each handling one batch. */
   readonly maxConcurrency: number;
+  /** Messages of one batch handled at once (DESTFN_RECORD_CONCURRENCY). */
+  readonly recordParallelism: number;
 }
 
 export function functionTiming(config: Pick<FunctionConfig, 'timeoutSeconds' | 'maxConcurrency'>): FunctionTiming {
-  const rounds = Math.ceil(BATCH_SIZE / HANDLER_PARALLELISM);
+  const invocations = Math.min(
+    MAX_EVENT_SOURCE_CONCURRENCY,
+    Math.max(MIN_EVENT_SOURCE_CONCURRENCY, Math.ceil(config.maxConcurrency / MAX_RECORD_PARALLELISM)),
+  );
+  const recordParallelism = Math.min(MAX_RECORD_PARALLELISM, Math.max(1, Math.floor(config.maxConcurrency / invocations)));
+  const rounds = Math.ceil(BATCH_SIZE / recordParallelism);
   const lambdaTimeoutSeconds = Math.min(
     LAMBDA_MAX_TIMEOUT_SECONDS,
     Math.ceil(config.timeoutSeconds) * rounds + MARGIN_SECONDS,
@@ -38,6 +45,7 @@ export function functionTiming(config: Pick<FunctionConfig, 'timeoutSeconds' | '
     lambdaTimeoutSeconds,
     visibilityTimeoutSeconds: 6 * lambdaTimeoutSeconds,
     batchSize: BATCH_SIZE,
-    maxConcurrency: Math.min(MAX_EVENT_SOURCE_CONCURRENCY, Math.max(MIN_EVENT_SOURCE_CONCURRENCY, config.maxConcurrency)),
+    maxConcurrency: invocations,
+    recordParallelism,
   };
 }

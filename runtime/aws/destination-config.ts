@@ -7,6 +7,8 @@ export interface DestinationConfig {
   tableName: string;
   secretArn: string;
   queueUrl: string;
+  /** Records of one batch handled at once (set by the stack from function.json maxConcurrency). */
+  recordConcurrency: number;
 }
 
 export function readDestinationConfig(env: Env): DestinationConfig {
@@ -16,5 +18,14 @@ export function readDestinationConfig(env: Env): DestinationConfig {
     tableName: requireEnv(env, 'DESTFN_TABLE_NAME'),
     secretArn: requireEnv(env, 'DESTFN_SECRET_ARN'),
     queueUrl: requireEnv(env, 'DESTFN_QUEUE_URL'),
+    recordConcurrency: positiveInt(env.DESTFN_RECORD_CONCURRENCY, DEFAULT_RECORD_CONCURRENCY),
   };
+}
+
+/** Records of one batch handled at once when the stack does not say (the event source delivers batches of 10). */
+export const DEFAULT_RECORD_CONCURRENCY = 10;
+
+function positiveInt(value: string | undefined, fallback: number): number {
+  const n = Number(value);
+  return Number.isInteger(n) && n > 0 ? n : fallback;
 }

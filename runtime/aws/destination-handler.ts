@@ -21,9 +21,6 @@ import { serializeByKey } from './serialize-by-key';
 import { eventOf } from './sqs-event';
 import { createVisibilityChanger } from './visibility';
 
-/** Records of one batch handled at once (the event source delivers batches of 10). */
-export const RECORD_CONCURRENCY = 10;
-
 type RecordHandler = (record: SQSRecord) => Promise<unknown>;
 
 export function createDestinationHandler(env: Env = process.env) {
@@ -54,7 +51,7 @@ export function createDestinationHandler(env: Env = process.env) {
       telemetry: createDeliveryTelemetry(config.functionName, logger, metrics),
       log: logger,
     });
-    const limited = limitConcurrency(RECORD_CONCURRENCY, async (record: SQSRecord) => {
+    const limited = limitConcurrency(config.recordConcurrency, async (record: SQSRecord) => {
       try {
         return await processRecord(record);
       } catch (err) {

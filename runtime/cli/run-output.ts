@@ -28,7 +28,7 @@ export function formatHuman({ outcome, loadLogs, filterNote }: RunReport): strin
   const logs = [...loadLogs, ...outcome.logs];
   lines.push(...(logs.length ? logs : ['(no output)']), '');
   if (filterNote) lines.push(`note: ${filterNote}`, '');
-  lines.push(`${outcome.status} in ${Math.round(outcome.durationMs)} ms (messageId ${outcome.messageId})`);
+  lines.push(`status: ${outcome.status} (took ${Math.round(outcome.durationMs)} ms, messageId ${outcome.messageId})`);
   return `${lines.join('\n')}\n`;
 }
 

@@ -45,7 +45,7 @@ test("the new function's queue, Lambda and mapping follow its function.json", ()
   three.template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
     FunctionName: { Ref: logicalId(gamma.handler) },
     FunctionResponseTypes: ['ReportBatchItemFailures'],
-    ScalingConfig: { MaximumConcurrency: 50 },
+    ScalingConfig: { MaximumConcurrency: 5 }, // maxConcurrency 50 = 5 invocations × 10 records
   });
   const outputs = Object.keys(three.template.toJSON().Outputs as object);
   expect(outputs).toEqual(expect.arrayContaining(['GammaQueueUrl', 'GammaDlqUrl', 'GammaDlqArn', 'GammaSecretArn', 'GammaLogGroup']));

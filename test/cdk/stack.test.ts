@@ -70,7 +70,7 @@ describe('one set of resources per function folder', () => {
     expect(s.stack.functions.map((fn) => fn.name)).toEqual(['alpha', 'beta-notify']);
   });
 
-  test('event source mappings report batch item failures, batch 10, concurrency from function.json (min 2)', () => {
+  test('event source mappings report batch item failures, batch 10; maxConcurrency = invocations × records per invocation', () => {
     s.template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
       FunctionName: { Ref: ids.alpha.handler },
       EventSourceArn: { 'Fn::GetAtt': [ids.alpha.queue, 'Arn'] },
@@ -78,10 +78,16 @@ describe('one set of resources per function folder', () => {
       BatchSize: 10,
       ScalingConfig: { MaximumConcurrency: 2 }, // function.json says 1; SQS event sources need ≥ 2
     });
+    s.template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ DESTFN_FUNCTION_NAME: 'alpha', DESTFN_RECORD_CONCURRENCY: '1' }) },
+    });
     s.template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
       FunctionName: { Ref: ids.beta.handler },
       FunctionResponseTypes: ['ReportBatchItemFailures'],
-      ScalingConfig: { MaximumConcurrency: 10 }, // the default maxConcurrency
+      ScalingConfig: { MaximumConcurrency: 2 }, // the default maxConcurrency 10 = 2 invocations × 5 records
+    });
+    s.template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ DESTFN_FUNCTION_NAME: 'beta-notify', DESTFN_RECORD_CONCURRENCY: '5' }) },
     });
   });
 

@@ -8,7 +8,7 @@ const failed = (status: Outcome['status'], reason: Outcome['reason'], name: stri
 describe('destfn run output', () => {
   test('delivered: the result as pretty JSON, load logs before event logs', () => {
     expect(formatHuman({ outcome: base, loadLogs: ['loaded'], filterNote: null })).toBe(
-      'Callback Return\n---------------\n{\n  "ok": 1\n}\n\nLog Output\n----------\nloaded\na line\n\ndelivered in 12 ms (messageId m-1)\n',
+      'Callback Return\n---------------\n{\n  "ok": 1\n}\n\nLog Output\n----------\nloaded\na line\n\nstatus: delivered (took 12 ms, messageId m-1)\n',
     );
   });
 

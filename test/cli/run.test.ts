@@ -78,7 +78,7 @@ describe('destfn run', () => {
       'tracking Order Completed',
       'greeting is hello',
       '',
-      'delivered in N ms (messageId sample-track-0001)',
+      'status: delivered (took N ms, messageId sample-track-0001)',
       '',
     ].join('\n'));
   });

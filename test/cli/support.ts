@@ -18,5 +18,5 @@ export function destfn(args: string[], cwd = ROOT): Promise<CliResult> {
   });
 }
 
-/** Replaces the last line ("delivered in 12 ms (messageId …)") duration with a placeholder. */
-export const stableDuration = (text: string) => text.replace(/ in \d+ ms /, ' in N ms ');
+/** Replaces the last line ("status: delivered (took 12 ms, messageId …)") duration with a placeholder. */
+export const stableDuration = (text: string) => text.replace(/took \d+ ms/, 'took N ms');
