@@ -8,7 +8,7 @@ import type { SQSRecord } from 'aws-lambda';
 import { describeThrown } from '../classify';
 import { resultSnippet, type DeliveryRecord } from '../delivery-record';
 import type { SegmentEvent } from '../events/types';
-import { eventName } from '../local/enqueue';
+import { eventName } from '../events/event-name';
 import type { Outcome } from '../outcome';
 import { alreadyDelivered } from './dedupe';
 import type { DeliveryStore } from './delivery-store';

@@ -2,6 +2,7 @@
  * Commit one ingest request: every event for every subscribed function, plus a 'filtered' record
  * for each function whose filter did not match, in ONE transaction. The HTTP answer waits for it.
  */
+import { eventName } from '../events/event-name';
 import type { SegmentEvent } from '../events/types';
 import type { Db } from './db';
 import type { NewMessage, Queue } from './queue';
@@ -10,11 +11,6 @@ import type { RecordStore } from './records';
 export type Route = (event: SegmentEvent, source: string) => { deliver: string[]; filtered: string[] };
 
 export interface Enqueued { queued: number; filtered: number; functions: Set<string> }
-
-export function eventName(event: SegmentEvent): string | null {
-  const name = event.type === 'track' ? event.event : event.type === 'page' || event.type === 'screen' ? event.name : null;
-  return typeof name === 'string' ? name : null;
-}
 
 export function createEnqueuer(db: Db, queue: Queue, records: RecordStore) {
   return db.transaction((events: readonly SegmentEvent[], source: string, route: Route, now: number): Enqueued => {
