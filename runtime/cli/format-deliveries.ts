@@ -21,7 +21,7 @@ export function formatDeliveries(records: readonly DeliveryRecord[]): string {
     r.lastError ? `${r.lastError.name}: ${r.lastError.message.split('\n')[0]}` : r.status === 'delivered' && r.result ? `→ ${r.result}` : '',
   ]);
   const headers = ['updated (UTC)', 'messageId', 'event', 'status', 'attempts', 'duration', 'last error / result'];
-  const widths = headers.map((h, i) => Math.min(i === 1 ? 40 : 30, Math.max(h.length, ...rows.map((r) => r[i].length))));
+  const widths = headers.map((h, i) => Math.min(i === 1 ? 50 : 30, Math.max(h.length, ...rows.map((r) => r[i].length))));
   const line = (cols: string[]) => cols.map((c, i) => (i === cols.length - 1 ? c.slice(0, 160) : cell(c, widths[i]))).join('  ').trimEnd();
   return `${[line(headers), ...rows.map(line)].join('\n')}\n`;
 }

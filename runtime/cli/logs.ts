@@ -43,7 +43,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   const store = new RecordStore(local.db);
   const first = store.lastLogs(fn, limit);
-  process.stdout.write(formatLogs(first));
+  process.stdout.write(first.length > 0 ? formatLogs(first) : values.follow ? '' : `no log output for "${fn}"\n`);
   if (!values.follow) {
     local.db.close();
     return 0;

@@ -27,7 +27,6 @@ CREATE TABLE IF NOT EXISTS messages (
   event_name  TEXT,
   attempts    INTEGER NOT NULL DEFAULT 0,
   visible_at  INTEGER NOT NULL,
-  leased      INTEGER NOT NULL DEFAULT 0,
   enqueued_at INTEGER NOT NULL,
   last_error  TEXT
 );

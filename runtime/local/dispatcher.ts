@@ -1,12 +1,17 @@
 /**
  * The delivery loop of one function: lease from its queue as many messages as its pool has free
- * slots, hand them to the workers, settle the outcomes (ack / retry later / DLQ + record + logs, one
- * transaction per result chunk), lease again. Idle, it sleeps until the next message becomes
+ * slots, hand them to the workers, settle the outcomes (ack / retry later / DLQ + record + logs,
+ * group-committed by the SettleBuffer), lease again. Idle, it sleeps until the next message becomes
  * visible (retry backoff), at most POLL_MS so messages put back by `destfn replay` from another
  * process are seen.
+ *
+ * Leases are held here, in memory, each with a deadline: the pool answers for every event it
+ * holds well before it, so an expired lease means something was lost and the message is simply
+ * leased (delivered) again. A crash drops every lease at once: the next engine delivers them.
  */
 import type { LeasedMessage, Queue } from './queue';
-import type { Attempt, Settled, Settler } from './settle';
+import type { Attempt, Settled } from './settle';
+import type { SettleBuffer } from './settle-buffer';
 import type { LoadedFunction } from './loader';
 import { WorkerPool, type PoolResult } from './worker-pool';
 import { createRedactor } from '../redact';
@@ -23,7 +28,7 @@ export interface DispatcherHooks {
 
 export interface DispatcherOptions {
   queue: Queue;
-  settle: Settler;
+  settle: SettleBuffer;
   retryScale: number;
   maxWorkers: number;
   hooks: DispatcherHooks;
@@ -36,11 +41,12 @@ export interface DispatcherOptions {
 export class Dispatcher {
   private pool: WorkerPool;
   private readonly retiring = new Set<Promise<void>>();
-  private readonly inflight = new Map<number, LeasedMessage>();
+  private readonly inflight = new Map<number, { message: LeasedMessage; deadline: number }>();
   private readonly busy = new Map<string, number>();
   private timer: NodeJS.Timeout | null = null;
   private scheduled = false;
   private stopped = false;
+  private nextExpiryCheck = 0;
 
   constructor(private current: LoadedFunction, private readonly options: DispatcherOptions) {
     this.pool = this.createPool(current);
@@ -80,19 +86,10 @@ export class Dispatcher {
   }
 
   private retire(pool: WorkerPool, graceMs: number): void {
+    // What did not finish stays in the queue, visible: the next lease (or engine) delivers it.
     const done = pool.close(graceMs).then(({ started, notStarted }) => {
-      const forget = (ids: number[]) => ids.forEach((id) => this.untrack(id));
-      const startedIds = started.map((t) => t.id);
-      const notStartedIds = notStarted.map((t) => t.id);
-      forget(startedIds);
-      forget(notStartedIds);
-      try {
-        this.options.queue.release(notStartedIds, true);
-        this.options.queue.release(startedIds, false);
-      } catch (err) {
-        // Not fatal: the leases expire and the messages are delivered again.
-        this.options.hooks.notice(`${this.name}: could not release leases: ${(err as Error).message}`);
-      }
+      for (const t of [...started, ...notStarted]) this.untrack(t.id);
+      if (!this.stopped) this.wake();
     }).finally(() => this.retiring.delete(done));
     this.retiring.add(done);
   }
@@ -117,20 +114,19 @@ export class Dispatcher {
   }
 
   private leaseMs(): number {
-    // Only a safety net: in this process the pool answers for every event it holds (the worker
-    // queue included) or gives it back. Startup releases the leases of a crashed process at once.
     return this.current.definition.config.timeoutSeconds * 1000 * (this.pool.queueDepthFactor + 1) + 60_000;
   }
 
-  /** Events that never ran (queued in a worker that stopped): visible again, attempt not counted. */
+  /** Events that never ran (queued in a worker that stopped): no longer held, leased again soon. */
   private onReleased(ids: number[]): void {
     for (const id of ids) this.untrack(id);
-    try {
-      this.options.queue.release(ids, true);
-    } catch (err) {
-      this.options.hooks.notice(`${this.name}: could not release leases: ${(err as Error).message}`);
-    }
     this.wake();
+  }
+
+  private expireLeases(now: number): void {
+    let expired = 0;
+    for (const [id, held] of this.inflight) if (held.deadline < now) { this.untrack(id); expired++; }
+    if (expired > 0) this.options.hooks.notice(`${this.name}: ${expired} lease(s) expired without an answer: delivering again`);
   }
 
   private pump(): void {
@@ -138,17 +134,23 @@ export class Dispatcher {
     if (this.stopped) return;
     if (this.timer) { clearTimeout(this.timer); this.timer = null; }
     try {
-      let free = this.pool.freeSlots();
+      const now = Date.now();
+      if (now >= this.nextExpiryCheck) {
+        this.nextExpiryCheck = now + 1000;
+        this.expireLeases(now);
+      }
+      let free = this.free();
       while (free > 0) {
         const want = Math.min(free, MAX_LEASE);
-        const { leased, duplicates } = this.options.queue.lease(this.name, want, this.leaseMs(), (id) => this.busy.has(id));
+        const filter = { held: (id: number) => this.inflight.has(id), busy: (id: string) => this.busy.has(id) };
+        const { leased, duplicates } = this.options.queue.lease(this.name, want, filter, this.inflight.size);
         if (duplicates.length > 0) this.options.hooks.duplicates(this.name, duplicates);
         if (leased.length > 0) {
           for (const m of leased) this.track(m);
           this.pool.submit(leased.map((m) => ({ id: m.id, messageId: m.messageId, event: m.event })));
         }
         if (leased.length + duplicates.length < want) return this.sleep(true);
-        free = this.pool.freeSlots();
+        free = this.free();
       }
       // Full: finishing events wake us; the timer covers a pool blocked after a load failure.
       this.sleep(false);
@@ -156,6 +158,11 @@ export class Dispatcher {
       this.options.hooks.notice(`${this.name}: queue error: ${(err as Error).message}`);
       this.sleep(false);
     }
+  }
+
+  /** What the pool takes, within the pool's capacity counting events still being settled. */
+  private free(): number {
+    return Math.max(0, Math.min(this.pool.freeSlots(), this.pool.capacity - this.inflight.size));
   }
 
   private sleep(queueDrained: boolean): void {
@@ -172,29 +179,28 @@ export class Dispatcher {
   private onResults(results: PoolResult[]): void {
     const attempts: Attempt[] = [];
     for (const { task, outcome } of results) {
-      const message = this.inflight.get(task.id);
-      if (!message) continue;
-      this.untrack(task.id);
-      attempts.push({ message, outcome });
+      const held = this.inflight.get(task.id);
+      if (held) attempts.push({ message: held.message, outcome }); // else its lease expired: being delivered again
     }
-    if (attempts.length > 0) {
-      try {
-        const options = { retry: this.current.definition.config.retry, retryScale: this.options.retryScale };
-        this.options.hooks.settled(this.name, this.options.settle(attempts, options, Date.now()));
-      } catch (err) {
-        this.options.hooks.notice(`${this.name}: could not record ${attempts.length} outcome(s), they will be delivered again: ${(err as Error).message}`);
-      }
-    }
+    if (attempts.length === 0) return this.wake();
+    const options = { retry: this.current.definition.config.retry, retryScale: this.options.retryScale };
+    // Still held until recorded, so the same messages are not leased again meanwhile.
+    this.options.settle.add(attempts, options, (settled, error) => {
+      for (const a of attempts) this.untrack(a.message.id);
+      if (settled) this.options.hooks.settled(this.name, settled);
+      else this.options.hooks.notice(`${this.name}: could not record ${attempts.length} outcome(s), they will be delivered again: ${error?.message}`);
+      this.wake();
+    });
     this.wake();
   }
 
   private track(m: LeasedMessage): void {
-    this.inflight.set(m.id, m);
+    this.inflight.set(m.id, { message: m, deadline: Date.now() + this.leaseMs() });
     this.busy.set(m.messageId, (this.busy.get(m.messageId) ?? 0) + 1);
   }
 
   private untrack(id: number): void {
-    const m = this.inflight.get(id);
+    const m = this.inflight.get(id)?.message;
     if (!m) return;
     this.inflight.delete(id);
     const n = (this.busy.get(m.messageId) ?? 1) - 1;

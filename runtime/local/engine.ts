@@ -20,6 +20,7 @@ import { RecordStore } from './records';
 import { FunctionRegistry } from './registry';
 import { createServer, type IngestAnswer } from './server';
 import { createSettler, type Settled } from './settle';
+import { SettleBuffer } from './settle-buffer';
 import { watchFunctions, type FunctionsWatcher } from './watcher';
 import { workerEntry } from './worker-bundle';
 import { listen, closeServers } from './listen';
@@ -69,6 +70,11 @@ export interface Engine {
 
 const RECORD_RETENTION_MS = 7 * 24 * 60 * 60 * 1000;
 
+/** Threads per function unless told otherwise: a few, whatever the core count (each loads the runtime). */
+export function defaultMaxWorkers(): number {
+  return Math.min(4, Math.max(2, cpus().length));
+}
+
 function defaultRetryScale(): number {
   const env = Number(process.env.DESTFN_RETRY_SCALE);
   return Number.isFinite(env) && env > 0 ? env : 1;
@@ -90,14 +96,20 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
   const loaded = loadAllFunctions(functionsDir);
   const sources = loadLocalSourceCredentials(rootDir, dataDir);
   const releaseLock = acquireEngineLock(dataDir);
-  const db = openDb(dataDir);
+  let db: ReturnType<typeof openDb>;
+  try {
+    db = openDb(dataDir);
+  } catch (err) {
+    releaseLock();
+    throw err;
+  }
   const queue = new Queue(db);
   const records = new RecordStore(db);
-  const settle = createSettler(db, queue, records);
+  const settle = new SettleBuffer(createSettler(db, queue, records));
   const enqueue = createEnqueuer(db, queue, records);
   records.prune(RECORD_RETENTION_MS);
-  const released = queue.releaseAllLeases();
-  if (released > 0) notice(`${released} event(s) in flight when the previous engine stopped: delivering them again`);
+  const waiting = Object.values(queue.depths()).reduce((n, d) => n + d.queued, 0);
+  if (waiting > 0) notice(`${waiting} event(s) waiting in the queues from before: delivering them`);
 
   const registry = new FunctionRegistry(functionsDir, {
     workerEntry: await workerEntry(),
@@ -105,7 +117,7 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
     queue,
     settle,
     retryScale: options.retryScale ?? defaultRetryScale(),
-    maxWorkers: options.maxWorkersPerFunction ?? Math.min(4, Math.max(2, cpus().length)),
+    maxWorkers: options.maxWorkersPerFunction ?? defaultMaxWorkers(),
     hooks: {
       settled(fn: string, settled: Settled[]) {
         events.emit('settled', fn, settled);
@@ -186,6 +198,7 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
     watcher?.close();
     await closeServers(servers);
     await registry.stopAll();
+    settle.flush();
     try { db.pragma('wal_checkpoint(TRUNCATE)'); } catch { /* best effort */ }
     db.close();
     releaseLock();

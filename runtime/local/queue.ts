@@ -1,11 +1,13 @@
 /**
  * The per-function queues and DLQs (tables `messages` and `dlq`).
  *
- * A message is visible when `visible_at <= now`. Leasing one moves its `visible_at` to the lease
- * deadline (a visibility timeout, as in SQS) and counts an attempt; a message whose lease runs out
- * (the worker or the whole process died) simply becomes visible again. A retry is the same move
- * with the backoff delay instead of the lease deadline. All writes take batches of messages so a
- * whole request / worker round trip costs one transaction.
+ * A message is visible when `visible_at <= now`; a retry moves `visible_at` by the backoff delay.
+ * Leases live in the engine's memory (Dispatcher), not in the table: writing a lease would rewrite
+ * the whole row (event included) on every delivery, and a lease only ever matters to the process
+ * holding it. When that process dies, its leases die with it and every message not yet acked is
+ * visible again: the next engine delivers it (an expired lease, at restart). Attempts are counted
+ * when an attempt's outcome is recorded. All writes take batches so a whole request / worker
+ * round trip costs one transaction.
  */
 import type { Db } from './db';
 
@@ -25,7 +27,7 @@ export interface LeasedMessage {
   event: string;
   eventType: string;
   eventName: string | null;
-  /** Attempts including the one this lease starts (1-based). */
+  /** The attempt this lease starts (1-based). */
   attempts: number;
   enqueuedAt: number;
 }
@@ -34,6 +36,13 @@ export interface LeaseResult {
   leased: LeasedMessage[];
   /** Already delivered by this function within the dedupe window: removed, not delivered again. */
   duplicates: LeasedMessage[];
+}
+
+export interface LeaseFilter {
+  /** Queue ids this process already holds. */
+  held(id: number): boolean;
+  /** messageIds in flight for the function (a second copy waits). */
+  busy(messageId: string): boolean;
 }
 
 export interface DlqEntry { id: number; fn: string; messageId: string; attempts: number; lastError: string | null; failedAt: number }
@@ -47,35 +56,32 @@ const BUSY_DEFER_MS = 1000;
 
 export class Queue {
   private readonly insert;
-  private readonly leaseRows;
+  private readonly visibleIds;
+  private readonly row;
   private readonly deliveredSince;
   private readonly remove;
   private readonly defer;
   private readonly later;
   private readonly toDlq;
-  private readonly releaseOne;
   private readonly nextVisible;
 
   constructor(private readonly db: Db) {
     this.insert = db.prepare(
-      'INSERT INTO messages (function, message_id, event, event_type, event_name, attempts, visible_at, leased, enqueued_at) VALUES (?, ?, ?, ?, ?, 0, ?, 0, ?)',
+      'INSERT INTO messages (function, message_id, event, event_type, event_name, attempts, visible_at, enqueued_at) VALUES (?, ?, ?, ?, ?, 0, ?, ?)',
     );
-    this.leaseRows = db.prepare(
-      `UPDATE messages SET visible_at = ?, leased = 1, attempts = attempts + 1
-       WHERE id IN (SELECT id FROM messages WHERE function = ? AND visible_at <= ? ORDER BY visible_at LIMIT ?)
-       RETURNING id, message_id, event, event_type, event_name, attempts, enqueued_at`,
-    );
+    // Ids only: answered from the index alone, so skipping the held ones costs next to nothing.
+    this.visibleIds = db.prepare('SELECT id FROM messages WHERE function = ? AND visible_at <= ? ORDER BY visible_at LIMIT ?').pluck();
+    this.row = db.prepare('SELECT id, message_id, event, event_type, event_name, attempts, enqueued_at FROM messages WHERE id = ?');
     this.deliveredSince = db.prepare(
       "SELECT 1 FROM deliveries WHERE function = ? AND message_id = ? AND status = 'delivered' AND updated_at > ?",
     ).pluck();
     this.remove = db.prepare('DELETE FROM messages WHERE id = ?');
-    this.defer = db.prepare('UPDATE messages SET visible_at = ?, leased = 0, attempts = attempts - 1 WHERE id = ?');
-    this.later = db.prepare('UPDATE messages SET visible_at = ?, leased = 0, last_error = ? WHERE id = ?');
+    this.defer = db.prepare('UPDATE messages SET visible_at = ? WHERE id = ?');
+    this.later = db.prepare('UPDATE messages SET visible_at = ?, attempts = ?, last_error = ? WHERE id = ?');
     this.toDlq = db.prepare(
       `INSERT INTO dlq (function, message_id, event, event_type, event_name, attempts, last_error, enqueued_at, failed_at)
-       SELECT function, message_id, event, event_type, event_name, attempts, ?, enqueued_at, ? FROM messages WHERE id = ?`,
+       SELECT function, message_id, event, event_type, event_name, ?, ?, enqueued_at, ? FROM messages WHERE id = ?`,
     );
-    this.releaseOne = db.prepare('UPDATE messages SET visible_at = ?, leased = 0, attempts = MAX(attempts - ?, 0) WHERE id = ? AND leased = 1');
     this.nextVisible = db.prepare('SELECT MIN(visible_at) FROM messages WHERE function = ?').pluck();
   }
 
@@ -85,22 +91,25 @@ export class Queue {
   }
 
   /**
-   * Lease up to `max` visible messages of `fn` until `now + leaseMs`. Messages whose messageId is
-   * `busy` (in flight for this function) or repeated within the lease are put back for a moment.
+   * Up to `max` visible messages of `fn` not already held. A copy of a messageId in flight (or
+   * repeated within this lease) is put back for a moment; one the function delivered within the
+   * dedupe window is removed.
    */
-  lease(fn: string, max: number, leaseMs: number, busy: (messageId: string) => boolean, now = Date.now()): LeaseResult {
+  lease(fn: string, max: number, filter: LeaseFilter, heldCount: number, now = Date.now()): LeaseResult {
     return this.db.transaction((): LeaseResult => {
-      const rows = this.leaseRows.all(now + leaseMs, fn, now, max) as Row[];
+      const ids = this.visibleIds.all(fn, now, max + heldCount) as number[];
       const leased: LeasedMessage[] = [];
       const duplicates: LeasedMessage[] = [];
       const seen = new Set<string>();
-      for (const row of rows) {
-        const message = toLeased(fn, row);
+      for (const id of ids) {
+        if (leased.length >= max) break;
+        if (filter.held(id)) continue;
+        const message = toLeased(fn, this.row.get(id) as Row);
         if (this.deliveredSince.get(fn, message.messageId, now - DEDUPE_WINDOW_MS)) {
-          this.remove.run(message.id);
+          this.remove.run(id);
           duplicates.push(message);
-        } else if (seen.has(message.messageId) || busy(message.messageId)) {
-          this.defer.run(now + BUSY_DEFER_MS, message.id);
+        } else if (seen.has(message.messageId) || filter.busy(message.messageId)) {
+          this.defer.run(now + BUSY_DEFER_MS, id);
         } else {
           seen.add(message.messageId);
           leased.push(message);
@@ -115,34 +124,15 @@ export class Queue {
     this.remove.run(id);
   }
 
-  /** Make a message visible again at `visibleAt`, remembering its last error. Call inside a transaction. */
-  retryAt(id: number, visibleAt: number, lastError: string | null): void {
-    this.later.run(visibleAt, lastError, id);
+  /** Visible again at `visibleAt`, after `attempts` attempts. Call inside a transaction. */
+  retryAt(id: number, visibleAt: number, attempts: number, lastError: string | null): void {
+    this.later.run(visibleAt, attempts, lastError, id);
   }
 
-  /** Move a message to the DLQ with its last error. Call inside a transaction. */
-  deadLetter(id: number, lastError: string | null, now: number): void {
-    this.toDlq.run(lastError, now, id);
+  /** Move a message to the DLQ with its attempts and last error. Call inside a transaction. */
+  deadLetter(id: number, attempts: number, lastError: string | null, now: number): void {
+    this.toDlq.run(attempts, lastError, now, id);
     this.remove.run(id);
-  }
-
-  /**
-   * Give leased messages back (graceful stop): visible at once. `undoAttempt` when they never
-   * reached the handler.
-   */
-  release(ids: readonly number[], undoAttempt: boolean, now = Date.now()): void {
-    if (ids.length === 0) return;
-    this.db.transaction(() => {
-      for (const id of ids) this.releaseOne.run(now, undoAttempt ? 1 : 0, id);
-    })();
-  }
-
-  /**
-   * On engine start every lease belongs to a previous process that is gone (the engine lock makes
-   * sure of that): make those messages visible now rather than at their lease deadline.
-   */
-  releaseAllLeases(now = Date.now()): number {
-    return this.db.prepare('UPDATE messages SET visible_at = ?, leased = 0 WHERE leased = 1').run(now).changes;
   }
 
   /** Earliest `visible_at` of `fn` (ms), or null when its queue is empty. */
@@ -154,15 +144,15 @@ export class Queue {
   replay(fn: string, now = Date.now()): number {
     return this.db.transaction((): number => {
       const moved = this.db.prepare(
-        `INSERT INTO messages (function, message_id, event, event_type, event_name, attempts, visible_at, leased, enqueued_at, last_error)
-         SELECT function, message_id, event, event_type, event_name, 0, ?, 0, enqueued_at, last_error FROM dlq WHERE function = ? ORDER BY id`,
+        `INSERT INTO messages (function, message_id, event, event_type, event_name, attempts, visible_at, enqueued_at, last_error)
+         SELECT function, message_id, event, event_type, event_name, 0, ?, enqueued_at, last_error FROM dlq WHERE function = ? ORDER BY id`,
       ).run(now, fn).changes;
       this.db.prepare('DELETE FROM dlq WHERE function = ?').run(fn);
       return moved;
     })();
   }
 
-  /** Messages waiting (or leased) per function. */
+  /** Messages waiting (visible, delayed or held) and dead-lettered, per function. */
   depths(): Record<string, { queued: number; dlq: number }> {
     const out: Record<string, { queued: number; dlq: number }> = {};
     const get = (fn: string) => (out[fn] ??= { queued: 0, dlq: 0 });
@@ -187,7 +177,7 @@ function toLeased(fn: string, row: Row): LeasedMessage {
     event: row.event,
     eventType: row.event_type,
     eventName: row.event_name,
-    attempts: row.attempts,
+    attempts: row.attempts + 1,
     enqueuedAt: row.enqueued_at,
   };
 }

@@ -27,9 +27,11 @@ export interface SettleOptions {
   random?: () => number;
 }
 
+export interface SettleGroup { attempts: readonly Attempt[]; options: SettleOptions }
+
+/** Apply the outcomes of several batches of attempts (any functions) in one transaction. */
 export function createSettler(db: Db, queue: Queue, records: RecordStore) {
-  /** Apply the outcomes of a batch of attempts of one function in one transaction. */
-  return db.transaction((attempts: readonly Attempt[], options: SettleOptions, now: number): Settled[] => {
+  const settleGroup = (attempts: readonly Attempt[], options: SettleOptions, now: number): Settled[] => {
     const settled: Settled[] = [];
     for (const { message, outcome } of attempts) {
       let status: Settled['status'];
@@ -43,10 +45,10 @@ export function createSettler(db: Db, queue: Queue, records: RecordStore) {
         if (decision.retry) {
           status = 'retrying';
           retryInMs = Math.max(1, Math.round(decision.delayMs * options.retryScale));
-          queue.retryAt(message.id, now + retryInMs, lastError);
+          queue.retryAt(message.id, now + retryInMs, message.attempts, lastError);
         } else {
           status = 'failed';
-          queue.deadLetter(message.id, lastError, now);
+          queue.deadLetter(message.id, message.attempts, lastError, now);
         }
       }
       records.write({
@@ -65,7 +67,9 @@ export function createSettler(db: Db, queue: Queue, records: RecordStore) {
       settled.push({ message, outcome, status, retryInMs });
     }
     return settled;
-  });
+  };
+  return db.transaction((groups: readonly SettleGroup[], now: number): Settled[][] =>
+    groups.map((g) => settleGroup(g.attempts, g.options, now)));
 }
 
 export type Settler = ReturnType<typeof createSettler>;

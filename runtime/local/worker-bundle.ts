@@ -6,7 +6,7 @@
  * destfn's dependencies). Any failure falls back to the tsx bootstrap.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const PACKAGE_ROOT = join(__dirname, '..', '..');
@@ -79,5 +79,16 @@ async function bundle(): Promise<string> {
   const file = join(CACHE_DIR, `worker-${key}.js`);
   writeAtomic(file, result.outputFiles[0].contents);
   writeAtomic(INPUTS_FILE, JSON.stringify(inputs));
+  pruneOld(file);
   return file;
+}
+
+/** Bundles of older runtime sources, unused for a day (a running engine may still be using a recent one). */
+function pruneOld(keep: string): void {
+  const dayAgo = Date.now() - 24 * 60 * 60 * 1000;
+  for (const name of readdirSync(CACHE_DIR)) {
+    const path = join(CACHE_DIR, name);
+    if (path === keep || !/^worker-[0-9a-f]{16}\.js$/.test(name)) continue;
+    try { if (statSync(path).mtimeMs < dayAgo) rmSync(path); } catch { /* gone already */ }
+  }
 }

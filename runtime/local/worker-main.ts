@@ -1,8 +1,8 @@
 /**
  * A function worker thread: loads one function once, keeps the events the pool sends in a queue,
- * runs `parallelism` of them at once, and reports progress (outcomes + which events it started) in
- * messages coalesced over a couple of milliseconds: a busy worker costs a message per several
- * events each way, not one per event.
+ * runs `parallelism` of them at once, and reports outcomes in messages coalesced over a couple of
+ * milliseconds: a busy worker costs a message per several events each way, not one per event.
+ * Which events are running is kept in shared memory (see WorkerInit.running), free of messages.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { createFunctionInstance, type FunctionInstance } from '../function-instance';
@@ -31,15 +31,14 @@ function send(message: FromWorker): void {
 }
 
 let results: { id: number; outcome: Outcome }[] = [];
-let started: number[] = [];
 let flushTimer: NodeJS.Timeout | null = null;
+const running = new BigInt64Array(init.running);
 
 function flush(): void {
   if (flushTimer) { clearTimeout(flushTimer); flushTimer = null; }
-  if (results.length === 0 && started.length === 0) return;
-  const message: FromWorker = { type: 'progress', results, started };
+  if (results.length === 0) return;
+  const message: FromWorker = { type: 'progress', results };
   results = [];
-  started = [];
   try {
     send(message);
   } catch {
@@ -88,16 +87,23 @@ async function runChunk(instance: FunctionInstance, tasks: WorkerTask[]): Promis
 }
 
 const waiting: WorkerTask[] = [];
-let running = 0;
+let runningCount = 0;
+
+/** Mark `id` running in the shared table; returns its cell. */
+function markRunning(id: number): number {
+  const cell = running.indexOf(0n);
+  Atomics.store(running, cell, BigInt(id));
+  return cell;
+}
 
 function pump(instance: FunctionInstance): void {
-  while (running < init.parallelism && waiting.length > 0) {
-    const chunk = waiting.splice(0, batches ? init.parallelism - running : 1);
-    running += chunk.length;
-    for (const task of chunk) started.push(task.id);
-    scheduleFlush();
+  while (runningCount < init.parallelism && waiting.length > 0) {
+    const chunk = waiting.splice(0, batches ? init.parallelism - runningCount : 1);
+    runningCount += chunk.length;
+    const cells = chunk.map((task) => markRunning(task.id));
     void runChunk(instance, chunk).finally(() => {
-      running -= chunk.length;
+      for (const cell of cells) Atomics.store(running, cell, 0n);
+      runningCount -= chunk.length;
       pump(instance);
     });
   }

@@ -4,8 +4,8 @@
  * between events. A worker that goes silent past the timeout while holding events is stuck (a
  * synchronous `while(true){}`: the in-thread timeout cannot fire; a healthy worker answers within
  * the timeout because every running event ends by then): it is terminated and replaced. The events
- * it had started get a retryable timeout outcome; those still queued in it are handed back
- * unattempted. A crashed worker is handled the same way.
+ * it was running get a retryable timeout outcome; the rest it held is handed back unattempted.
+ * A crashed worker is handled the same way.
  */
 import { Worker } from 'node:worker_threads';
 import type { FunctionDefinition } from '../function-definition';
@@ -46,7 +46,7 @@ export interface Unfinished { started: PoolTask[]; notStarted: PoolTask[] }
 const LOAD_TIMEOUT_MS = 30_000;
 const WATCHDOG_MS = 100;
 
-interface Held { task: PoolTask; postedAt: number; started: boolean }
+interface Held { task: PoolTask; postedAt: number }
 
 interface Slot {
   /** Events this worker runs at once. */
@@ -56,8 +56,10 @@ interface Slot {
   worker: Worker | null;
   ready: boolean;
   startedAt: number;
-  /** Posted to the worker, in posting order (= the order the worker starts them). */
+  /** Posted to the worker. */
   held: Map<number, Held>;
+  /** Ids the worker is running right now (shared with it; see WorkerInit.running). */
+  running: BigInt64Array;
   /** Waiting for the worker to be ready. */
   waiting: PoolTask[];
   lastHeardAt: number;
@@ -67,6 +69,19 @@ interface Slot {
 /** Extra events a worker holds beyond those it runs, so it is never idle waiting for the engine. */
 export function prefetchFor(parallelism: number): number {
   return Math.min(64, Math.max(2 * parallelism, 16));
+}
+
+/** Running share of each worker: `concurrency` split over at most `maxWorkers` threads. */
+export function workerShares(concurrency: number, maxWorkers: number): number[] {
+  const workers = Math.max(1, Math.min(maxWorkers, concurrency));
+  const base = Math.floor(concurrency / workers);
+  const extra = concurrency % workers;
+  return Array.from({ length: workers }, (_, i) => Math.max(1, base + (i < extra ? 1 : 0)));
+}
+
+/** The most events a pool holds at once (running + queued in its workers): the most a crash can leave in flight. */
+export function poolCapacity(concurrency: number, maxWorkers: number): number {
+  return workerShares(concurrency, maxWorkers).reduce((n, p) => n + p + prefetchFor(p), 0);
 }
 
 export class WorkerPool {
@@ -79,14 +94,11 @@ export class WorkerPool {
   private drained: (() => void) | null = null;
 
   constructor(private readonly options: PoolOptions) {
-    const workers = Math.max(1, Math.min(options.maxWorkers, options.concurrency));
-    const base = Math.floor(options.concurrency / workers);
-    const extra = options.concurrency % workers;
-    this.slots = Array.from({ length: workers }, (_, i) => {
-      const parallelism = Math.max(1, base + (i < extra ? 1 : 0));
+    this.slots = workerShares(options.concurrency, options.maxWorkers).map((parallelism) => {
       return {
         parallelism, capacity: parallelism + prefetchFor(parallelism),
         worker: null, ready: false, startedAt: 0, held: new Map(), waiting: [], lastHeardAt: 0, crashReason: null,
+        running: new BigInt64Array(0),
       };
     });
     this.slackMs = options.slackMs ?? 1000 + Math.round(options.timeoutMs * 0.1);
@@ -95,6 +107,11 @@ export class WorkerPool {
   }
 
   get name(): string { return this.options.definition.name; }
+
+  /** The most events the pool holds at once. */
+  get capacity(): number {
+    return this.slots.reduce((n, s) => n + s.capacity, 0);
+  }
 
   /** The most events one worker may hold (to size lease durations). */
   get queueDepthFactor(): number {
@@ -160,7 +177,8 @@ export class WorkerPool {
     clearInterval(this.watchdog);
     const started: PoolTask[] = [];
     for (const slot of this.slots) {
-      for (const h of slot.held.values()) (h.started ? started : notStarted).push(h.task);
+      const running = runningIds(slot);
+      for (const h of slot.held.values()) (running.has(h.task.id) ? started : notStarted).push(h.task);
       slot.held.clear();
       const worker = slot.worker;
       slot.worker = null;
@@ -171,11 +189,13 @@ export class WorkerPool {
 
   private spawn(slot: Slot): void {
     const { definition, settings } = this.options;
+    slot.running = new BigInt64Array(new SharedArrayBuffer(8 * slot.parallelism));
     const init: WorkerInit = {
       // Only the contract's fields: anything else on the definition may not be cloneable.
       definition: { name: definition.name, dir: definition.dir, config: definition.config, source: definition.source },
       settings,
       parallelism: slot.parallelism,
+      running: slot.running.buffer as SharedArrayBuffer,
     };
     const worker = new Worker(this.options.entry ?? WORKER_BOOTSTRAP, {
       workerData: init,
@@ -219,10 +239,6 @@ export class WorkerPool {
         return this.checkDrained();
       }
       case 'progress': {
-        for (const id of message.started) {
-          const h = slot.held.get(id);
-          if (h) h.started = true;
-        }
         const results: PoolResult[] = [];
         for (const { id, outcome } of message.results) {
           const h = slot.held.get(id);
@@ -238,7 +254,7 @@ export class WorkerPool {
   private post(slot: Slot, tasks: PoolTask[]): void {
     const now = Date.now();
     if (slot.held.size === 0) slot.lastHeardAt = now; // silence is measured from when it got work
-    for (const task of tasks) slot.held.set(task.id, { task, postedAt: now, started: false });
+    for (const task of tasks) slot.held.set(task.id, { task, postedAt: now });
     this.postMessage(slot, { type: 'run', tasks: tasks.map((t) => ({ id: t.id, event: t.event })) });
   }
 
@@ -270,29 +286,25 @@ export class WorkerPool {
   }
 
   /**
-   * Drop the slot's worker. What it was running gets a retryable outcome (`reason`); what it still
-   * had queued goes back unattempted. It ran, in order, what it reported started plus the next
-   * ones up to its parallelism (the culprit may have started after its last report).
+   * Drop the slot's worker. The events it was running get a retryable outcome (`reason`); the
+   * others it held go back unattempted: still queued in it, or finished without their outcome
+   * reaching us (delivered again, like any unacknowledged message).
    */
   private stop(slot: Slot, reason: OutcomeReason | null, error: OutcomeError): void {
     const worker = slot.worker;
+    const running = runningIds(slot);
     slot.worker = null;
     slot.ready = false;
     if (worker) void worker.terminate().catch(() => undefined);
     const held = [...slot.held.values()];
     slot.held.clear();
-    const notStarted = slot.waiting.splice(0);
-    let blamed: Held[] = [];
-    if (reason !== null) {
-      const started = held.filter((h) => h.started);
-      const unreported = held.filter((h) => !h.started);
-      const maybe = unreported.slice(0, Math.max(0, slot.parallelism - started.length));
-      blamed = [...started, ...maybe];
-      notStarted.push(...unreported.slice(maybe.length).map((h) => h.task));
-    } else {
-      notStarted.push(...held.map((h) => h.task));
+    const released = slot.waiting.splice(0);
+    const blamed: Held[] = [];
+    for (const h of held) {
+      if (reason !== null && running.has(h.task.id)) blamed.push(h);
+      else released.push(h.task);
     }
-    if (notStarted.length > 0) this.options.onReleased(notStarted);
+    if (released.length > 0) this.options.onReleased(released);
     const now = Date.now();
     this.deliver(blamed.map((h) => ({
       task: h.task,
@@ -312,6 +324,15 @@ export class WorkerPool {
   private redact(text: string): string {
     return this.options.redact ? this.options.redact(text) : text;
   }
+}
+
+function runningIds(slot: Slot): Set<number> {
+  const ids = new Set<number>();
+  for (let i = 0; i < slot.running.length; i++) {
+    const id = Atomics.load(slot.running, i);
+    if (id !== 0n) ids.add(Number(id));
+  }
+  return ids;
 }
 
 function load(slot: Slot): number {

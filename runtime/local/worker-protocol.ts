@@ -8,6 +8,12 @@ export interface WorkerInit {
   settings: Settings;
   /** Events the worker runs at once; the rest of what it is sent waits in its queue. */
   parallelism: number;
+  /**
+   * BigInt64Array[parallelism]: the ids of the events running right now (0 = free). Written by the
+   * worker as it starts and finishes events, read by the pool when it has to stop the worker (stuck
+   * or crashed): exactly those events are blamed, no matter how many finished without a report.
+   */
+  running: SharedArrayBuffer;
 }
 
 export interface WorkerTask {
@@ -25,6 +31,5 @@ export type ToWorker =
 export type FromWorker =
   | { type: 'ready'; loadLogs: string[] }
   | { type: 'load-error'; error: OutcomeError }
-  /** `started`: ids the worker began running since its last message (so a stuck worker's queue is not blamed). */
-  | { type: 'progress'; results: { id: number; outcome: Outcome }[]; started: number[] }
+  | { type: 'progress'; results: { id: number; outcome: Outcome }[] }
   | { type: 'released'; ids: number[] };

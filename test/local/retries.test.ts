@@ -13,14 +13,14 @@ import { runCli } from './helpers/cli';
 let project: TempProject;
 let sink: Sink;
 let engine: Engine;
-/** Per messageId: how many more requests the sink fails with 503 (Infinity = always). */
+/** Per "<path> <messageId>": how many more requests the sink fails with 503 (Infinity = always). */
 const failures = new Map<string, number>();
 
 beforeAll(async () => {
   project = tempProject();
   sink = await startSink();
   sink.respond((req) => {
-    const id = (req.json as { messageId?: string } | null)?.messageId ?? '';
+    const id = `${req.path} ${(req.json as { messageId?: string } | null)?.messageId ?? ''}`;
     const left = failures.get(id) ?? 0;
     if (left > 0) { failures.set(id, left - 1); return 503; }
     return 200;
@@ -46,7 +46,7 @@ afterAll(async () => {
 const record = (fn: string, id: string): DeliveryRecord | null => engine.records.delivery(fn, id);
 
 test('a sink failing 3 times then OK: delivered on attempt 4, the record shows 4 attempts and the last error', async () => {
-  failures.set('r-flaky', 3);
+  failures.set('/hook r-flaky', 3);
   expect((await postJson(`${engine.url}/v1/track`, track('r-flaky'), engine.writeKey)).status).toBe(200);
   await waitFor('delivered', () => record('webhook', 'r-flaky')?.status === 'delivered');
   expect(record('webhook', 'r-flaky')).toMatchObject({
@@ -59,7 +59,7 @@ test('a sink failing 3 times then OK: delivered on attempt 4, the record shows 4
 });
 
 test('a sink that always fails: DLQ after the last attempt, then `destfn replay` with the sink healthy delivers it', async () => {
-  failures.set('r-dead', Infinity);
+  failures.set('/short r-dead', Infinity);
   expect((await postJson(`${engine.url}/v1/track`, track('r-dead'), engine.writeKey)).status).toBe(200);
   await waitFor('in the DLQ', () => record('short', 'r-dead')?.status === 'failed');
   expect(engine.queue.dlq('short')).toEqual([expect.objectContaining({ messageId: 'r-dead', attempts: 3, lastError: expect.stringContaining('RetryError') })]);
@@ -70,7 +70,7 @@ test('a sink that always fails: DLQ after the last attempt, then `destfn replay`
   expect(failed.code).toBe(0);
   expect(failed.stdout).toMatch(/r-dead\s+track "Order Completed"\s+failed\s+3\s+\d+ms\s+RetryError: webhook responded 503/);
 
-  failures.set('r-dead', 0);
+  failures.set('/short r-dead', 0);
   const replay = await runCli(replayCli.main, ['short', '--data', project.dataDir]);
   expect(replay).toMatchObject({ code: 0, stdout: expect.stringContaining('moved 1 event(s) from the DLQ of "short"') });
   expect(replay.stdout).toContain(`running engine (pid ${process.pid})`);
