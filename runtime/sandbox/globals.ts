@@ -15,7 +15,7 @@ import type { LogBuffer } from '../log-capture';
 import { createAwsNamespace } from './aws';
 import { atob, btoa } from './base64';
 import { createSandboxConsole } from './console';
-import { compatFetch } from './fetch';
+import { compatFetch, Headers, Request, Response } from './fetch';
 import { installRealmErrors } from './realm-errors';
 import { createSandboxTimers } from './timers';
 
@@ -60,6 +60,6 @@ export function createSandbox(name: string, fallbackLog: () => LogBuffer): Sandb
 
   const errors = installRealmErrors(context);
   Object.assign(context, errors.globals);
-  context.fetch = (input: unknown, init?: RequestInit) => compatFetch(input, init).catch((err: unknown) => { throw errors.adopt(err); });
+  context.fetch = (input: unknown, init?: Parameters<typeof compatFetch>[1]) => compatFetch(input, init).catch((err: unknown) => { throw errors.adopt(err); });
   return { context, dispose: () => timers.dispose() };
 }
