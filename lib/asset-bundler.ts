@@ -13,6 +13,7 @@ import { buildSync } from 'esbuild';
 export type AssetFiles = Readonly<Record<string, string>>;
 
 const STAGING_ROOT = join(tmpdir(), 'destfn-cdk-assets');
+const WHATWG_URL_STUB = join(__dirname, '..', 'runtime', 'sandbox', 'whatwg-url-node.ts');
 const bundles = new Map<string, string>();
 
 /** One CommonJS file for Lambda's Node runtime; the AWS SDK v3 ships with the runtime. */
@@ -28,6 +29,8 @@ export function bundleHandler(entry: string): string {
     format: 'cjs',
     minify: true,
     external: ['@aws-sdk/*'],
+    // node-fetch 2 (the sandbox's fetch) loads whatwg-url only for Node's own URL class: see the stub.
+    alias: { 'whatwg-url': WHATWG_URL_STUB },
     legalComments: 'none',
     write: false,
     logLevel: 'silent',

@@ -12,6 +12,7 @@ import { openDb } from './db';
 import { DevSink } from './dev-sink';
 import { renderDevPage } from './dev-page';
 import { createEnqueuer } from './enqueue';
+import { createGroupCommit } from './group-commit';
 import { loadAllFunctions } from './loader';
 import { acquireEngineLock } from './lock';
 import { duplicateLine, noticeLine, outcomeLine } from './live-line';
@@ -107,6 +108,7 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
   const records = new RecordStore(db);
   const settle = new SettleBuffer(createSettler(db, queue, records));
   const enqueue = createEnqueuer(db, queue, records);
+  const commit = createGroupCommit(db);
   records.prune(RECORD_RETENTION_MS);
   const waiting = Object.values(queue.depths()).reduce((n, d) => n + d.queued, 0);
   if (waiting > 0) notice(`${waiting} event(s) waiting in the queues from before: delivering them`);
@@ -134,24 +136,23 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
   const stats: EngineStats = { requests: 0, accepted: 0, refused: 0, internalErrors: 0 };
   const sink = new DevSink(50, quiet ? null : (line) => print(noticeLine(line)));
 
-  function ingest(req: IngestRequest): IngestAnswer {
+  function ingest(req: IngestRequest): IngestAnswer | Promise<IngestAnswer> {
     stats.requests++;
     const result = parseIngestRequest(req, sources);
     if (!result.ok) {
       stats.refused++;
       return { status: result.status, body: result.body };
     }
-    try {
-      const done = enqueue(result.events, result.source, registry.route, Date.now());
+    return commit(() => enqueue(result.events, result.source, registry.route, Date.now())).then((done): IngestAnswer => {
       registry.wake(done.functions);
-    } catch (err) {
+      stats.accepted += result.events.length;
+      return { status: 200, body: { success: true } };
+    }, (err: unknown): IngestAnswer => {
       // SQLITE_BUSY / SQLITE_FULL / I/O: nothing was committed; the client retries (dedupe makes that safe).
       const code = (err as { code?: string }).code ?? 'error';
       notice(`ingest: queue unavailable (${code}): ${(err as Error).message}`);
       return { status: 503, body: { success: false, error: `queue unavailable (${code}), retry later` } };
-    }
-    stats.accepted += result.events.length;
-    return { status: 200, body: { success: true } };
+    });
   }
 
   const servers: http.Server[] = [];

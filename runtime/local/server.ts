@@ -14,7 +14,8 @@ export const MAX_BODY_BYTES = 500 * 1024 + 16 * 1024;
 export interface IngestAnswer { status: number; body: unknown }
 
 export interface ServerDeps {
-  ingest(req: IngestRequest): IngestAnswer;
+  /** A Promise when the answer waits for a commit (group commit, see group-commit.ts). */
+  ingest(req: IngestRequest): IngestAnswer | Promise<IngestAnswer>;
   sink: DevSink;
   page(): string;
   health(): unknown;
@@ -61,14 +62,19 @@ export function createRequestHandler(deps: ServerDeps) {
     }
     readBody(req, MAX_BODY_BYTES, (result) => {
       if (!result.ok) return tooLarge(res);
-      let answer: IngestAnswer;
+      const failed = (err: unknown): IngestAnswer => {
+        deps.onError(err);
+        return { status: 500, body: { success: false, error: 'internal error' } };
+      };
+      const send = (answer: IngestAnswer) => sendJson(res, answer.status, answer.body, CORS);
+      let answer: IngestAnswer | Promise<IngestAnswer>;
       try {
         answer = deps.ingest({ method, path, headers: flatHeaders(req), body: result.body });
       } catch (err) {
-        deps.onError(err);
-        answer = { status: 500, body: { success: false, error: 'internal error' } };
+        answer = failed(err);
       }
-      sendJson(res, answer.status, answer.body, CORS);
+      if (answer instanceof Promise) answer.then(send, (err: unknown) => send(failed(err)));
+      else send(answer);
     });
   }
 

@@ -40,7 +40,9 @@ describe.each([
       if (isBuiltin(id)) return require(id);
       throw new Error(`bundle requires "${id}", which Lambda does not provide`);
     };
-    runInNewContext(code, { module, exports: module.exports, require: requireStub, process, console, Buffer, setTimeout, clearTimeout, setInterval, clearInterval, URL, TextEncoder, TextDecoder, AbortController, queueMicrotask, structuredClone, __filename: 'index.js', __dirname: '/var/task' });
+    const sandbox: Record<string, unknown> = { module, exports: module.exports, require: requireStub, process, console, Buffer, setTimeout, clearTimeout, setInterval, clearInterval, URL, TextEncoder, TextDecoder, AbortController, queueMicrotask, structuredClone, __filename: 'index.js', __dirname: '/var/task' };
+    sandbox.global = sandbox; // Node's `global` (node-fetch reads it)
+    runInNewContext(code, sandbox);
     expect(typeof module.exports.handler).toBe('function');
   });
 

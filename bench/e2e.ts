@@ -1,0 +1,202 @@
+/**
+ * e2e: events/s delivered and ingest→delivered latency through the local engine.
+ *
+ * The engine (startEngine, temp data dir, temp functions dir holding a copy of functions/webhook whose
+ * settings.json points at the sink) runs in a CHILD process: the load generator and the sink live in this
+ * process and would otherwise steal the engine's event loop. A load generator keeps CONCURRENCY POST
+ * /v1/batch requests (100 events each) in flight until BATCHES are accepted; each event carries its send
+ * time in properties.sentAtMs, read by the sink (a plain node http server, keep-alive) when it arrives.
+ * delivered events/s = events / (first send → last arrival at the sink). That closed loop queues events much
+ * faster than they are delivered, so its latencies are mostly time spent waiting in the queue; the latency
+ * figures come from a second, open-loop phase: batches sent on a fixed schedule at half the measured
+ * throughput for PACED_SECONDS.
+ *
+ * Baseline: CONCURRENCY plain loops of fetch() (Node's, undici) POSTing one event each to the same sink
+ * (events/s), run before and after the engine run; their mean is the baseline. Function code gets node-fetch 2
+ * (runtime/sandbox/fetch.ts), a cheaper client than Node's fetch here, so the same loop with node-fetch 2 is
+ * reported too.
+ * Targets: ≥ 5,000 events/s delivered and ≥ 0.7 × the baseline.
+ *     npx tsx bench/e2e.ts [batches] [concurrency] [maxConcurrency of the webhook copy]
+ */
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
+import nodeFetch from 'node-fetch';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { sampleEvent } from '../runtime/events/samples';
+import { startEngineProcess } from './support/engine-process';
+import { machineNote, note, percentile, printFigures, sleep } from './support/report';
+import { now, startSink, type Sink } from './support/sink';
+import { ownCpuMs, processCpuMs } from './support/proc-cpu';
+
+const BATCHES = Math.max(10, Number(process.argv[2]) || 500);
+const CONCURRENCY = Math.max(1, Number(process.argv[3]) || 10);
+/** Optional: overrides the webhook copy's maxConcurrency (default: as shipped). */
+const MAX_CONCURRENCY = Number(process.argv[4]) || undefined;
+const BATCH_SIZE = 100;
+const BASELINE_EVENTS = 30_000;
+const WARMUP_BATCHES = 20;
+const RUN_TIMEOUT_MS = 180_000;
+const PACED_SECONDS = 10;
+const REPO = resolve(__dirname, '..');
+
+let seq = 0;
+const template = sampleEvent('track');
+
+function event(runId: string, sentAtMs: number): Record<string, unknown> {
+  const n = seq++;
+  return {
+    ...template,
+    messageId: `bench-${runId}-${n}`,
+    userId: `user-${n % 1000}`,
+    properties: { ...(template as { properties: object }).properties, sentAtMs },
+  };
+}
+
+const keepAlive = new http.Agent({ keepAlive: true });
+
+/** One POST of one event to the sink: Node's fetch (the baseline), or node-fetch 2 (what function code gets). */
+type Client = (url: string, body: string) => Promise<void>;
+const clients: Record<'fetch' | 'node-fetch', Client> = {
+  fetch: async (url, body) => {
+    const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+    await res.arrayBuffer();
+    if (res.status !== 200) throw new Error(`sink answered ${res.status}`);
+  },
+  'node-fetch': async (url, body) => {
+    const res = await nodeFetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body, agent: keepAlive });
+    await res.arrayBuffer();
+    if (res.status !== 200) throw new Error(`sink answered ${res.status}`);
+  },
+};
+
+/** Baseline: `CONCURRENCY` loops of POSTs (one event each) to the sink; events/s. */
+async function baseline(sink: Sink, total: number, client: keyof typeof clients = 'fetch'): Promise<number> {
+  let cpu = 0;
+  const url = `${sink.url}/baseline`;
+  const post = async (n: number) => {
+    let i = 0;
+    while (i++ < n) await clients[client](url, JSON.stringify(event('base', now())));
+  };
+  await Promise.all(Array.from({ length: CONCURRENCY }, () => post(200))); // warm-up: connections, JIT
+  sink.reset();
+  const started = now();
+  cpu = ownCpuMs();
+  await Promise.all(Array.from({ length: CONCURRENCY }, (_, lane) => post(Math.floor(total / CONCURRENCY) + (lane < total % CONCURRENCY ? 1 : 0))));
+  const rate = total / ((now() - started) / 1000);
+  note(`baseline (${client}): ${rate.toFixed(0)} events/s, ${((ownCpuMs() - cpu) * 1000 / total).toFixed(0)} µs CPU per event (client + sink, one thread)`);
+  return rate;
+}
+
+interface LoadResult { started: number; acceptedAt: number; events: number }
+
+/** CONCURRENCY lanes posting /v1/batch until `batches` were accepted. */
+async function load(url: string, writeKey: string, batches: number, runId: string): Promise<LoadResult> {
+  const auth = `Basic ${Buffer.from(`${writeKey}:`).toString('base64')}`;
+  let next = 0;
+  const started = now();
+  const lane = async () => {
+    while (next < batches) {
+      next++;
+      const sentAtMs = now();
+      const body = JSON.stringify({ batch: Array.from({ length: BATCH_SIZE }, () => event(runId, sentAtMs)) });
+      const res = await fetch(`${url}/v1/batch`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: auth }, body });
+      const text = await res.text();
+      if (res.status !== 200) throw new Error(`engine answered ${res.status}: ${text.slice(0, 300)}`);
+    }
+  };
+  await Promise.all(Array.from({ length: CONCURRENCY }, lane));
+  return { started, acceptedAt: now(), events: batches * BATCH_SIZE };
+}
+
+/** Open loop: one batch every BATCH_SIZE/rate s for `seconds`, then wait for every delivery; latency percentiles. */
+async function pacedLoad(url: string, writeKey: string, sink: Sink, rate: number, seconds: number): Promise<{ p50: number; p99: number }> {
+  const auth = `Basic ${Buffer.from(`${writeKey}:`).toString('base64')}`;
+  const batches = Math.round((rate * seconds) / BATCH_SIZE);
+  const intervalMs = (BATCH_SIZE / rate) * 1000;
+  sink.reset();
+  const started = now();
+  const posts: Promise<void>[] = [];
+  for (let i = 0; i < batches; i++) {
+    const due = started + i * intervalMs;
+    const wait = due - now();
+    if (wait > 0) await sleep(wait);
+    const sentAtMs = now();
+    const body = JSON.stringify({ batch: Array.from({ length: BATCH_SIZE }, () => event('paced', sentAtMs)) });
+    posts.push(fetch(`${url}/v1/batch`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: auth }, body })
+      .then(async (res) => { const text = await res.text(); if (res.status !== 200) throw new Error(`engine answered ${res.status}: ${text.slice(0, 300)}`); }));
+  }
+  await Promise.all(posts);
+  await sink.waitFor(batches * BATCH_SIZE, RUN_TIMEOUT_MS);
+  const lat = [...sink.latencies].sort((a, b) => a - b);
+  return { p50: percentile(lat, 50), p99: percentile(lat, 99) };
+}
+
+async function main(): Promise<void> {
+  machineNote();
+  const sink = await startSink();
+  const root = mkdtempSync(join(tmpdir(), 'destfn-bench-e2e-'));
+  const functionsDir = join(root, 'functions');
+  const fnDir = join(functionsDir, 'webhook');
+  cpSync(join(REPO, 'functions', 'webhook'), fnDir, { recursive: true });
+  rmSync(join(fnDir, 'settings.local.json'), { force: true });
+  writeFileSync(join(fnDir, 'settings.json'), JSON.stringify({ url: `${sink.url}/hook` }));
+  const fnJson = JSON.parse(readFileSync(join(fnDir, 'function.json'), 'utf8')) as { maxConcurrency?: number };
+  if (MAX_CONCURRENCY) writeFileSync(join(fnDir, 'function.json'), JSON.stringify({ ...fnJson, maxConcurrency: MAX_CONCURRENCY }));
+  note(`webhook example ${MAX_CONCURRENCY ? `with maxConcurrency ${MAX_CONCURRENCY}` : `as shipped (maxConcurrency ${fnJson.maxConcurrency ?? '10, the default'})`}, engine in a child process`);
+  note(`${BATCHES} batches × ${BATCH_SIZE} events, ${CONCURRENCY} requests in flight; baseline ${BASELINE_EVENTS} single-event fetch POSTs, ${CONCURRENCY} in flight`);
+
+  const engine = await startEngineProcess(functionsDir, join(root, 'data'));
+  let base1 = 0;
+  let base2 = 0;
+  try {
+    base1 = await baseline(sink, BASELINE_EVENTS);
+    const nf1 = await baseline(sink, BASELINE_EVENTS, 'node-fetch');
+
+    // Warm-up: the worker threads start and the JIT warms up; not measured.
+    sink.reset();
+    await load(engine.url, engine.writeKey, WARMUP_BATCHES, 'warm');
+    await sink.waitFor(WARMUP_BATCHES * BATCH_SIZE, 60_000);
+    sink.reset();
+
+    const engineCpu0 = processCpuMs(engine.pid);
+    const ownCpu0 = ownCpuMs();
+    const run = await load(engine.url, engine.writeKey, BATCHES, 'run');
+    await sink.waitFor(run.events, RUN_TIMEOUT_MS);
+    const engineCpu = processCpuMs(engine.pid) - engineCpu0;
+    const ownCpu = ownCpuMs() - ownCpu0;
+    const seconds = (sink.lastAt - run.started) / 1000;
+    const delivered = run.events / seconds;
+    const ingested = run.events / ((run.acceptedAt - run.started) / 1000);
+    const lat = [...sink.latencies].sort((a, b) => a - b);
+    const duplicates = sink.count - sink.distinct;
+    note(`CPU per event: engine process ${(engineCpu * 1000 / run.events).toFixed(0)} µs (all threads), load generator + sink ${(ownCpu * 1000 / run.events).toFixed(0)} µs; busy cores ${((engineCpu + ownCpu) / 1000 / seconds).toFixed(2)}`);
+    note(`accepted by the engine at ${ingested.toFixed(0)} events/s; last delivery ${((sink.lastAt - run.acceptedAt) / 1000).toFixed(2)} s after the last 200; ${duplicates} duplicate deliveries`);
+
+    // Latency below saturation: batches sent on a fixed schedule at half the measured throughput.
+    const rate = Math.max(BATCH_SIZE, Math.round(delivered / 2 / BATCH_SIZE) * BATCH_SIZE);
+    const paced = await pacedLoad(engine.url, engine.writeKey, sink, rate, PACED_SECONDS);
+    note(`paced at ${rate} events/s for ${PACED_SECONDS} s: p50 ${paced.p50.toFixed(1)} ms, p99 ${paced.p99.toFixed(1)} ms ingest→delivered`);
+
+    base2 = await baseline(sink, BASELINE_EVENTS);
+    const nf2 = await baseline(sink, BASELINE_EVENTS, 'node-fetch');
+    const base = (base1 + base2) / 2;
+    const nodeFetchBase = (nf1 + nf2) / 2;
+    note(`the same loop with node-fetch 2 + keep-alive (the client function code gets): ${nodeFetchBase.toFixed(0)} events/s; the engine is ${(delivered / nodeFetchBase).toFixed(2)} × that`);
+    printFigures([
+      { name: 'e2e.baseline_fetch_loop', value: base, unit: `events/s (plain fetch POSTs to the sink, ${CONCURRENCY} in flight)`, digits: 0 },
+      { name: 'e2e.delivered', value: delivered, unit: 'events/s (target ≥ 5000)', digits: 0 },
+      { name: 'e2e.latency_p50_saturated', value: percentile(lat, 50), unit: `ms ingest→delivered (closed loop: ${BATCHES * BATCH_SIZE} events queued faster than delivered)` },
+      { name: 'e2e.latency_p99_saturated', value: percentile(lat, 99), unit: 'ms ingest→delivered (closed loop)' },
+      { name: 'e2e.latency_p50', value: paced.p50, unit: `ms ingest→delivered (paced at ${rate} events/s, half the throughput)` },
+      { name: 'e2e.latency_p99', value: paced.p99, unit: `ms ingest→delivered (paced at ${rate} events/s)` },
+      { name: 'e2e.ratio', value: delivered / base, unit: '× the baseline (target ≥ 0.7)', digits: 2 },
+    ]);
+  } finally {
+    await engine.stop();
+    await sink.close();
+    rmSync(root, { recursive: true, force: true });
+  }
+}
+
+main().catch((err) => { process.stderr.write(`${err instanceof Error ? err.stack : String(err)}\n`); process.exit(1); });
