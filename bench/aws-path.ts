@@ -29,7 +29,7 @@ import { renderPrebuiltSource } from '../runtime/source/prebuilt';
 import { sampleEvent } from '../runtime/events/samples';
 import { startChild } from './support/child';
 import { startFakeSecrets } from './support/fake-secrets';
-import { interceptLocalhostDns } from './support/localhost-dns';
+import { interceptLocalhostDns } from '../test/aws/support/localhost-dns'; // the tests' own helpers: one copy
 import { machineNote, note, percentile, printFigures, sleep } from './support/report';
 import { now, startSink } from './support/sink';
 import { ownCpuMs, processCpuMs } from './support/proc-cpu';
@@ -111,7 +111,7 @@ async function main(): Promise<void> {
   machineNote();
   const restoreDns = interceptLocalhostDns();
   const root = mkdtempSync(join(tmpdir(), 'destfn-bench-aws-'));
-  const fauxqs = await startChild<{ port: number }>([join(__dirname, 'support', 'fauxqs-child.mjs')]);
+  const fauxqs = await startChild<{ port: number }>([join(__dirname, '..', 'test', 'aws', 'support', 'fauxqs-server.mjs')]);
   const dynalite = await startChild<{ endpoint: string }>([join(__dirname, 'support', 'dynalite-child.ts')], { nodeArgs: ['--import', 'tsx'] });
   const secrets = await startFakeSecrets({ [SOURCE_ARN]: { writeKey: WRITE_KEY }, [FN_ARN]: { apiKey: 'sk_live_bench_0123456789' } });
   const sink = await startSink();
