@@ -1,9 +1,9 @@
 /** `destfn deliveries <fn> [--status failed] [--json] [--limit n] [--data dir]`: the delivery records of a function. */
-import { parseArgs } from 'node:util';
 import type { DeliveryStatus } from '../outcome';
 import { RecordStore } from '../local/records';
 import { formatDeliveries, formatDeliveriesJson } from './format-deliveries';
 import { openLocalData } from './local-data';
+import { parseCommandArgs } from './args';
 
 export const summary = 'show the delivery records of a function (status, attempts, last error)';
 
@@ -11,23 +11,14 @@ const STATUSES: readonly DeliveryStatus[] = ['delivered', 'discarded', 'retrying
 const USAGE = 'usage: destfn deliveries <function> [--status delivered|discarded|retrying|failed|filtered] [--json] [--limit n] [--data dir | --aws]\n';
 
 export async function main(argv: string[]): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        status: { type: 'string' },
-        json: { type: 'boolean', default: false },
-        limit: { type: 'string', default: '100' },
-        data: { type: 'string' },
-        aws: { type: 'boolean', default: false },
-      },
-    });
-  } catch (err) {
-    process.stderr.write(`destfn deliveries: ${(err as Error).message}\n${USAGE}`);
-    return 1;
-  }
+  const parsed = parseCommandArgs('deliveries', USAGE, argv, {
+    status: { type: 'string' },
+    json: { type: 'boolean', default: false },
+    limit: { type: 'string', default: '100' },
+    data: { type: 'string' },
+    aws: { type: 'boolean', default: false },
+  });
+  if (!parsed) return 1;
   const { values, positionals } = parsed;
   const fn = positionals[0];
   const status = values.status as DeliveryStatus | undefined;

@@ -1,8 +1,8 @@
 /** `destfn logs <fn> [--follow] [--limit n] [--data dir]`: captured (redacted) handler output, by messageId. */
-import { parseArgs } from 'node:util';
 import { RecordStore } from '../local/records';
 import { formatLogs } from './format-logs';
 import { openLocalData } from './local-data';
+import { parseCommandArgs } from './args';
 
 export const summary = 'print the captured log output of a function (--follow to keep watching)';
 
@@ -10,22 +10,13 @@ const USAGE = 'usage: destfn logs <function> [--follow] [--limit n] [--data dir 
 const FOLLOW_POLL_MS = 500;
 
 export async function main(argv: string[]): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        follow: { type: 'boolean', short: 'f', default: false },
-        limit: { type: 'string', default: '100' },
-        data: { type: 'string' },
-        aws: { type: 'boolean', default: false },
-      },
-    });
-  } catch (err) {
-    process.stderr.write(`destfn logs: ${(err as Error).message}\n${USAGE}`);
-    return 1;
-  }
+  const parsed = parseCommandArgs('logs', USAGE, argv, {
+    follow: { type: 'boolean', short: 'f', default: false },
+    limit: { type: 'string', default: '100' },
+    data: { type: 'string' },
+    aws: { type: 'boolean', default: false },
+  });
+  if (!parsed) return 1;
   const { values, positionals } = parsed;
   const fn = positionals[0];
   const limit = Number(values.limit);

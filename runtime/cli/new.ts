@@ -1,22 +1,17 @@
 /** `destfn new <fn> [--template webhook|google-cloud-function|microsoft-teams] [--dir functionsDir]`: scaffold a function folder. */
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { readFunctionDefinition } from '../function-definition';
 import { renderTemplate, SINK_BASE, templateName, TEMPLATES } from './templates';
+import { parseCommandArgs } from './args';
 
 export const summary = 'scaffold a function folder from a template (webhook, google-cloud-function, microsoft-teams)';
 
 const USAGE = `usage: destfn new <function> [--template ${TEMPLATES.join('|')}] [--dir functionsDir]\n`;
 
 export async function main(argv: string[]): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({ args: argv, allowPositionals: true, options: { template: { type: 'string' }, dir: { type: 'string' } } });
-  } catch (err) {
-    process.stderr.write(`destfn new: ${(err as Error).message}\n${USAGE}`);
-    return 1;
-  }
+  const parsed = parseCommandArgs('new', USAGE, argv, { template: { type: 'string' }, dir: { type: 'string' } });
+  if (!parsed) return 1;
   const [name, ...extra] = parsed.positionals;
   if (!name || extra.length > 0) {
     process.stderr.write(USAGE);

@@ -1,21 +1,16 @@
 /** `destfn replay <fn> [--data dir]`: move a function's DLQ back to its queue (engine running or not). */
-import { parseArgs } from 'node:util';
 import { Queue } from '../local/queue';
 import { runningEnginePid } from '../local/lock';
 import { openLocalData } from './local-data';
+import { parseCommandArgs } from './args';
 
 export const summary = "move a function's dead-lettered events back to its queue";
 
 const USAGE = 'usage: destfn replay <function> [--data dir | --aws]\n';
 
 export async function main(argv: string[]): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({ args: argv, allowPositionals: true, options: { data: { type: 'string' }, aws: { type: 'boolean', default: false } } });
-  } catch (err) {
-    process.stderr.write(`destfn replay: ${(err as Error).message}\n${USAGE}`);
-    return 1;
-  }
+  const parsed = parseCommandArgs('replay', USAGE, argv, { data: { type: 'string' }, aws: { type: 'boolean', default: false } });
+  if (!parsed) return 1;
   const fn = parsed.positionals[0];
   if (!fn || parsed.positionals.length > 1) {
     process.stderr.write(USAGE);

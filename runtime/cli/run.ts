@@ -5,7 +5,6 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { readFunctionDefinition } from '../function-definition';
 import { createFunctionInstance } from '../function-instance';
 import { compileFilter } from '../routing/filter';
@@ -13,6 +12,7 @@ import { readLocalSettingValues, resolveSettings } from '../settings';
 import { jsonErrorReason } from '../json-error';
 import { readEventInput } from './event-input';
 import { formatHuman, formatJson, type RunReport } from './run-output';
+import { parseCommandArgs } from './args';
 
 export const summary = 'invoke a function once with an event, like the Segment editor\'s Run button';
 
@@ -20,17 +20,8 @@ const USAGE = 'usage: destfn run <function> --event <file.json | track|identify|
   + '                  [--settings file.json] [--dir functionsDir] [--json]\n';
 
 export async function main(argv: string[]): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: { event: { type: 'string' }, settings: { type: 'string' }, dir: { type: 'string' }, json: { type: 'boolean' } },
-    });
-  } catch (err) {
-    process.stderr.write(`destfn run: ${(err as Error).message}\n${USAGE}`);
-    return 1;
-  }
+  const parsed = parseCommandArgs('run', USAGE, argv, { event: { type: 'string' }, settings: { type: 'string' }, dir: { type: 'string' }, json: { type: 'boolean' } });
+  if (!parsed) return 1;
   const [name, ...extra] = parsed.positionals;
   const { event: eventArg, settings: settingsFile, dir = 'functions', json = false } = parsed.values;
   if (!name || extra.length > 0 || !eventArg) {

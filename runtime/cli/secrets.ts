@@ -5,14 +5,14 @@
  */
 import { existsSync, readFileSync, writeFileSync, chmodSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import type { SettingSpec } from '../function-config';
 import { readFunctionDefinition } from '../function-definition';
+import { LOCAL_SETTINGS_FILE } from '../settings';
+import { parseCommandArgs } from './args';
 
 export const summary = 'set local setting values, secrets included (functions/<fn>/settings.local.json)';
 
 const USAGE = 'usage: destfn secrets set <function> KEY=VALUE [KEY=VALUE…] [--dir functionsDir] [--aws]\n';
-export const LOCAL_SETTINGS_FILE = 'settings.local.json';
 
 /** A command-line value in the setting's type: booleans true/false, arrays JSON or comma-separated, maps JSON. */
 export function parseSettingValue(name: string, spec: SettingSpec, raw: string): unknown {
@@ -50,13 +50,8 @@ function readLocalFile(file: string): Record<string, unknown> {
 }
 
 export async function main(argv: string[]): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({ args: argv, allowPositionals: true, options: { dir: { type: 'string', default: 'functions' }, aws: { type: 'boolean', default: false } } });
-  } catch (err) {
-    process.stderr.write(`destfn secrets: ${(err as Error).message}\n${USAGE}`);
-    return 1;
-  }
+  const parsed = parseCommandArgs('secrets', USAGE, argv, { dir: { type: 'string', default: 'functions' }, aws: { type: 'boolean', default: false } });
+  if (!parsed) return 1;
   const [action, fn, ...pairs] = parsed.positionals;
   if (action !== 'set' || !fn || pairs.length === 0) {
     process.stderr.write(USAGE);

@@ -3,18 +3,8 @@ import type { DeliveryRecord, LogRecord } from '../delivery-record';
 import type { DeliveryStatus, OutcomeError } from '../outcome';
 import type { Db } from './db';
 
-export interface RecordWrite {
-  fn: string;
-  messageId: string;
-  status: DeliveryStatus;
-  attempts: number;
-  lastError: OutcomeError | null;
-  durationMs: number | null;
-  eventType: string;
-  eventName: string | null;
-  result: string | null;
-  firstSeenAt: number;
-}
+/** A delivery record as the engine writes it: times are epoch ms, `updatedAt` is the write time. */
+export type RecordWrite = Omit<DeliveryRecord, 'function' | 'firstSeenAt' | 'updatedAt'> & { fn: string; firstSeenAt: number };
 
 export interface FilteredWrite { fn: string; messageId: string; eventType: string; eventName: string | null }
 
