@@ -150,8 +150,10 @@ async function main(): Promise<void> {
   let base1 = 0;
   let base2 = 0;
   try {
-    base1 = await baseline(sink, BASELINE_EVENTS);
-    const nf1 = await baseline(sink, BASELINE_EVENTS, 'node-fetch');
+    // BENCH_E2E_QUICK=1: only the delivered rate (for trying changes; no baseline, no ratio).
+    const quick = process.env.BENCH_E2E_QUICK === '1';
+    base1 = quick ? 0 : await baseline(sink, BASELINE_EVENTS);
+    const nf1 = quick ? 0 : await baseline(sink, BASELINE_EVENTS, 'node-fetch');
 
     // Warm-up: the worker threads start and the JIT warms up; not measured.
     sink.reset();
@@ -172,6 +174,10 @@ async function main(): Promise<void> {
     const duplicates = sink.count - sink.distinct;
     note(`CPU per event: engine process ${(engineCpu * 1000 / run.events).toFixed(0)} µs (all threads), load generator + sink ${(ownCpu * 1000 / run.events).toFixed(0)} µs; busy cores ${((engineCpu + ownCpu) / 1000 / seconds).toFixed(2)}`);
     note(`accepted by the engine at ${ingested.toFixed(0)} events/s; last delivery ${((sink.lastAt - run.acceptedAt) / 1000).toFixed(2)} s after the last 200; ${duplicates} duplicate deliveries`);
+    if (quick) {
+      printFigures([{ name: 'e2e.delivered', value: delivered, unit: 'events/s (quick run: no baseline)', digits: 0 }]);
+      return;
+    }
 
     // Latency below saturation: batches sent on a fixed schedule at half the measured throughput.
     const rate = Math.max(BATCH_SIZE, Math.round(delivered / 2 / BATCH_SIZE) * BATCH_SIZE);

@@ -8,7 +8,8 @@
  * null). Timestamps must be ISO-8601 strings. Unknown fields pass through untouched.
  */
 import * as z from 'zod'; // a namespace import lets esbuild drop the parts of zod not used (its locales: ~350 KB of the Lambda bundles)
-import { EVENT_TYPES, type EventType } from './types';
+import { EVENT_TYPES, type EventType, type JsonObject } from './types';
+import { isPlainObject } from './plain-object';
 import { MAX_MESSAGE_ID_LENGTH } from './limits';
 
 const ISO_8601 = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/i;
@@ -22,8 +23,9 @@ const missing = (input: unknown): boolean => input === undefined;
 /** `a track`, `an identify`. */
 export const eventArticle = (type: string): string => `${/^[aeiou]/.test(type) ? 'an' : 'a'} ${type}`;
 
+/** A check, not a z.record: a record schema copies every key of `properties`/`context` of every event. */
 const objectField = (name: string) =>
-  z.record(z.string(), z.unknown(), { error: `"${name}" must be an object` }).optional();
+  z.custom<JsonObject>(isPlainObject, { error: `"${name}" must be an object` }).optional();
 
 const timestampField = (name: string) =>
   z.string({ error: `"${name}" must be an ISO-8601 date string` })

@@ -1,27 +1,37 @@
 /**
  * Finds keys that could pollute prototypes once an event is merged or copied downstream
  * (`__proto__` anywhere, `prototype` inside a `constructor` object), and nesting deeper than allowed.
- * Iterative, so a hostile deeply nested payload cannot overflow the stack.
+ * Iterative, so a hostile deeply nested payload cannot overflow the stack. Runs on every ingested
+ * event, so the path of a node is only spelled out when it is the problem.
  */
 
 export type StructureProblem = { kind: 'unsafe-key'; path: string } | { kind: 'too-deep'; path: string };
 
-interface Frame { value: unknown; path: string; depth: number; parentKey: string | null }
+interface Frame { value: object; depth: number; key: string | null; parent: Frame | null; inArray: boolean }
 
 export function findStructureProblem(root: unknown, maxDepth: number): StructureProblem | null {
-  const stack: Frame[] = [{ value: root, path: '', depth: 1, parentKey: null }];
+  if (root === null || typeof root !== 'object') return null;
+  const stack: Frame[] = [{ value: root, depth: 1, key: null, parent: null, inArray: false }];
   while (stack.length > 0) {
-    const { value, path, depth, parentKey } = stack.pop() as Frame;
-    if (value === null || typeof value !== 'object') continue;
-    if (depth > maxDepth) return { kind: 'too-deep', path };
-    for (const key of Object.keys(value)) {
-      const child = (value as Record<string, unknown>)[key];
-      const childPath = Array.isArray(value) ? `${path}[${key}]` : path ? `${path}.${key}` : key;
-      if (key === '__proto__' || (key === 'prototype' && parentKey === 'constructor')) {
-        return { kind: 'unsafe-key', path: childPath };
+    const frame = stack.pop() as Frame;
+    if (frame.depth > maxDepth) return { kind: 'too-deep', path: pathOf(frame) };
+    const isArray = Array.isArray(frame.value);
+    const inConstructor = frame.key === 'constructor' && !frame.inArray;
+    for (const key of Object.keys(frame.value)) {
+      if (key === '__proto__' || (key === 'prototype' && inConstructor)) {
+        return { kind: 'unsafe-key', path: pathOf({ value: frame.value, depth: frame.depth + 1, key, parent: frame, inArray: isArray }) };
       }
-      stack.push({ value: child, path: childPath, depth: depth + 1, parentKey: Array.isArray(value) ? null : key });
+      const child = (frame.value as Record<string, unknown>)[key];
+      if (child !== null && typeof child === 'object') stack.push({ value: child, depth: frame.depth + 1, key, parent: frame, inArray: isArray });
     }
   }
   return null;
+}
+
+/** `a.b[2].c` for a frame: each key joined as its parent's container (object or array) requires. */
+function pathOf(frame: Frame): string {
+  const parts: string[] = [];
+  for (let f: Frame | null = frame; f && f.key !== null; f = f.parent) parts.push(f.inArray ? `[${f.key}]` : `.${f.key}`);
+  const path = parts.reverse().join('');
+  return path.startsWith('.') ? path.slice(1) : path;
 }

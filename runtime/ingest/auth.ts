@@ -2,10 +2,25 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import type { SourceCredentials } from './types';
 
+const digest = (s: string): Buffer => createHash('sha256').update(s, 'utf8').digest();
+
 /** Compares two strings without leaking where (or whether the lengths) they differ. */
 export function secureEqual(a: string, b: string): boolean {
-  const digest = (s: string) => createHash('sha256').update(s, 'utf8').digest();
   return timingSafeEqual(digest(a), digest(b));
+}
+
+/** Digests of the configured write keys, computed once per key rather than once per request. */
+const knownKeyDigests = new Map<string, Buffer>();
+const MAX_KNOWN_KEYS = 1000;
+
+function knownKeyDigest(writeKey: string): Buffer {
+  let d = knownKeyDigests.get(writeKey);
+  if (!d) {
+    if (knownKeyDigests.size >= MAX_KNOWN_KEYS) knownKeyDigests.clear();
+    d = digest(writeKey);
+    knownKeyDigests.set(writeKey, d);
+  }
+  return d;
 }
 
 /** The user name of an `Authorization: Basic base64(user:password)` header, or null. */
@@ -20,9 +35,10 @@ export function basicAuthUser(header: string | undefined): string | null {
 
 /** The source whose write key this is. Every source is compared, so timing does not reveal which one matched. */
 export function sourceForWriteKey(writeKey: string, sources: readonly SourceCredentials[]): SourceCredentials | null {
+  const presented = digest(writeKey);
   let found: SourceCredentials | null = null;
   for (const source of sources) {
-    if (secureEqual(writeKey, source.writeKey) && !found) found = source;
+    if (timingSafeEqual(presented, knownKeyDigest(source.writeKey)) && !found) found = source;
   }
   return found;
 }

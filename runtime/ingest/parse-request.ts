@@ -4,7 +4,7 @@
  * it never throws, whatever the bytes.
  */
 import type { SegmentEvent } from '../events/types';
-import { validateEvent } from '../events/validate';
+import { jsonSizeBound, validateEvent } from '../events/validate';
 import { basicAuthUser, sourceForWriteKey, validSignature } from './auth';
 import { checkContentHeaders, checkRequestSize, parseJsonBody } from './body';
 import { openEnvelope, type Envelope } from './envelope';
@@ -53,7 +53,7 @@ function parse(req: IngestRequest, sources: SourceCredentials[], now: Date): Ing
     if (!source) return refuse(401, `invalid write key: ${WRITE_KEY_HELP}`);
   }
 
-  const events = validateAll(envelope, now);
+  const events = validateAll(envelope, now, jsonSizeBound(body.length));
   return Array.isArray(events) ? { ok: true, source: source.name, events } : events;
 }
 
@@ -72,11 +72,11 @@ function authenticateWebhook(
   return matched ?? refuse(401, `missing or invalid write key for source "${source.name}": ${WRITE_KEY_HELP}`);
 }
 
-function validateAll(envelope: Envelope, now: Date): SegmentEvent[] | IngestRefusal {
+function validateAll(envelope: Envelope, now: Date, maxBytes: number): SegmentEvent[] | IngestRefusal {
   const events: SegmentEvent[] = [];
   for (let index = 0; index < envelope.events.length; index++) {
     const label = envelope.indexed ? `batch[${index}]` : undefined;
-    const result = validateEvent(envelope.events[index], { label, now });
+    const result = validateEvent(envelope.events[index], { label, now, maxBytes });
     if (!result.ok) return refuse(result.tooLarge ? 413 : 400, result.error, envelope.indexed ? index : undefined);
     events.push(result.event);
   }

@@ -8,10 +8,11 @@ import { cpus } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { parseIngestRequest, type IngestRequest, type SourceCredentials } from '../ingest';
 import { loadLocalSourceCredentials } from '../sources';
+import { startCheckpointer } from './checkpointer';
 import { openDb } from './db';
 import { DevSink } from './dev-sink';
 import { renderDevPage } from './dev-page';
-import { createEnqueuer } from './enqueue';
+import { createEnqueuer, routeAll } from './enqueue';
 import { createGroupCommit } from './group-commit';
 import { loadAllFunctions } from './loader';
 import { acquireEngineLock } from './lock';
@@ -69,6 +70,7 @@ export interface Engine {
   stop(): Promise<void>;
 }
 
+const ACCEPTED: IngestAnswer = { status: 200, body: { success: true } };
 const RECORD_RETENTION_MS = 7 * 24 * 60 * 60 * 1000;
 
 /** Threads per function unless told otherwise: a few, whatever the core count (each loads the runtime). */
@@ -104,6 +106,7 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
     releaseLock();
     throw err;
   }
+  const checkpointer = startCheckpointer(db);
   const queue = new Queue(db);
   const records = new RecordStore(db);
   const settle = new SettleBuffer(createSettler(db, queue, records));
@@ -143,10 +146,15 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
       stats.refused++;
       return { status: result.status, body: result.body };
     }
-    return commit(() => enqueue(result.events, result.source, registry.route, Date.now())).then((done): IngestAnswer => {
+    const routed = routeAll(result.events, result.source, registry.route);
+    if (!routed) {
+      stats.accepted += result.events.length; // no function subscribes: accepted, nothing to store
+      return ACCEPTED;
+    }
+    return commit(() => enqueue(result.events, routed, Date.now())).then((done): IngestAnswer => {
       registry.wake(done.functions);
       stats.accepted += result.events.length;
-      return { status: 200, body: { success: true } };
+      return ACCEPTED;
     }, (err: unknown): IngestAnswer => {
       // SQLITE_BUSY / SQLITE_FULL / I/O: nothing was committed; the client retries (dedupe makes that safe).
       const code = (err as { code?: string }).code ?? 'error';
@@ -188,6 +196,7 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
     port = await listen(servers, () => createServer(serverDeps), options.port ?? 3000, options.host);
   } catch (err) {
     await registry.stopAll();
+    await checkpointer.stop();
     db.close();
     releaseLock();
     throw err;
@@ -200,6 +209,7 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
     await closeServers(servers);
     await registry.stopAll();
     settle.flush();
+    await checkpointer.stop();
     try { db.pragma('wal_checkpoint(TRUNCATE)'); } catch { /* best effort */ }
     db.close();
     releaseLock();

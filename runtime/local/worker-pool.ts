@@ -68,7 +68,7 @@ interface Slot {
 
 /** Extra events a worker holds beyond those it runs, so it is never idle waiting for the engine. */
 export function prefetchFor(parallelism: number): number {
-  return Math.min(64, Math.max(2 * parallelism, 16));
+  return Math.min(128, Math.max(4 * parallelism, 32));
 }
 
 /** Running share of each worker: `concurrency` split over at most `maxWorkers` threads. */

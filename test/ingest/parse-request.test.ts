@@ -234,6 +234,19 @@ describe('content type, encoding and limits', () => {
     const big = { ...track, properties: { blob: 'x'.repeat(33000) } };
     expect(refused(post('/v1/batch', { batch: [track, track, big] })).body).toMatchObject({ index: 2, error: expect.stringMatching(/^batch\[2\]: the event is \d+ bytes/) });
   });
+
+  // Small bodies skip re-serializing each event to measure it (jsonSizeBound): the bound must hold even
+  // for the JSON that grows most when re-serialized, numbers such as 9e20 (4 bytes in, 21 out).
+  test('an event whose numbers expand past 32 KB when re-serialized is still 413', () => {
+    const expanding = (count: number) => `{"type":"track","userId":"u1","event":"X","properties":{"n":[${Array(count).fill('9e20').join(',')}]}}`;
+    const small = expanding(1300); // ~6.6 KB of body, ~28.7 KB once re-serialized
+    expect(Buffer.byteLength(JSON.stringify(JSON.parse(small)))).toBeLessThan(32 * 1024);
+    expect(ingest(post('/v1/track', small)).ok).toBe(true);
+    const large = expanding(1500); // ~7.6 KB of body, ~33 KB once re-serialized
+    expect(Buffer.byteLength(JSON.stringify(JSON.parse(large)))).toBeGreaterThan(32 * 1024);
+    expect(refused(post('/v1/track', large))).toMatchObject({ status: 413, body: { error: expect.stringMatching(/^the event is \d+ bytes; the limit is 32768/) } });
+    expect(refused(post('/v1/batch', `{"batch":[${large}]}`))).toMatchObject({ status: 413, body: { index: 0 } });
+  });
 });
 
 describe('never throws', () => {
