@@ -1,9 +1,14 @@
 /**
  * Delivery records in DynamoDB (lib-dynamodb): one item per function × messageId, pk "<function>#<messageId>",
  * `ttl` in epoch seconds, GSI "byFunction" (function, updatedAt) to list a function's records.
+ * get() and put() calls made in the same event-loop turn (the records of one SQS batch) share one
+ * BatchGetItem / BatchWriteItem: each still resolves or rejects on its own.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { BATCH_GET_MAX_KEYS, batchGetByPk, type Item } from './batch-get';
+import { BATCH_WRITE_MAX_ITEMS, batchPutByPk } from './batch-write';
+import { coalesce } from './coalescer';
 import type { DeliveryRecord } from '../delivery-record';
 import type { DeliveryStatus, OutcomeError } from '../outcome';
 
@@ -38,16 +43,23 @@ export function createDeliveryStore(options: DeliveryStoreOptions): DeliveryStor
   const TableName = options.tableName;
   const ttlSeconds = (options.ttlDays ?? RECORD_TTL_DAYS) * 24 * 60 * 60;
 
+  // Strongly consistent reads: the dedupe check must see a delivery recorded a moment ago.
+  const getItem = coalesce<string, Item | null>({
+    maxBatch: BATCH_GET_MAX_KEYS, run: (pks) => batchGetByPk(client, TableName, pks), isolate: isValidationError,
+  });
+  const putItem = coalesce<Item, void>({
+    maxBatch: BATCH_WRITE_MAX_ITEMS, run: (items) => batchPutByPk(client, TableName, items), isolate: isValidationError,
+  });
+
   return {
     async get(fn, messageId) {
-      // Strongly consistent: the dedupe check must see a delivery recorded a moment ago.
-      const out = await client.send(new GetCommand({ TableName, Key: { pk: recordKey(fn, messageId) }, ConsistentRead: true }));
-      return out.Item ? toRecord(out.Item) : null;
+      const item = await getItem(recordKey(fn, messageId));
+      return item ? toRecord(item) : null;
     },
 
     async put(record) {
       const ttl = Math.floor(Date.parse(record.updatedAt) / 1000) + ttlSeconds;
-      await client.send(new PutCommand({ TableName, Item: { pk: recordKey(record.function, record.messageId), ...record, ttl } }));
+      await putItem({ pk: recordKey(record.function, record.messageId), ...record, ttl });
     },
 
     async listByFunction(fn, query = {}) {
@@ -71,6 +83,11 @@ export function createDeliveryStore(options: DeliveryStoreOptions): DeliveryStor
       return records.slice(0, limit);
     },
   };
+}
+
+/** DynamoDB refused the request's content (e.g. a key over 2 KB): one item may be at fault, not the whole batch. */
+function isValidationError(err: unknown): boolean {
+  return err instanceof Error && err.name === 'ValidationException';
 }
 
 function toRecord(item: Record<string, unknown>): DeliveryRecord {

@@ -3,7 +3,17 @@ import type { SQSRecord } from 'aws-lambda';
 import type { SegmentEvent } from '../events/types';
 import { isPlainObject } from '../events/plain-object';
 
+// The handler reads the event twice per record (its messageId to serialize copies, then the processor): parse once.
+const parsed = new WeakMap<SQSRecord, SegmentEvent | null>();
+
 export function eventOf(record: SQSRecord): SegmentEvent | null {
+  if (parsed.has(record)) return parsed.get(record)!;
+  const event = parseEvent(record);
+  parsed.set(record, event);
+  return event;
+}
+
+function parseEvent(record: SQSRecord): SegmentEvent | null {
   let value: unknown;
   try {
     value = JSON.parse(record.body);

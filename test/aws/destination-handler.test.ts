@@ -8,7 +8,10 @@ import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-sec
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
+import { DeleteTableCommand } from '@aws-sdk/client-dynamodb';
 import { rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { useFakeAwsEnv } from './support/aws-env';
 import { loadBundledHandler, removeBundles } from './support/bundle';
 import { captureOutput, type CapturedOutput } from './support/captured-output';
@@ -61,9 +64,10 @@ let output: CapturedOutput;
 
 async function deployFunction(
   name: string, retry: { attempts: number; windowHours: number }, secret: Record<string, string>, env: Record<string, string> = {},
+  url = sink.url,
 ): Promise<Fn> {
   const { queue, dlq } = await createQueueWithDlq(sqs.client, name, retry.attempts);
-  const dir = writeFunctionDir(root, { name, code: CODE, functionJson: { settings: SETTINGS, retry }, settings: { url: sink.url } });
+  const dir = writeFunctionDir(root, { name, code: CODE, functionJson: { settings: SETTINGS, retry }, settings: { url } });
   const secretArn = `arn:aws:secretsmanager:us-east-1:000000000000:secret:destfn-fn-${name}`;
   secrets.on(GetSecretValueCommand, { SecretId: secretArn }).resolves({ SecretString: JSON.stringify(secret) });
   const handler = destination.createDestinationHandler({
@@ -251,6 +255,66 @@ describe('destination handler without its delivery table', () => {
       level: 'ERROR', messageId: records[0].messageId, error: expect.stringContaining('ResourceNotFoundException'),
     });
     expect(await queueState(fn.queue)).toMatchObject({ ready: 0, inflight: 1 });
+  });
+});
+
+describe('destination handler, DynamoDB work shared by the records of a batch', () => {
+  it('delivers and records every record of a full batch; a later batch delivers only the messageIds not seen yet', async () => {
+    const fn = await deployFunction('batched', { attempts: 3, windowHours: 9 / 3600 }, { apiKey: API_KEY });
+    const first = Array.from({ length: 10 }, () => trackEvent('ok'));
+    await enqueue(fn.queue, first);
+    const one = await poll(fn);
+    expect(one.records).toHaveLength(10);
+    expect(one.response.batchItemFailures).toEqual([]);
+    for (const event of first) {
+      expect(await record('batched', event.messageId)).toMatchObject({ status: 'delivered', attempts: 1 });
+      expect(sinkCalls(event.messageId)).toHaveLength(1);
+    }
+
+    const second = Array.from({ length: 5 }, () => trackEvent('ok'));
+    output.clear();
+    await enqueue(fn.queue, [...first.slice(0, 5), ...second]);
+    const two = await poll(fn);
+    expect(two.records).toHaveLength(10);
+    expect(two.response.batchItemFailures).toEqual([]);
+    for (const event of [...first, ...second]) expect(sinkCalls(event.messageId)).toHaveLength(1);
+    for (const event of second) expect(await record('batched', event.messageId)).toMatchObject({ status: 'delivered' });
+    expect(first.slice(0, 5).map((e) => deliveryLines(e.messageId).map((l) => l.status))).toEqual(Array(5).fill(['duplicate']));
+    expect(await queueState(fn.queue)).toEqual({ ready: 0, delayed: 0, inflight: 0 });
+  });
+
+  it('keeps a finished delivery whose record cannot be written (table gone mid-batch): error logged, nothing retried', async () => {
+    await createDeliveryTable(ddb.client, 'doomed');
+    // The destination deletes the delivery table when it is called: the dedupe reads worked, the record writes cannot.
+    const dropper = createServer((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        void ddb.client.send(new DeleteTableCommand({ TableName: 'doomed' })).catch(() => undefined).then(() => {
+          res.writeHead(200, { 'content-type': 'application/json' });
+          res.end('{"ok":true}');
+        });
+      });
+    });
+    await new Promise<void>((resolve) => dropper.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `http://127.0.0.1:${(dropper.address() as AddressInfo).port}`;
+      const fn = await deployFunction('doomed', { attempts: 3, windowHours: 9 / 3600 }, { apiKey: API_KEY }, { DESTFN_TABLE_NAME: 'doomed' }, url);
+      const events = [trackEvent('ok'), trackEvent('ok'), trackEvent('ok')];
+      await enqueue(fn.queue, events);
+      const { records, response } = await poll(fn);
+
+      expect(records).toHaveLength(3);
+      expect(response.batchItemFailures).toEqual([]);
+      expect(await queueState(fn.queue)).toEqual({ ready: 0, delayed: 0, inflight: 0 });
+      for (const event of events) {
+        expect(deliveryLines(event.messageId)).toEqual([expect.objectContaining({ status: 'delivered' })]);
+        expect(output.json().filter((l) => l.message === 'delivery record not written' && l.messageId === event.messageId)).toEqual([
+          expect.objectContaining({ level: 'ERROR', function: 'doomed', error: expect.objectContaining({ name: 'ResourceNotFoundException' }) }),
+        ]);
+      }
+    } finally {
+      await new Promise<void>((resolve) => dropper.close(() => resolve()));
+    }
   });
 });
 

@@ -1,0 +1,54 @@
+/**
+ * Calls made in the same event-loop turn go out as one batch request: the records of an SQS batch each call
+ * `get`/`put` on their own, and pay for one DynamoDB round trip (and one SigV4 signature) between them.
+ * Each caller still gets its own result or error. A batch that fails for a reason one input may have caused
+ * (`isolate`) is re-run input by input, so one bad input never fails the others.
+ */
+export type Settled<R> = { ok: true; value: R } | { ok: false; error: unknown };
+
+export interface CoalescerOptions<I, R> {
+  /** Inputs per call of `run`; a larger turn is split into several calls, sent in parallel. */
+  maxBatch: number;
+  /** One result per input, aligned by index. Throwing fails every input of the call. */
+  run(inputs: I[]): Promise<Settled<R>[]>;
+  /** True when `run`'s error may come from one of the inputs (a validation error), not from the call as a whole. */
+  isolate?(error: unknown): boolean;
+}
+
+interface Call<I, R> { input: I; resolve(value: R): void; reject(error: unknown): void }
+
+export function coalesce<I, R>(options: CoalescerOptions<I, R>): (input: I) => Promise<R> {
+  let pending: Call<I, R>[] = [];
+
+  function flush(): void {
+    const calls = pending;
+    pending = [];
+    for (let i = 0; i < calls.length; i += options.maxBatch) void runCalls(calls.slice(i, i + options.maxBatch));
+  }
+
+  async function runCalls(calls: Call<I, R>[]): Promise<void> {
+    let results: Settled<R>[];
+    try {
+      results = await options.run(calls.map((c) => c.input));
+    } catch (error) {
+      if (calls.length > 1 && options.isolate?.(error)) {
+        await Promise.all(calls.map((c) => runCalls([c])));
+      } else {
+        for (const c of calls) c.reject(error);
+      }
+      return;
+    }
+    calls.forEach((c, i) => {
+      const result = results[i];
+      if (!result) c.reject(new Error('batch call returned no result for this input'));
+      else if (result.ok) c.resolve(result.value);
+      else c.reject(result.error);
+    });
+  }
+
+  return (input) => new Promise<R>((resolve, reject) => {
+    // setImmediate, not a microtask: the other records' calls of this batch are still a few promise hops away.
+    if (pending.length === 0) setImmediate(flush);
+    pending.push({ input, resolve, reject });
+  });
+}
