@@ -23,6 +23,8 @@ import { machineNote, note, printFigures } from './support/report';
 
 const DURATION = Math.max(3, Number(process.argv[2]) || 10);
 const CONNECTIONS = Math.max(1, Number(process.argv[3]) || 16);
+/** µs of busy work per request in the calibration run (see bare-server.ts). */
+const CALIBRATION_US = 40;
 
 function ensureWrk(): void {
   try {
@@ -113,6 +115,15 @@ async function main(): Promise<void> {
       }
       const after = measureBare('after');
       base = (before.rps + after.rps) / 2;
+      // Calibration: the same bare server doing CALIBRATION_US of pure CPU work per request.
+      const busy = await startChild<{ url: string }>([join(__dirname, 'support', 'bare-server.ts')], { nodeArgs: ['--import', 'tsx'], env: { BENCH_BUSY_US: String(CALIBRATION_US) } });
+      try {
+        wrk(`${busy.info.url}/v1/track`, bareScript, 2);
+        const r = wrk(`${busy.info.url}/v1/track`, bareScript, DURATION);
+        note(`calibration: the bare server spinning ${CALIBRATION_US} µs of CPU per request: ${r.rps.toFixed(0)} req/s = ${(r.rps / base).toFixed(2)} × the baseline`);
+      } finally {
+        await busy.stop();
+      }
     } finally {
       await bare.stop();
     }
