@@ -1,9 +1,11 @@
-import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadLocalSourceCredentials, readSourceNames } from '../../runtime/sources';
 
-const tmp = () => mkdtempSync(join(tmpdir(), 'destfn-sources-'));
+const made: string[] = [];
+const tmp = () => { const dir = mkdtempSync(join(tmpdir(), 'destfn-sources-')); made.push(dir); return dir; };
+afterAll(() => { for (const dir of made) rmSync(dir, { recursive: true, force: true }); });
 const withEnv = <T>(value: string | undefined, fn: () => T): T => {
   const saved = process.env.DESTFN_WRITE_KEY;
   if (value === undefined) delete process.env.DESTFN_WRITE_KEY; else process.env.DESTFN_WRITE_KEY = value;

@@ -73,6 +73,10 @@ describe('validateEvent', () => {
     [{ type: 'track', userId: 'u', event: 'X', timestamp: 'yesterday-ish' }, '"timestamp" must be an ISO-8601 date string'],
     [{ type: 'track', userId: 'u', event: 'X', sentAt: 1732000000 }, '"sentAt" must be an ISO-8601 date string'],
     [{ type: 'track', userId: 'u', event: 'X', timestamp: '2026-13-45T99:00:00Z' }, '"timestamp" must be an ISO-8601 date string'],
+    [{ type: 'track', userId: 'u', event: 'X', timestamp: '2026-02-30' }, '"timestamp" must be an ISO-8601 date string'],
+    [{ type: 'track', userId: 'u', event: 'X', timestamp: '2025-02-29T10:00:00Z' }, '"timestamp" must be an ISO-8601 date string'],
+    [{ type: 'track', userId: 'u', event: 'X', originalTimestamp: '2026-04-31T10:00:00.000Z' }, '"originalTimestamp" must be an ISO-8601 date string'],
+    [{ type: 'track', userId: 'u', event: 'X', timestamp: '2026-11-21T24:00:00Z' }, '"timestamp" must be an ISO-8601 date string'],
     [{ type: 'track', userId: 'u', event: 'X', messageId: 'm'.repeat(101) }, '"messageId" must be at most 100 characters'],
     [{ type: 'track', userId: 'u', event: 'X', messageId: '' }, '"messageId" must not be empty'],
     [{ type: 'page', userId: 'u', name: 5 }, '"name" must be a string'],
@@ -83,6 +87,12 @@ describe('validateEvent', () => {
     [[{ type: 'track' }], 'an event must be a JSON object'],
   ])('refuses %j: %s', (raw, message) => {
     expect(refusal(raw)).toBe(message);
+  });
+
+  test('real calendar dates pass, leap days included', () => {
+    for (const timestamp of ['2024-02-29T23:59:59.999Z', '2026-12-31', '2026-01-31T00:00:00+01:00', '2026-11-21 09:00']) {
+      expect(accepted({ type: 'track', userId: 'u', event: 'X', timestamp }).timestamp).toBe(timestamp);
+    }
   });
 
   test('delete needs no userId; every other type needs userId or anonymousId', () => {
