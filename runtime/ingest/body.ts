@@ -1,8 +1,9 @@
 /**
- * From raw request bytes to a JSON value: content type, encoding and size checks, strict UTF-8, JSON.parse.
+ * From raw request bytes to a JSON value: content type, encoding and size checks, gzip, strict UTF-8, JSON.parse.
  * Accepted content types: application/json (Segment libraries, webhooks), text/plain (browser beacons,
  * which cannot send application/json without a CORS preflight), and a missing Content-Type (treated as JSON).
  */
+import { gunzipSync } from 'node:zlib';
 import { MAX_REQUEST_BYTES } from '../events/limits';
 import { jsonErrorReason } from '../json-error';
 import { refuse, type IngestRefusal } from './types';
@@ -24,11 +25,33 @@ export function checkContentHeaders(headers: Record<string, string | undefined>)
       return refuse(415, `charset ${JSON.stringify(charset.slice(0, 30))} is not supported; send UTF-8`);
     }
   }
-  const encoding = headers['content-encoding']?.trim().toLowerCase();
-  if (encoding && encoding !== 'identity') {
-    return refuse(415, `Content-Encoding ${JSON.stringify(encoding.slice(0, 30))} is not supported; send the body uncompressed`);
+  const encoding = contentEncoding(headers);
+  if (encoding !== 'identity' && encoding !== 'gzip') {
+    return refuse(415, `Content-Encoding ${JSON.stringify(encoding.slice(0, 30))} is not supported; send the body uncompressed or gzip`);
   }
   return null;
+}
+
+function contentEncoding(headers: Record<string, string | undefined>): string {
+  return headers['content-encoding']?.trim().toLowerCase() || 'identity';
+}
+
+export type DecodedBody = { ok: true; body: Buffer } | IngestRefusal;
+
+/**
+ * The body as sent, or gunzipped for `Content-Encoding: gzip` (as Segment's HTTP API accepts). The limit
+ * applies to the decompressed bytes, and decompression stops there (a small bomb cannot fill memory).
+ */
+export function decodeBody(headers: Record<string, string | undefined>, body: Buffer): DecodedBody {
+  if (contentEncoding(headers) !== 'gzip') return { ok: true, body };
+  try {
+    return { ok: true, body: gunzipSync(body, { maxOutputLength: MAX_REQUEST_BYTES }) };
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') {
+      return refuse(413, `the decompressed request body is over ${MAX_REQUEST_BYTES} bytes (500 KB)`);
+    }
+    return refuse(400, `request body is not valid gzip (Content-Encoding: gzip): ${(err as Error).message}`);
+  }
 }
 
 export function checkRequestSize(body: Buffer): IngestRefusal | null {

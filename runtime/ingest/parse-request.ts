@@ -6,7 +6,7 @@
 import type { SegmentEvent } from '../events/types';
 import { jsonSizeBound, validateEvent } from '../events/validate';
 import { basicAuthUser, sourceForWriteKey, validSignature } from './auth';
-import { checkContentHeaders, checkRequestSize, parseJsonBody } from './body';
+import { checkContentHeaders, checkRequestSize, decodeBody, parseJsonBody } from './body';
 import { openEnvelope, type Envelope } from './envelope';
 import { matchRoute } from './routes';
 import { refuse, type IngestRefusal, type IngestRequest, type IngestResult, type SourceCredentials } from './types';
@@ -42,7 +42,9 @@ function parse(req: IngestRequest, sources: SourceCredentials[], now: Date): Ing
     if (!source) return refuse(401, `invalid write key: ${WRITE_KEY_HELP}`);
   }
 
-  const json = parseJsonBody(body);
+  const decoded = decodeBody(headers, body);
+  if (!decoded.ok) return decoded;
+  const json = parseJsonBody(decoded.body);
   if (!json.ok) return json;
   const envelope = openEnvelope(route, json.value);
   if ('ok' in envelope) return envelope;
@@ -53,7 +55,7 @@ function parse(req: IngestRequest, sources: SourceCredentials[], now: Date): Ing
     if (!source) return refuse(401, `invalid write key: ${WRITE_KEY_HELP}`);
   }
 
-  const events = validateAll(envelope, now, jsonSizeBound(body.length));
+  const events = validateAll(envelope, now, jsonSizeBound(decoded.body.length));
   return Array.isArray(events) ? { ok: true, source: source.name, events } : events;
 }
 

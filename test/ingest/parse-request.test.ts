@@ -1,4 +1,5 @@
 import { createHmac } from 'node:crypto';
+import { gzipSync } from 'node:zlib';
 import { parseIngestRequest, type IngestRequest, type IngestResult } from '../../runtime/ingest';
 import { MAX_BATCH_EVENTS, MAX_REQUEST_BYTES } from '../../runtime/events/limits';
 import { basic, fixture, post, SOURCES, TYPES, WRITE_KEY } from './support';
@@ -202,8 +203,19 @@ describe('content type, encoding and limits', () => {
       expect(refused(post('/v1/track', track, { 'content-type': contentType })).status).toBe(415);
     });
 
-  test('a compressed body is 415', () => {
-    expect(refused(post('/v1/track', track, { 'content-encoding': 'gzip' })).status).toBe(415);
+  test('a gzip body (Content-Encoding: gzip) is accepted like the plain one', () => {
+    const plain = accepted(post('/v1/batch', { batch: [track, { ...track, event: 'Y' }] }));
+    const zipped = accepted(post('/v1/batch', gzipSync(JSON.stringify({ batch: [track, { ...track, event: 'Y' }] })), { 'content-encoding': 'gzip' }));
+    expect(zipped.events.map((e) => ({ ...e, messageId: '' }))).toEqual(plain.events.map((e) => ({ ...e, messageId: '' })));
+    expect(accepted(post('/v1/track', gzipSync(JSON.stringify(track)), { 'content-encoding': ' GZIP ' })).events).toHaveLength(1);
+  });
+
+  test('other encodings are 415; a body that is not gzip is 400; a gzip bomb stops at 500 KB with 413', () => {
+    expect(refused(post('/v1/track', track, { 'content-encoding': 'br' }))).toMatchObject({ status: 415, body: { error: 'Content-Encoding "br" is not supported; send the body uncompressed or gzip' } });
+    expect(refused(post('/v1/track', track, { 'content-encoding': 'gzip' }))).toMatchObject({ status: 400, body: { error: expect.stringMatching(/^request body is not valid gzip \(Content-Encoding: gzip\): /) } });
+    const bomb = gzipSync(Buffer.alloc(50 * 1024 * 1024, 0x20)); // 50 MB of spaces, ~50 KB compressed
+    expect(bomb.length).toBeLessThan(100 * 1024);
+    expect(refused(post('/v1/track', bomb, { 'content-encoding': 'gzip' }))).toMatchObject({ status: 413, body: { error: 'the decompressed request body is over 512000 bytes (500 KB)' } });
   });
 
   test('invalid UTF-8 and an empty body are 400', () => {

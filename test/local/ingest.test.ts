@@ -1,5 +1,6 @@
 /** The local ingest API: refusals, webhook signatures, 200 only after commit, the dev endpoints. */
 import { createHmac } from 'node:crypto';
+import { gzipSync } from 'node:zlib';
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Engine } from '../../runtime/local/engine';
@@ -81,6 +82,17 @@ test('200 only once the events are committed for each subscribed function; a fil
   // Committed by the time the answer arrived.
   expect(engine.queue.depths().hold.queued).toBeGreaterThanOrEqual(2);
   expect(engine.records.delivery('hold', 'c-3')).toMatchObject({ status: 'filtered', eventType: 'identify' });
+});
+
+test('a gzip body (Content-Encoding: gzip) over real HTTP is committed like a plain one', async () => {
+  const before = engine.queue.depths().hold.queued;
+  const res = await fetch(`${engine.url}/v1/batch`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'content-encoding': 'gzip', authorization: `Basic ${Buffer.from(`${WRITE_KEY}:`).toString('base64')}` },
+    body: gzipSync(JSON.stringify({ batch: [track('gz-1'), track('gz-2')] })),
+  });
+  expect(res.status).toBe(200);
+  expect(engine.queue.depths().hold.queued).toBe(before + 2);
 });
 
 test('writeKey in the body works; a wrong or missing key is 401', async () => {
