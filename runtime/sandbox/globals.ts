@@ -10,7 +10,7 @@
  */
 import * as nodeCrypto from 'node:crypto';
 import vm from 'node:vm';
-import lodash from 'lodash';
+import type { LoDashStatic } from 'lodash';
 import type { LogBuffer } from '../log-capture';
 import { createAwsNamespace } from './aws';
 import { atob, btoa } from './base64';
@@ -45,7 +45,6 @@ export function createSandbox(name: string, fallbackLog: () => LogBuffer): Sandb
     performance,
     atob,
     btoa,
-    _: lodash.runInContext(), // a private lodash: `_.mixin` in one function does not leak into another
     crypto: nodeCrypto,
     AWS: createAwsNamespace(),
     Buffer,
@@ -57,9 +56,30 @@ export function createSandbox(name: string, fallbackLog: () => LogBuffer): Sandb
     setImmediate: timers.setImmediate,
     clearImmediate: timers.clearImmediate,
   }, { name: `destfn:${name}` });
+  defineLazyLodash(context);
 
   const errors = installRealmErrors(context);
   Object.assign(context, errors.globals);
   context.fetch = (input: unknown, init?: Parameters<typeof compatFetch>[1]) => compatFetch(input, init).catch((err: unknown) => { throw errors.adopt(err); });
   return { context, dispose: () => timers.dispose() };
+}
+
+/**
+ * `_` is a private lodash (`_.mixin` in one function does not leak into another), built on first use:
+ * loading lodash and `runInContext()` cost ~20 ms of a cold start, and most functions never touch `_`.
+ * The accessor turns into a plain data property on first read or write, so reads, assignments,
+ * `var _`/`function _` declarations, `typeof _` and `delete _` behave as for any other global (only
+ * a property descriptor taken before the first use shows the accessor).
+ */
+function defineLazyLodash(context: vm.Context): void {
+  const settle = (value: unknown) => {
+    Object.defineProperty(context, '_', { value, writable: true, enumerable: true, configurable: true });
+    return value;
+  };
+  Object.defineProperty(context, '_', {
+    get: () => settle((require('lodash') as LoDashStatic).runInContext()),
+    set: settle,
+    enumerable: true,
+    configurable: true,
+  });
 }
