@@ -25,6 +25,7 @@ import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { bundleHandler } from '../lib/asset-bundler';
 import { DEFAULT_HANDLER_ENTRIES } from '../lib/lambda-assets';
 import { readFunctionDefinition } from '../runtime/function-definition';
+import { RESOLVED_FUNCTION_FILE, renderResolvedFunction } from '../runtime/aws/resolved-function';
 import { renderPrebuiltSource } from '../runtime/source/prebuilt';
 import { sampleEvent } from '../runtime/events/samples';
 import { startChild } from './support/child';
@@ -134,12 +135,14 @@ async function main(): Promise<void> {
       GlobalSecondaryIndexes: [{ IndexName: 'byFunction', KeySchema: [{ AttributeName: 'function', KeyType: 'HASH' }, { AttributeName: 'updatedAt', KeyType: 'RANGE' }], Projection: { ProjectionType: 'ALL' } }],
     }));
 
-    // The function folder as `cdk deploy` ships it (/var/task/function): prebuilt index.js, function.json, settings.json.
+    // The function folder as `cdk deploy` ships it (/var/task/function): prebuilt index.js, function.json,
+    // function.resolved.json (what the Lambda reads), settings.json.
     const def = readFunctionDefinition(join(REPO, 'functions', 'webhook'));
     const fnDir = join(root, 'function');
     mkdirSync(fnDir);
     writeFileSync(join(fnDir, 'index.js'), renderPrebuiltSource(def.source));
     writeFileSync(join(fnDir, 'function.json'), JSON.stringify({ settings: def.config.settings }));
+    writeFileSync(join(fnDir, RESOLVED_FUNCTION_FILE), renderResolvedFunction(def));
     writeFileSync(join(fnDir, 'settings.json'), JSON.stringify({ url: `${sink.url}/hook` }));
 
     Object.assign(process.env, {

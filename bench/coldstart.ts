@@ -10,6 +10,8 @@
  * @aws-sdk/* is external (Lambda's runtime ships it): NODE_PATH points at this repo's node_modules so the
  * require resolves the installed SDK, as Lambda resolves its own. Fake AWS env so nothing reaches for
  * credentials. Targets: each bundle ≤ 1 MB; load ≤ 150 ms above `node -e 0`.
+ * Also printed: the SDK packages a bundle loads at init, timed alone, and those it requires only on some
+ * paths (e.g. the destination's SQS client, needed for a retry only).
  *     npx tsx bench/coldstart.ts [runs]
  */
 import { execFileSync } from 'node:child_process';
@@ -32,6 +34,13 @@ function write(file: string, content: string): void {
 
 function bytes(text: string): number {
   return Buffer.byteLength(text);
+}
+
+/** Which of `candidates` (@aws-sdk packages) are in node's module cache once `args` has loaded a handler. */
+function loadedAtInit(args: string[], candidates: string[], env: NodeJS.ProcessEnv): string[] {
+  const list = `;process.stdout.write(JSON.stringify(Object.keys(require.cache)))`;
+  const files = JSON.parse(execFileSync(process.execPath, [args[0], args[1] + list], { env, encoding: 'utf8' })) as string[];
+  return candidates.filter((pkg) => files.some((file) => file.includes(`/node_modules/${pkg}/`)));
 }
 
 /** Wall time of one fresh `node <args>` in ms (spawn to exit). */
@@ -83,11 +92,13 @@ async function main(): Promise<void> {
     const loadIngest = ['-e', `const m = require(${JSON.stringify(ingestFile)}); if (typeof m.handler !== 'function') process.exit(3)`];
     const loadDestination = ['-e', `const m = require(${JSON.stringify(join(fnDir, 'index.js'))}); if (typeof m.handler !== 'function') process.exit(3)`];
 
-    // What the bundles require from the Lambda runtime's SDK, loaded alone: the part no bundling can shrink.
+    // What the bundles require from the Lambda runtime's SDK at load, loaded alone: the part no bundling can
+    // shrink. Packages the bundle requires only on some paths (e.g. SQS for a retry) are listed apart.
     const sdkOf = (code: string) => [...new Set([...code.matchAll(/require\("(@aws-sdk\/[^"]+)"\)/g)].map((m) => m[1]))].sort();
     const sdkLoad = (mods: string[]) => ['-e', mods.map((m) => `require(${JSON.stringify(m)})`).join(';')];
-    const ingestSdk = sdkOf(ingest);
-    const layerSdk = sdkOf(layer);
+    const ingestSdk = loadedAtInit(loadIngest, sdkOf(ingest), env);
+    const layerSdk = loadedAtInit(loadDestination, sdkOf(layer), env);
+    const lazySdk = (code: string, loaded: string[]) => sdkOf(code).filter((m) => !loaded.includes(m));
 
     // One untimed run of each (page cache), then RUNS interleaved rounds.
     for (const args of [['-e', '0'], loadIngest, loadDestination]) timeNode(args, env);
@@ -108,6 +119,7 @@ async function main(): Promise<void> {
     const md = median(dst);
     note(`medians of ${RUNS} runs: node -e 0 ${b.toFixed(1)} ms, ingest ${mi.toFixed(1)} ms, destination (shim → layer) ${md.toFixed(1)} ms`);
     note(`of which the AWS SDK v3 clients alone (external, shipped by Lambda): ingest ${(median(ingSdk) - b).toFixed(1)} ms [${ingestSdk.join(', ')}], destination ${(median(dstSdk) - b).toFixed(1)} ms [${layerSdk.join(', ')}]`);
+    note(`required later, only on the paths that need them: ingest [${lazySdk(ingest, ingestSdk).join(', ') || 'none'}], destination [${lazySdk(layer, layerSdk).join(', ') || 'none'}]`);
     note(`function asset (shim + function/ of the webhook example): ${fnAssetBytes} bytes`);
     printFigures([
       { name: 'coldstart.ingest_bundle', value: bytes(ingest) / MB, unit: 'MB (target ≤ 1)', digits: 3 },

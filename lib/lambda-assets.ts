@@ -1,6 +1,7 @@
 /** The three kinds of Lambda code the stack deploys, laid out as the AWS handlers expect. */
 import { join, resolve } from 'node:path';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { RESOLVED_FUNCTION_FILE, renderResolvedFunction } from '../runtime/aws/resolved-function';
 import { renderPrebuiltSource } from '../runtime/source/prebuilt';
 import { bundleHandler, stageAsset } from './asset-bundler';
 import type { DeployableFunction } from './function-discovery';
@@ -32,13 +33,16 @@ export function runtimeLayerCode(entries: HandlerEntries): lambda.Code {
 
 /**
  * index.js re-exports the layer's handler; function/ holds only this function's code and config. The code
- * is the already compiled source with its style banner, so the Lambda needs no esbuild to load it.
+ * is the already compiled source with its style banner, so the Lambda needs no esbuild to load it. The
+ * config is staged resolved (function.json as parseFunctionConfig validated it here, defaults applied): the
+ * Lambda reads that, and needs no zod. function.json itself is shipped for reference only.
  */
 export function destinationFunctionFiles(fn: DeployableFunction): Record<string, string> {
   return {
     'index.js': `module.exports = require('${LAYER_HANDLER_PATH}');\n`,
     'function/index.js': renderPrebuiltSource(fn.definition.source),
     'function/function.json': fn.functionJson,
+    [`function/${RESOLVED_FUNCTION_FILE}`]: renderResolvedFunction(fn.definition),
     'function/settings.json': `${JSON.stringify(fn.settingValues, null, 2)}\n`,
   };
 }

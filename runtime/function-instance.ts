@@ -19,7 +19,7 @@ import type { Outcome } from './outcome';
 import { createRedactor } from './redact';
 import { evaluateSource, type Handlers } from './sandbox/evaluate';
 import { createSandbox } from './sandbox/globals';
-import { secretValues, type Settings } from './settings';
+import { secretValues, type Settings } from './settings-resolve';
 import { displayPath } from './source/display-path';
 
 export interface FunctionInstance {

@@ -1,12 +1,15 @@
 /**
  * The destination Lambda's function: definition and committed settings read once per cold start from
- * DESTFN_FUNCTION_DIR, secret settings from the function's secret (cached 5 min), instance created once and
- * re-created only when the secret values change (after `destfn secrets set --aws`).
+ * DESTFN_FUNCTION_DIR (function.resolved.json, staged at synth: no zod here), secret settings from the
+ * function's secret (cached 5 min), instance created once and re-created only when the secret values change
+ * (after `destfn secrets set --aws`).
  * A missing required secret makes instance() reject with FunctionConfigError: the caller retries the event.
+ * A function without secret settings never reads its secret.
  */
-import { readFunctionDefinition, type FunctionDefinition } from '../function-definition';
+import type { FunctionDefinition } from '../function-definition';
 import { createFunctionInstance, type FunctionInstance } from '../function-instance';
-import { readLocalSettingValues, resolveSettings } from '../settings';
+import { resolveSettings } from '../settings-resolve';
+import { readCommittedSettings, readResolvedFunction } from './resolved-function';
 import { getSecretObject, type SecretReader } from './secrets';
 
 export interface FunctionLoader {
@@ -24,14 +27,14 @@ export interface FunctionLoaderOptions {
 
 export function createFunctionLoader(options: FunctionLoaderOptions): FunctionLoader {
   const readSecret = options.readSecret ?? getSecretObject;
-  let loaded: { definition: FunctionDefinition; committed: Record<string, unknown> } | undefined;
-  let current: { key: string; instance: FunctionInstance } | undefined;
+  let loaded: { definition: FunctionDefinition; committed: Record<string, unknown>; hasSecrets: boolean } | undefined;
+  let current: { secrets: Record<string, unknown>; instance: FunctionInstance } | undefined;
 
   function load() {
     if (!loaded) {
-      const definition = readFunctionDefinition(options.dir);
+      const definition = readResolvedFunction(options.dir);
       // The Lambda's folder holds settings.json as deployed (checked at synth) and no settings.local.json.
-      loaded = { definition, committed: readLocalSettingValues(options.dir) };
+      loaded = { definition, committed: readCommittedSettings(options.dir), hasSecrets: hasSecretSettings(definition) };
     }
     return loaded;
   }
@@ -39,20 +42,24 @@ export function createFunctionLoader(options: FunctionLoaderOptions): FunctionLo
   return {
     definition: () => load().definition,
     async instance() {
-      const { definition, committed } = load();
-      const secrets = pickSecretSettings(definition, await readSecret(options.secretArn));
-      const values = { ...committed, ...secrets };
-      const key = JSON.stringify(values);
-      if (current?.key === key) return current.instance;
-      const instance = createFunctionInstance(definition, resolveSettings(definition, values));
+      const { definition, committed, hasSecrets } = load();
+      // No secret setting (apiKey redefined as not secret, and no other): nothing to read from Secrets Manager.
+      const secrets = hasSecrets ? pickSecretSettings(definition, await readSecret(options.secretArn)) : {};
+      // The committed values never change in a Lambda: only the secret ones can make a new instance.
+      if (current && sameValues(current.secrets, secrets)) return current.instance;
+      const instance = createFunctionInstance(definition, resolveSettings(definition, { ...committed, ...secrets }));
       const previous = current?.instance;
-      current = { key, instance };
+      current = { secrets, instance };
       // Events of this batch may still be running on the previous instance: free its timers once they are done.
       if (previous) setTimeout(() => previous.dispose(), (definition.config.timeoutSeconds + 1) * 1000).unref();
       options.onLoad?.(instance);
       return instance;
     },
   };
+}
+
+function hasSecretSettings(def: FunctionDefinition): boolean {
+  return Object.values(def.config.settings).some((spec) => spec.secret);
 }
 
 /** Only settings declared secret are taken from the secret; anything else in it is ignored. */
@@ -62,4 +69,17 @@ function pickSecretSettings(def: FunctionDefinition, secret: Record<string, unkn
     if (spec.secret && Object.hasOwn(secret, key)) picked[key] = secret[key];
   }
   return picked;
+}
+
+/** Same keys and same JSON values (compared without serializing every record's settings). */
+function sameValues(a: Record<string, unknown>, b: Record<string, unknown>): boolean {
+  const keys = Object.keys(a);
+  if (keys.length !== Object.keys(b).length) return false;
+  return keys.every((key) => Object.hasOwn(b, key) && sameJson(a[key], b[key]));
+}
+
+function sameJson(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  // Array and map settings: rare, and small.
+  return typeof a === 'object' && a !== null && typeof b === 'object' && b !== null && JSON.stringify(a) === JSON.stringify(b);
 }

@@ -2,7 +2,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { readFunctionDefinition } from '../../runtime/function-definition';
+import { readResolvedFunction } from '../../runtime/aws/resolved-function';
+import { parseFunctionConfig } from '../../runtime/function-config';
 import { loadDeployableFunctions } from '../../lib/function-discovery';
 import { destinationFunctionFiles } from '../../lib/lambda-assets';
 import { pascalCase } from '../../lib/names';
@@ -69,17 +70,37 @@ describe('loadDeployableFunctions', () => {
 });
 
 describe('function code asset', () => {
-  test.each([['script', ALPHA], ['module', BETA]] as const)('a %s-style function loads back from its asset unchanged', (style, fixture) => {
-    const [fn] = loadDeployableFunctions(projectWith(fixture));
+  function writeAsset(files: Record<string, string>): string {
     const assetDir = join(makeProject([]), 'asset');
-    for (const [file, content] of Object.entries(destinationFunctionFiles(fn))) {
+    for (const [file, content] of Object.entries(files)) {
       mkdirSync(join(assetDir, file, '..'), { recursive: true });
       writeFileSync(join(assetDir, file), content);
     }
-    const loaded = readFunctionDefinition(join(assetDir, 'function'));
+    return assetDir;
+  }
+
+  test.each([['script', ALPHA], ['module', BETA]] as const)('a %s-style function loads back from its asset unchanged, as the Lambda reads it', (style, fixture) => {
+    const [fn] = loadDeployableFunctions(projectWith(fixture));
+    const loaded = readResolvedFunction(join(writeAsset(destinationFunctionFiles(fn)), 'function'));
+    expect(loaded.name).toBe(fixture.name); // not the folder's name on Lambda ("function")
     expect(loaded.source.style).toBe(style);
     expect(loaded.source.code).toBe(fn.definition.source.code);
     expect(loaded.config).toEqual(fn.definition.config);
+  });
+
+  test('function.resolved.json is function.json as parseFunctionConfig resolved it at synth: defaults applied', () => {
+    const [alpha] = loadDeployableFunctions(projectWith(ALPHA));
+    const staged = JSON.parse(destinationFunctionFiles(alpha)['function/function.resolved.json']);
+    expect(staged).toEqual({ format: 1, name: 'alpha', config: parseFunctionConfig(ALPHA.files['function.json'], 'function.json') });
+    expect(staged.config).toMatchObject({ description: '', drop: [], onUnknownError: 'retry', timeoutSeconds: 7 });
+    expect(staged.config.settings.channel).toEqual({ type: 'string', required: true, secret: false });
+
+    const [beta] = loadDeployableFunctions(projectWith(BETA)); // no function.json: the defaults alone
+    const defaults = JSON.parse(destinationFunctionFiles(beta)['function/function.resolved.json']).config;
+    expect(defaults).toEqual({
+      description: '', drop: [], settings: { apiKey: { type: 'string', required: false, secret: true } },
+      timeoutSeconds: 5, maxConcurrency: 10, retry: { attempts: 10, windowHours: 4 }, onUnknownError: 'retry',
+    });
   });
 });
 

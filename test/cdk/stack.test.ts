@@ -310,13 +310,16 @@ describe('secrets never in the template or assets', () => {
     }
   });
 
-  test("a function's code asset: shim + prebuilt code + function.json + committed settings only", () => {
+  test("a function's code asset: shim + prebuilt code + function.json, resolved + committed settings only", () => {
     const dir = assetDirOf(ids.alpha.handler);
     expect(readFileSync(join(dir, 'index.js'), 'utf8'))
       .toBe("module.exports = require('/opt/nodejs/destfn/destination-handler.js');\n");
     expect(readFileSync(join(dir, 'function', 'index.js'), 'utf8')).toMatch(/^\/\/ destfn-prebuilt style=script\n/);
     expect(JSON.parse(readFileSync(join(dir, 'function', 'settings.json'), 'utf8'))).toEqual({ channel: 'general' });
     expect(JSON.parse(readFileSync(join(dir, 'function', 'function.json'), 'utf8')).retry).toEqual({ attempts: 5, windowHours: 2 });
+    const resolved = JSON.parse(readFileSync(join(dir, 'function', 'function.resolved.json'), 'utf8'));
+    expect(resolved).toMatchObject({ format: 1, name: 'alpha', config: { retry: { attempts: 5, windowHours: 2 }, drop: [], onUnknownError: 'retry' } });
+    expect(resolved.config.settings.apiKey).toEqual({ type: 'string', required: true, secret: true });
     expect(readFileSync(join(assetDirOf(ids.beta.handler), 'function', 'index.js'), 'utf8'))
       .toMatch(/^\/\/ destfn-prebuilt style=module\n/);
   });
