@@ -3,6 +3,7 @@
  * events in, messages in the subscribed functions' queues out.
  */
 import { createHmac } from 'node:crypto';
+import { gzipSync } from 'node:zlib';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -99,6 +100,13 @@ describe('ingest handler', () => {
     // The message body is the validated event: receivedAt set by ingest, the write key never forwarded.
     expect(inOrders[0]).toMatchObject({ type: 'track', event: 'Order Completed', userId: 'u1' });
     expect(typeof inOrders[0].receivedAt).toBe('string');
+  });
+
+  it('takes a gzip body, which API Gateway hands over base64-encoded', async () => {
+    const body = gzipSync(JSON.stringify({ batch: [track('Order Completed', { messageId: 'm-gzip' })] }));
+    const res = await invoke({ path: '/v1/batch', headers: { Authorization: basicAuth('wk_web'), 'Content-Encoding': 'gzip', ...json }, body });
+    expect(res.statusCode).toBe(200);
+    expect((await drainBodies(sqs.client, orders)).map((e) => e.messageId)).toEqual(['m-gzip']);
   });
 
   it('routes by source: a source the function does not subscribe to reaches only the functions that take every source', async () => {

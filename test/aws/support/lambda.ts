@@ -22,7 +22,8 @@ export interface HttpCall {
   method?: string;
   path: string;
   headers?: Record<string, string>;
-  body?: string;
+  /** A Buffer is sent base64-encoded, as API Gateway does with binary bodies. */
+  body?: string | Buffer;
   base64?: boolean;
 }
 
@@ -47,8 +48,8 @@ export function apiGatewayEvent(call: HttpCall): APIGatewayProxyEventV2 {
       time: now.toISOString(),
       timeEpoch: now.getTime(),
     },
-    ...(call.body === undefined ? {} : { body: call.base64 ? Buffer.from(call.body).toString('base64') : call.body }),
-    isBase64Encoded: call.base64 ?? false,
+    ...(call.body === undefined ? {} : { body: call.base64 || Buffer.isBuffer(call.body) ? Buffer.from(call.body).toString('base64') : call.body }),
+    isBase64Encoded: call.base64 ?? Buffer.isBuffer(call.body),
   };
 }
 
