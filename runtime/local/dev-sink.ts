@@ -37,3 +37,23 @@ export class DevSink {
 
   get count(): number { return this.total; }
 }
+
+const SINK_URL = /^https?:\/\/(?:localhost|127\.0\.0\.1|\[::1\])(?::(\d+))?\/_sink\//i;
+
+/**
+ * Settings that point at the dev sink of an engine on another port (the examples' settings say
+ * localhost:3000, and `npm start -- --port 4000` would leave them failing and retrying).
+ */
+export function sinkPortMismatches(fn: string, settings: Record<string, unknown>, port: number): string[] {
+  const out: string[] = [];
+  for (const [name, value] of Object.entries(settings)) {
+    const match = typeof value === 'string' ? SINK_URL.exec(value) : null;
+    if (!match) continue;
+    const target = Number(match[1] ?? ((value as string).toLowerCase().startsWith('https') ? 443 : 80));
+    if (target !== port) {
+      out.push(`${fn}: setting "${name}" points at the dev sink on port ${target}, but this engine listens on ${port}: `
+        + `edit functions/${fn}/settings.json or start with --port ${target}`);
+    }
+  }
+  return out;
+}

@@ -10,7 +10,7 @@ import { parseIngestRequest, type IngestRequest, type SourceCredentials } from '
 import { loadLocalSourceCredentials } from '../sources';
 import { startCheckpointer } from './checkpointer';
 import { openDb } from './db';
-import { DevSink } from './dev-sink';
+import { DevSink, sinkPortMismatches } from './dev-sink';
 import { renderDevPage } from './dev-page';
 import { createEnqueuer, routeAll } from './enqueue';
 import { createGroupCommit } from './group-commit';
@@ -201,6 +201,7 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
     releaseLock();
     throw err;
   }
+  for (const fn of loaded) for (const text of sinkPortMismatches(fn.definition.name, fn.settings, port)) notice(text);
   const watcher: FunctionsWatcher | null = options.watch === false ? null : watchFunctions(functionsDir, (name) => registry.reload(name));
 
   let stopping: Promise<void> | null = null;
