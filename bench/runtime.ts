@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import vm from 'node:vm';
 import { createFunctionInstance } from '../runtime/function-instance';
 import { readFunctionDefinition } from '../runtime/function-definition';
-import { resolveSettings } from '../runtime/settings';
+import { resolveSettings } from '../runtime/settings-resolve';
 import { sampleEvent } from '../runtime/events/samples';
 import type { SegmentEvent } from '../runtime/events/types';
 import { machineNote, note, printFigures } from './support/report';

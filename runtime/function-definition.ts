@@ -8,10 +8,6 @@ import { compileFilter } from './routing/filter';
 import { displayPath } from './source/display-path';
 import { readFunctionSource, SOURCE_FILES } from './source/read-source';
 
-// Re-exported for existing importers. The Lambda's zod-free path (runtime/aws/resolved-function.ts) imports
-// them from their own modules: importing this one builds the zod schemas of function.json.
-export { readJsonFile, SOURCE_FILES };
-
 export interface FunctionSource {
   /** JavaScript: TS already stripped (script) or bundled to CommonJS (module) by esbuild. */
   code: string;

@@ -10,4 +10,4 @@ export type {
 export type {
   AliasEvent, BaseEvent, DeleteEvent, EventType, GroupEvent, IdentifyEvent, JsonObject, PageEvent, ScreenEvent, SegmentEvent, TrackEvent,
 } from './events/types';
-export type { Settings } from './settings';
+export type { Settings } from './settings-resolve';

@@ -1,16 +1,12 @@
 /**
- * Function settings: values from files (local) or Secrets Manager (AWS), checked against the
- * declarations in function.json before any event is handled.
+ * Local setting values of a function folder, read against function.json (zod). Resolving and checking the
+ * values is settings-resolve.ts, which the Lambda uses without loading function.json's schema.
  */
 import { join } from 'node:path';
 import { FunctionConfigError } from './errors';
 import { readFunctionConfig } from './function-definition';
 import { COMMITTED_SETTINGS_FILE, LOCAL_SETTINGS_FILE, readSettingsFile } from './settings-file';
 import { displayPath } from './source/display-path';
-
-// resolveSettings and secretValues live apart from function.json's zod schema, which this module loads.
-export { resolveSettings, secretValues, type ResolveSettingsOptions, type Settings } from './settings-resolve';
-export { COMMITTED_SETTINGS_FILE, LOCAL_SETTINGS_FILE };
 
 /**
  * settings.json (committed, non-secret) merged with settings.local.json (git-ignored, secrets too);

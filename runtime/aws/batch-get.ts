@@ -3,7 +3,7 @@
  * BatchGetItem per call (at most BATCH_GET_MAX_KEYS keys), keys DynamoDB left unprocessed sent again.
  */
 import { BatchGetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { Settled } from './coalescer';
+import type { Settled } from '../batching/coalesce';
 import { retryUnprocessed, UNPROCESSED_ATTEMPTS } from './unprocessed-retry';
 
 export const BATCH_GET_MAX_KEYS = 100;

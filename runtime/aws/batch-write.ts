@@ -4,7 +4,7 @@
  */
 import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Item } from './batch-get';
-import type { Settled } from './coalescer';
+import type { Settled } from '../batching/coalesce';
 import { retryUnprocessed, UNPROCESSED_ATTEMPTS } from './unprocessed-retry';
 
 export const BATCH_WRITE_MAX_ITEMS = 25;

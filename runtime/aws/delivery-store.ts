@@ -8,7 +8,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { BATCH_GET_MAX_KEYS, batchGetByPk, type Item } from './batch-get';
 import { BATCH_WRITE_MAX_ITEMS, batchPutByPk } from './batch-write';
-import { coalesce } from './coalescer';
+import { coalesce } from '../batching/coalesce';
 import type { DeliveryRecord } from '../delivery-record';
 import type { DeliveryStatus, OutcomeError } from '../outcome';
 

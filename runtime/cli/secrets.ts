@@ -7,7 +7,7 @@ import { existsSync, readFileSync, writeFileSync, chmodSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import type { SettingSpec } from '../function-config';
 import { readFunctionDefinition } from '../function-definition';
-import { LOCAL_SETTINGS_FILE } from '../settings';
+import { LOCAL_SETTINGS_FILE } from '../settings-file';
 import { parseCommandArgs } from './args';
 
 export const summary = 'set local setting values, secrets included (functions/<fn>/settings.local.json)';

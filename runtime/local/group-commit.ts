@@ -6,43 +6,21 @@
  * fails rolls back alone), and each is answered only after that commit, so "200 only after commit"
  * still holds. A lone request waits only for the end of the current loop turn (setImmediate).
  */
+import { coalesce, type Settled } from '../batching/coalesce';
 import type { Db } from './db';
-
-interface Pending { work: () => unknown; resolve(value: unknown): void; reject(err: unknown): void }
-type Result = { ok: true; value: unknown } | { ok: false; error: unknown };
 
 export type GroupCommit = <T>(work: () => T) => Promise<T>;
 
 export function createGroupCommit(db: Db): GroupCommit {
-  let pending: Pending[] = [];
   // `work` may itself be a db.transaction function: nested, it runs as a savepoint of this one.
-  const commitAll = db.transaction((batch: Pending[]): Result[] => batch.map((p): Result => {
+  // If the commit itself fails, nothing of the batch is stored and every piece is rejected with that error.
+  const commitAll = db.transaction((works: (() => unknown)[]): Settled<unknown>[] => works.map((work): Settled<unknown> => {
     try {
-      return { ok: true, value: db.transaction(p.work)() };
+      return { ok: true, value: db.transaction(work)() };
     } catch (error) {
       return { ok: false, error };
     }
   }));
-
-  function flush(): void {
-    const batch = pending;
-    pending = [];
-    let results: Result[];
-    try {
-      results = commitAll(batch);
-    } catch (err) {
-      for (const p of batch) p.reject(err); // the commit itself failed: nothing of the batch is stored
-      return;
-    }
-    batch.forEach((p, i) => {
-      const r = results[i];
-      if (r.ok) p.resolve(r.value);
-      else p.reject(r.error);
-    });
-  }
-
-  return <T>(work: () => T) => new Promise<T>((resolve, reject) => {
-    if (pending.length === 0) setImmediate(flush);
-    pending.push({ work, resolve: resolve as (value: unknown) => void, reject });
-  });
+  const commit = coalesce<() => unknown, unknown>({ run: async (works) => commitAll(works) });
+  return <T>(work: () => T) => commit(work) as Promise<T>;
 }

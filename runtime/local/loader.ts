@@ -2,7 +2,8 @@
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { discoverFunctions, readFunctionDefinition, type FunctionDefinition } from '../function-definition';
-import { readLocalSettingValues, resolveSettings, secretValues, type Settings } from '../settings';
+import { readLocalSettingValues } from '../settings';
+import { resolveSettings, secretValues, type Settings } from '../settings-resolve';
 
 export interface LoadedFunction {
   definition: FunctionDefinition;

@@ -8,7 +8,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { createFunctionInstance, type FunctionInstance } from '../function-instance';
 import type { SegmentEvent } from '../events/types';
 import type { Outcome } from '../outcome';
-import { secretValues } from '../settings';
+import { secretValues } from '../settings-resolve';
 import { createRedactor } from '../redact';
 import type { FromWorker, ToWorker, WorkerInit, WorkerTask } from './worker-protocol';
 

@@ -2,7 +2,7 @@
 import { join } from 'node:path';
 import { readFunctionDefinition } from '../../runtime/function-definition';
 import { createFunctionInstance, type FunctionInstance } from '../../runtime/function-instance';
-import { resolveSettings } from '../../runtime/settings';
+import { resolveSettings } from '../../runtime/settings-resolve';
 import { startServer, type TestServer } from '../runtime/support/http-server';
 
 export const FUNCTIONS_DIR = join(__dirname, '..', '..', 'functions');

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createFunctionInstance, type FunctionInstance } from '../../../runtime/function-instance';
 import { readFunctionDefinition } from '../../../runtime/function-definition';
-import { resolveSettings } from '../../../runtime/settings';
+import { resolveSettings } from '../../../runtime/settings-resolve';
 
 export type FolderFiles = Record<string, string | object>;
 

@@ -1,14 +1,15 @@
 /**
- * Calls made in the same event-loop turn go out as one batch request: the records of an SQS batch each call
- * `get`/`put` on their own, and pay for one DynamoDB round trip (and one SigV4 signature) between them.
+ * Calls made in the same event-loop turn go out as one batch: the records of an SQS batch each call
+ * `get`/`put` on their own and share one DynamoDB round trip (runtime/aws/delivery-store.ts); the ingest
+ * requests of one turn share one SQLite commit (runtime/local/group-commit.ts).
  * Each caller still gets its own result or error. A batch that fails for a reason one input may have caused
  * (`isolate`) is re-run input by input, so one bad input never fails the others.
  */
 export type Settled<R> = { ok: true; value: R } | { ok: false; error: unknown };
 
 export interface CoalescerOptions<I, R> {
-  /** Inputs per call of `run`; a larger turn is split into several calls, sent in parallel. */
-  maxBatch: number;
+  /** Inputs per call of `run` (default: no limit); a larger turn is split into several calls, sent in parallel. */
+  maxBatch?: number;
   /** One result per input, aligned by index. Throwing fails every input of the call. */
   run(inputs: I[]): Promise<Settled<R>[]>;
   /** True when `run`'s error may come from one of the inputs (a validation error), not from the call as a whole. */
@@ -23,7 +24,8 @@ export function coalesce<I, R>(options: CoalescerOptions<I, R>): (input: I) => P
   function flush(): void {
     const calls = pending;
     pending = [];
-    for (let i = 0; i < calls.length; i += options.maxBatch) void runCalls(calls.slice(i, i + options.maxBatch));
+    const size = options.maxBatch ?? calls.length;
+    for (let i = 0; i < calls.length; i += size) void runCalls(calls.slice(i, i + size));
   }
 
   async function runCalls(calls: Call<I, R>[]): Promise<void> {
