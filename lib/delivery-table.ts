@@ -7,8 +7,11 @@ import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 
 export const BY_FUNCTION_INDEX = 'byFunction';
-/** What a destination Lambda does to its own records: dedupe lookups (GetItem) and record writes (PutItem). */
-export const FUNCTION_RECORD_ACTIONS = ['dynamodb:GetItem', 'dynamodb:PutItem'];
+/**
+ * What a destination Lambda does to its own records, once per SQS batch: dedupe lookups (BatchGetItem) and
+ * record writes (BatchWriteItem, puts only). See runtime/aws/delivery-store.ts.
+ */
+export const FUNCTION_RECORD_ACTIONS = ['dynamodb:BatchGetItem', 'dynamodb:BatchWriteItem'];
 
 export class DeliveryTable extends Construct {
   readonly table: dynamodb.Table;
@@ -33,7 +36,10 @@ export class DeliveryTable extends Construct {
     return `${this.table.tableArn}/index/${BY_FUNCTION_INDEX}`;
   }
 
-  /** Lets `grantee` read and write only the items whose key starts with "<functionName>#". */
+  /**
+   * Lets `grantee` read and write only the items whose key starts with "<functionName>#". For the batch
+   * actions IAM evaluates ForAllValues over every key of the request: one foreign key denies the whole call.
+   */
   grantOwnRecords(grantee: iam.IGrantable, functionName: string): void {
     grantee.grantPrincipal.addToPrincipalPolicy(
       new iam.PolicyStatement({

@@ -1,29 +1,24 @@
 /**
- * Delivery records in DynamoDB (lib-dynamodb): one item per function × messageId, pk "<function>#<messageId>",
- * `ttl` in epoch seconds, GSI "byFunction" (function, updatedAt) to list a function's records.
- * get() and put() calls made in the same event-loop turn (the records of one SQS batch) share one
- * BatchGetItem / BatchWriteItem: each still resolves or rejects on its own.
+ * Delivery records in DynamoDB (lib-dynamodb), as the destination Lambda reads and writes them: one item per
+ * function × messageId, pk "<function>#<messageId>", `ttl` in epoch seconds. get() and put() calls made in
+ * the same event-loop turn (the records of one SQS batch) share one BatchGetItem / BatchWriteItem: each still
+ * resolves or rejects on its own. Listing a function's records (`deliveries --aws`) is delivery-list.ts, so
+ * the Lambda's bundle holds no Query its role would have to allow.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { BATCH_GET_MAX_KEYS, batchGetByPk, type Item } from './batch-get';
 import { BATCH_WRITE_MAX_ITEMS, batchPutByPk } from './batch-write';
 import { coalesce } from '../batching/coalesce';
 import type { DeliveryRecord } from '../delivery-record';
 import type { DeliveryStatus, OutcomeError } from '../outcome';
 
-export const BY_FUNCTION_INDEX = 'byFunction';
 /** Records outlive the 24 h dedupe window so `destfn deliveries --aws` shows a month of history. */
 export const RECORD_TTL_DAYS = 30;
-export const DEFAULT_LIST_LIMIT = 100;
-
-export interface DeliveryQuery { status?: DeliveryStatus; limit?: number }
 
 export interface DeliveryStore {
   get(fn: string, messageId: string): Promise<DeliveryRecord | null>;
   put(record: DeliveryRecord): Promise<void>;
-  /** Most recently updated first. */
-  listByFunction(fn: string, query?: DeliveryQuery): Promise<DeliveryRecord[]>;
 }
 
 export interface DeliveryStoreOptions {
@@ -54,33 +49,12 @@ export function createDeliveryStore(options: DeliveryStoreOptions): DeliveryStor
   return {
     async get(fn, messageId) {
       const item = await getItem(recordKey(fn, messageId));
-      return item ? toRecord(item) : null;
+      return item ? recordFromItem(item) : null;
     },
 
     async put(record) {
       const ttl = Math.floor(Date.parse(record.updatedAt) / 1000) + ttlSeconds;
       await putItem({ pk: recordKey(record.function, record.messageId), ...record, ttl });
-    },
-
-    async listByFunction(fn, query = {}) {
-      const limit = query.limit ?? DEFAULT_LIST_LIMIT;
-      const input: QueryCommandInput = {
-        TableName,
-        IndexName: BY_FUNCTION_INDEX,
-        KeyConditionExpression: '#fn = :fn',
-        ExpressionAttributeNames: { '#fn': 'function', ...(query.status ? { '#st': 'status' } : {}) },
-        ExpressionAttributeValues: { ':fn': fn, ...(query.status ? { ':st': query.status } : {}) },
-        ...(query.status ? { FilterExpression: '#st = :st' } : {}),
-        ScanIndexForward: false,
-      };
-      const records: DeliveryRecord[] = [];
-      let start: Record<string, unknown> | undefined;
-      do {
-        const out = await client.send(new QueryCommand({ ...input, Limit: limit, ExclusiveStartKey: start }));
-        for (const item of out.Items ?? []) records.push(toRecord(item));
-        start = out.LastEvaluatedKey;
-      } while (start && records.length < limit);
-      return records.slice(0, limit);
     },
   };
 }
@@ -90,7 +64,8 @@ function isValidationError(err: unknown): boolean {
   return err instanceof Error && err.name === 'ValidationException';
 }
 
-function toRecord(item: Record<string, unknown>): DeliveryRecord {
+/** A DynamoDB item back to the record it was written from. */
+export function recordFromItem(item: Record<string, unknown>): DeliveryRecord {
   return {
     function: String(item.function),
     messageId: String(item.messageId),

@@ -128,7 +128,7 @@ describe('one set of resources per function folder', () => {
         Environment: {
           Variables: {
             DESTFN_FUNCTION_NAME: name,
-            DESTFN_FUNCTION_DIR: '/var/task/function',
+            DESTFN_FUNCTION_DIR: 'function',
             DESTFN_TABLE_NAME: { Ref: ids.table },
             DESTFN_SECRET_ARN: { Ref: fn.secret },
             DESTFN_QUEUE_URL: { Ref: fn.queue },
@@ -189,7 +189,7 @@ describe('least privilege', () => {
         Resource: { 'Fn::GetAtt': [ids.alpha.queue, 'Arn'] },
       }),
       expect.objectContaining({
-        Action: ['dynamodb:GetItem', 'dynamodb:PutItem'],
+        Action: ['dynamodb:BatchGetItem', 'dynamodb:BatchWriteItem'],
         Resource: { 'Fn::GetAtt': [ids.table, 'Arn'] },
         Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['alpha#*'] } },
       }),
