@@ -128,7 +128,7 @@ describe('one set of resources per function folder', () => {
         Environment: {
           Variables: {
             DESTFN_FUNCTION_NAME: name,
-            DESTFN_FUNCTION_DIR: 'function',
+            DESTFN_FUNCTION_DIR: '/var/task/function',
             DESTFN_TABLE_NAME: { Ref: ids.table },
             DESTFN_SECRET_ARN: { Ref: fn.secret },
             DESTFN_QUEUE_URL: { Ref: fn.queue },
