@@ -4,10 +4,10 @@
  * minus the time of `node -e 0` (median of N runs each, interleaved so load drift hits both alike).
  *
  * - ingest: the ingest Lambda's index.js.
- * - destination: the layer file nodejs/destfn/destination-handler.js, plus the function's own asset (the
- *   one-line shim index.js and function/ with the webhook example). The shim requires the layer at
- *   /opt/nodejs/destfn/…; here the layer sits in a temp dir and the shim points there instead.
- * @aws-sdk/* is external (Lambda's runtime ships it): NODE_PATH points at this repo's node_modules so the
+ * - destination: the layer file nodejs/node_modules/destfn-runtime/destination-handler.js, plus the function's
+ *   own asset (the one-line shim index.js and function/ with the webhook example). The shim requires the layer
+ *   by module name through NODE_PATH, as on Lambda; here the layer sits in a temp dir on NODE_PATH.
+ * @aws-sdk/* is external (Lambda's runtime ships it): NODE_PATH also holds this repo's node_modules so the
  * require resolves the installed SDK, as Lambda resolves its own. Fake AWS env so nothing reaches for
  * credentials. Targets: each bundle ≤ 1 MB; load ≤ 150 ms above `node -e 0`.
  * Also printed: the SDK packages a bundle loads at init, timed alone, and those it requires only on some
@@ -20,7 +20,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { bundleHandler } from '../lib/asset-bundler';
 import { loadDeployableFunctions } from '../lib/function-discovery';
-import { DEFAULT_HANDLER_ENTRIES, destinationFunctionFiles, FUNCTION_DIR, LAYER_HANDLER_PATH } from '../lib/lambda-assets';
+import { DEFAULT_HANDLER_ENTRIES, destinationFunctionFiles, FUNCTION_DIR, LAYER_HANDLER_FILE } from '../lib/lambda-assets';
 import { machineNote, median, note, printFigures } from './support/report';
 
 const RUNS = Math.max(5, Number(process.argv[2]) || 21);
@@ -65,16 +65,14 @@ async function main(): Promise<void> {
 
     const ingestFile = join(root, 'ingest', 'index.js');
     write(ingestFile, ingest);
-    const layerFile = join(root, 'opt', LAYER_HANDLER_PATH.replace(/^\/opt\//, ''));
-    write(layerFile, layer);
+    write(join(root, 'opt', LAYER_HANDLER_FILE), layer);
     const fnDir = join(root, 'task');
-    for (const [name, text] of Object.entries(fnFiles)) {
-      write(join(fnDir, name), name === 'index.js' ? text.replace(LAYER_HANDLER_PATH, layerFile) : text);
-    }
+    for (const [name, text] of Object.entries(fnFiles)) write(join(fnDir, name), text);
 
     const env: NodeJS.ProcessEnv = {
       PATH: process.env.PATH,
-      NODE_PATH: join(REPO, 'node_modules'),
+      // As on Lambda: the layer's node_modules (its handler), then the SDK (here the repo's).
+      NODE_PATH: [join(root, 'opt', 'nodejs', 'node_modules'), join(REPO, 'node_modules')].join(':'),
       AWS_REGION: 'us-east-1',
       AWS_ACCESS_KEY_ID: 'bench',
       AWS_SECRET_ACCESS_KEY: 'bench',
@@ -84,7 +82,8 @@ async function main(): Promise<void> {
       DESTFN_FUNCTIONS: JSON.stringify([{ name: 'webhook', queueUrl: 'https://sqs.us-east-1.amazonaws.com/000000000000/webhook', sources: null, filter: null }]),
       DESTFN_SOURCE_SECRETS: JSON.stringify({ dev: 'arn:aws:secretsmanager:us-east-1:000000000000:secret:dev' }),
       DESTFN_FUNCTION_NAME: 'webhook',
-      DESTFN_FUNCTION_DIR: join(fnDir, FUNCTION_DIR.replace('/var/task/', '')),
+      LAMBDA_TASK_ROOT: fnDir,
+      DESTFN_FUNCTION_DIR: FUNCTION_DIR,
       DESTFN_TABLE_NAME: 'destfn-deliveries',
       DESTFN_SECRET_ARN: 'arn:aws:secretsmanager:us-east-1:000000000000:secret:webhook',
       DESTFN_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/000000000000/webhook',

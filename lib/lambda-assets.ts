@@ -18,17 +18,22 @@ export const DEFAULT_HANDLER_ENTRIES: HandlerEntries = {
   destination: join(REPO_ROOT, 'runtime', 'aws', 'destination-handler.ts'),
 };
 
-/** Where the layer's handler lands inside the Lambda sandbox (layers unpack under /opt). */
-export const LAYER_HANDLER_PATH = '/opt/nodejs/destfn/destination-handler.js';
-/** Where a function's own files land inside the Lambda sandbox. */
-export const FUNCTION_DIR = '/var/task/function';
+/**
+ * The layer's handler as a module name: layers unpack under /opt and Lambda's Node.js runtimes put
+ * /opt/nodejs/node_modules on NODE_PATH, so the function's index.js finds it wherever the layer is mounted.
+ */
+export const LAYER_HANDLER_MODULE = 'destfn-runtime/destination-handler.js';
+/** The file inside the layer's zip. */
+export const LAYER_HANDLER_FILE = `nodejs/node_modules/${LAYER_HANDLER_MODULE}`;
+/** A function's own files, relative to the task root (LAMBDA_TASK_ROOT, /var/task on Lambda). */
+export const FUNCTION_DIR = 'function';
 
 export function ingestCode(entries: HandlerEntries): lambda.Code {
   return lambda.Code.fromAsset(stageAsset({ 'index.js': bundleHandler(entries.ingest) }));
 }
 
 export function runtimeLayerCode(entries: HandlerEntries): lambda.Code {
-  return lambda.Code.fromAsset(stageAsset({ 'nodejs/destfn/destination-handler.js': bundleHandler(entries.destination) }));
+  return lambda.Code.fromAsset(stageAsset({ [LAYER_HANDLER_FILE]: bundleHandler(entries.destination) }));
 }
 
 /**
@@ -39,11 +44,11 @@ export function runtimeLayerCode(entries: HandlerEntries): lambda.Code {
  */
 export function destinationFunctionFiles(fn: DeployableFunction): Record<string, string> {
   return {
-    'index.js': `module.exports = require('${LAYER_HANDLER_PATH}');\n`,
-    'function/index.js': renderPrebuiltSource(fn.definition.source),
-    'function/function.json': fn.functionJson,
-    [`function/${RESOLVED_FUNCTION_FILE}`]: renderResolvedFunction(fn.definition),
-    'function/settings.json': `${JSON.stringify(fn.settingValues, null, 2)}\n`,
+    'index.js': `module.exports = require('${LAYER_HANDLER_MODULE}');\n`,
+    [`${FUNCTION_DIR}/index.js`]: renderPrebuiltSource(fn.definition.source),
+    [`${FUNCTION_DIR}/function.json`]: fn.functionJson,
+    [`${FUNCTION_DIR}/${RESOLVED_FUNCTION_FILE}`]: renderResolvedFunction(fn.definition),
+    [`${FUNCTION_DIR}/settings.json`]: `${JSON.stringify(fn.settingValues, null, 2)}\n`,
   };
 }
 

@@ -1,4 +1,5 @@
 /** The destination Lambda's configuration (team contract), read on the first invocation. */
+import { resolve } from 'node:path';
 import { requireEnv, type Env } from './env';
 
 export interface DestinationConfig {
@@ -14,7 +15,8 @@ export interface DestinationConfig {
 export function readDestinationConfig(env: Env): DestinationConfig {
   return {
     functionName: requireEnv(env, 'DESTFN_FUNCTION_NAME'),
-    functionDir: requireEnv(env, 'DESTFN_FUNCTION_DIR'),
+    // Relative to the task root (the stack sets "function"); Lambda sets LAMBDA_TASK_ROOT.
+    functionDir: resolve(env.LAMBDA_TASK_ROOT ?? process.cwd(), requireEnv(env, 'DESTFN_FUNCTION_DIR')),
     tableName: requireEnv(env, 'DESTFN_TABLE_NAME'),
     secretArn: requireEnv(env, 'DESTFN_SECRET_ARN'),
     queueUrl: requireEnv(env, 'DESTFN_QUEUE_URL'),

@@ -128,7 +128,7 @@ describe('one set of resources per function folder', () => {
         Environment: {
           Variables: {
             DESTFN_FUNCTION_NAME: name,
-            DESTFN_FUNCTION_DIR: '/var/task/function',
+            DESTFN_FUNCTION_DIR: 'function',
             DESTFN_TABLE_NAME: { Ref: ids.table },
             DESTFN_SECRET_ARN: { Ref: fn.secret },
             DESTFN_QUEUE_URL: { Ref: fn.queue },
@@ -313,7 +313,7 @@ describe('secrets never in the template or assets', () => {
   test("a function's code asset: shim + prebuilt code + function.json, resolved + committed settings only", () => {
     const dir = assetDirOf(ids.alpha.handler);
     expect(readFileSync(join(dir, 'index.js'), 'utf8'))
-      .toBe("module.exports = require('/opt/nodejs/destfn/destination-handler.js');\n");
+      .toBe("module.exports = require('destfn-runtime/destination-handler.js');\n");
     expect(readFileSync(join(dir, 'function', 'index.js'), 'utf8')).toMatch(/^\/\/ destfn-prebuilt style=script\n/);
     expect(JSON.parse(readFileSync(join(dir, 'function', 'settings.json'), 'utf8'))).toEqual({ channel: 'general' });
     expect(JSON.parse(readFileSync(join(dir, 'function', 'function.json'), 'utf8')).retry).toEqual({ attempts: 5, windowHours: 2 });
