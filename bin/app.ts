@@ -2,6 +2,7 @@
  * The CDK app: `npx cdk synth|deploy`. Context (all optional):
  *   -c projectDir=<dir>    project root holding destfn.config.json (default: the current directory)
  *   -c functionsDir=<dir>  destination function folders (default: <projectDir>/functions)
+ *   -c allowLoopbackSettings=true  deploy functions whose settings point at localhost (rehearsals only)
  */
 import { resolve } from 'node:path';
 import { App, Validations } from 'aws-cdk-lib';
@@ -15,6 +16,7 @@ function main(): void {
   new DestfnStack(app, STACK_NAME, {
     projectDir,
     functionsDir,
+    allowLoopbackSettings: String(app.node.tryGetContext('allowLoopbackSettings')) === 'true',
     description: 'destfn: Segment-style destination functions (ingest API, one queue and Lambda per function)',
   });
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));

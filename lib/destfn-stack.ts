@@ -4,15 +4,16 @@
  * `cdk synth` runs offline without credentials.
  */
 import { Construct } from 'constructs';
-import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import { Annotations, CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import { readSourceNames } from '../runtime/sources';
 import { AccessPolicies } from './access-policies';
 import { AlarmTopic } from './alarm-topic';
 import { DeliveryTable } from './delivery-table';
 import { DestinationFunction } from './destination-function';
-import { loadDeployableFunctions } from './function-discovery';
+import { committedSettings, loadProjectFunctions } from './function-discovery';
 import { IngestApi } from './ingest-api';
 import { DEFAULT_HANDLER_ENTRIES, type HandlerEntries } from './lambda-assets';
+import { assertNoLoopbackSettings } from './loopback-settings';
 import { assertDistinctIds } from './names';
 import { RuntimeLayer } from './runtime-layer';
 import { createSourceSecrets } from './source-secrets';
@@ -26,6 +27,11 @@ export interface DestfnStackProps extends StackProps {
   readonly projectDir: string;
   /** Handler sources to bundle; defaults to runtime/aws/*-handler.ts of this repository. */
   readonly handlerEntries?: HandlerEntries;
+  /**
+   * Deploy functions whose settings point at a loopback address (localhost, 127.0.0.0/8, [::1], 0.0.0.0),
+   * which otherwise fails the synth: for rehearsals whose sink really is reachable that way.
+   */
+  readonly allowLoopbackSettings?: boolean;
 }
 
 export class DestfnStack extends Stack {
@@ -35,7 +41,15 @@ export class DestfnStack extends Stack {
   constructor(scope: Construct, id: string, props: DestfnStackProps) {
     super(scope, id, props);
     // Read and validate all configuration before building anything: errors surface first and clearly.
-    const deployable = loadDeployableFunctions(props.functionsDir);
+    const { deployable, localOnly } = loadProjectFunctions(props.functionsDir);
+    if (!props.allowLoopbackSettings) {
+      for (const fn of deployable) assertNoLoopbackSettings(fn.definition, committedSettings(fn));
+    }
+    if (localOnly.length > 0) {
+      Annotations.of(this).addInfo(
+        `not deployed, local only ("deploy": false in function.json): ${localOnly.map((def) => def.name).join(', ')}`,
+      );
+    }
     const sourceNames = readSourceNames(props.projectDir);
     assertDistinctIds('sources', sourceNames);
     const entries = props.handlerEntries ?? DEFAULT_HANDLER_ENTRIES;

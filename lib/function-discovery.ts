@@ -21,18 +21,42 @@ export interface DeployableFunction {
   readonly functionJson: string;
 }
 
-export function loadDeployableFunctions(functionsDir: string): DeployableFunction[] {
+export interface ProjectFunctions {
+  readonly deployable: DeployableFunction[];
+  /** Functions marked `"deploy": false` in function.json: run by the local engine only, never synthesized. */
+  readonly localOnly: FunctionDefinition[];
+}
+
+export function loadProjectFunctions(functionsDir: string): ProjectFunctions {
   if (!existsSync(functionsDir) || !statSync(functionsDir).isDirectory()) {
     throw new FunctionConfigError(`functions directory not found: ${functionsDir}`);
   }
   const definitions = discoverFunctions(functionsDir);
   assertDistinctIds('functions', definitions.map((def) => def.name));
-  return definitions.map((definition) => ({
+  return {
+    deployable: definitions.filter((def) => def.config.deploy).map(toDeployable),
+    localOnly: definitions.filter((def) => !def.config.deploy),
+  };
+}
+
+/** The functions of `functionsDir` that `cdk synth` deploys. */
+export function loadDeployableFunctions(functionsDir: string): DeployableFunction[] {
+  return loadProjectFunctions(functionsDir).deployable;
+}
+
+/** One function folder as synth ships it, whether or not it is marked local only. */
+export function toDeployable(definition: FunctionDefinition): DeployableFunction {
+  return {
     definition,
     id: pascalCase(definition.name),
     settingValues: readCommittedSettings(definition),
     functionJson: readFunctionJson(definition.dir),
-  }));
+  };
+}
+
+/** The setting values a deployed function runs with: committed settings.json, then function.json defaults. */
+export function committedSettings(fn: DeployableFunction): Record<string, unknown> {
+  return resolveSettings(fn.definition, fn.settingValues, { requireSecrets: false });
 }
 
 function readCommittedSettings(def: FunctionDefinition): Record<string, unknown> {

@@ -30,6 +30,8 @@ export const functionConfigSchema = z.strictObject({
   retry: retryConfigSchema.optional().default({ attempts: 10, windowHours: 4 }),
   /** What "any other throw" (not one of the four error classes) does: retry (default) or discard. */
   onUnknownError: z.enum(['retry', 'discard']).default('retry'),
+  /** false = local only: the local engine runs it, `cdk synth` leaves it out of the stack. */
+  deploy: z.boolean().default(true),
 });
 export type FunctionConfig = z.infer<typeof functionConfigSchema>;
 

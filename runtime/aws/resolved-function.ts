@@ -69,6 +69,7 @@ const CONFIG_FIELDS: Record<keyof FunctionConfig, Check> = {
   maxConcurrency: isNumber,
   retry: (v) => isObject(v) && isNumber(v.attempts) && isNumber(v.windowHours),
   onUnknownError: oneOf('retry', 'discard'),
+  deploy: isBoolean,
 };
 
 function isSettingSpec(v: unknown): boolean {

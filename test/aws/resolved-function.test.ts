@@ -78,6 +78,7 @@ describe('readResolvedFunction', () => {
     ['config.timeoutSeconds', () => withResolved((r) => { r.config.timeoutSeconds = '5'; })],
     ['config.drop', () => withResolved((r) => { r.config.drop = [1]; })],
     ['config.onUnknownError', () => withResolved((r) => { r.config.onUnknownError = 'explode'; })],
+    ['config.deploy', () => withResolved((r) => { delete r.config.deploy; })],
     ['config.settings', () => withResolved((r) => { r.config.settings = { channel: { type: 'string' } }; })],
   ])('fails naming the field when it does not have the shape synth writes: %s', (field, makeDir) => {
     const dir = makeDir();

@@ -1,6 +1,7 @@
 /** bin/app.ts as the CDK CLI runs it: a child process with CDK_OUTDIR and context from CDK_CONTEXT_JSON. */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ALPHA, BETA, LOCAL_SECRET_MARKER, makeProject, type FunctionFixture, cleanUp } from './project';
 
@@ -9,9 +10,12 @@ afterAll(cleanUp);
 const REPO = resolve(__dirname, '..', '..');
 
 /** Runs in a child process, which also keeps CDK's built-in CloudFormation validator (wasm) out of jest. */
-function runApp(projectDir: string): { status: number | null; stderr: string; outdir: string } {
-  const outdir = join(projectDir, 'cdk.out');
-  const env: NodeJS.ProcessEnv = { ...process.env, CDK_OUTDIR: outdir, CDK_CONTEXT_JSON: JSON.stringify({ projectDir }) };
+function runApp(
+  projectDir: string,
+  context: Record<string, string> = {},
+  outdir = join(projectDir, 'cdk.out'),
+): { status: number | null; stderr: string; outdir: string } {
+  const env: NodeJS.ProcessEnv = { ...process.env, CDK_OUTDIR: outdir, CDK_CONTEXT_JSON: JSON.stringify({ projectDir, ...context }) };
   for (const name of Object.keys(env)) if (name.startsWith('AWS_')) delete env[name];
   const result = spawnSync(process.execPath, [join(REPO, 'node_modules', 'tsx', 'dist', 'cli.mjs'), join(REPO, 'bin', 'app.ts')], {
     cwd: REPO,
@@ -41,3 +45,33 @@ test('a missing required setting stops the synth with one clear line naming func
   expect(stderr).toBe('destfn: function "alpha": setting "channel" is required\n');
   expect(existsSync(join(outdir, 'Destfn.template.json'))).toBe(false);
 }, 60_000);
+
+/** What the CDK CLI prints as "INFO …" after a synth: the stack's info annotations in the cloud assembly. */
+function infoLines(outdir: string): string[] {
+  const metadata = JSON.parse(readFileSync(join(outdir, 'Destfn.metadata.json'), 'utf8')) as Record<string, Array<{ type: string; data: string }>>;
+  return Object.values(metadata).flat().filter((entry) => entry.type === 'aws:cdk:info').map((entry) => entry.data);
+}
+
+test("a fresh clone synthesizes: the repo's examples are local only, and synth says so", () => {
+  const { status, stderr, outdir } = runApp(REPO, {}, mkdtempSync(join(tmpdir(), 'destfn-cdk-out-')));
+  expect(stderr).toBe('');
+  expect(status).toBe(0);
+  expect(infoLines(outdir)).toEqual([
+    'not deployed, local only ("deploy": false in function.json): google-cloud-function, microsoft-teams, webhook',
+  ]);
+  expect(Object.keys(JSON.parse(readFileSync(join(outdir, 'Destfn.template.json'), 'utf8')).Outputs))
+    .not.toContain('WebhookQueueUrl');
+}, 60_000);
+
+test('a setting on localhost stops the synth, unless -c allowLoopbackSettings=true', () => {
+  const local: FunctionFixture = { name: ALPHA.name, files: { ...ALPHA.files, 'settings.json': { channel: 'http://localhost:3000/_sink/alpha' } } };
+  const project = makeProject([local]);
+  const refused = runApp(project);
+  expect(refused.status).toBe(1);
+  expect(refused.stderr).toMatch(/^destfn: function "alpha": setting "channel" = http:\/\/localhost:3000\/_sink\/alpha points at a loopback address\. /);
+  expect(refused.stderr).toContain('allowLoopbackSettings=true');
+  const allowed = runApp(project, { allowLoopbackSettings: 'true' });
+  expect(allowed.stderr).toBe('');
+  expect(allowed.status).toBe(0);
+  expect(JSON.parse(readFileSync(join(allowed.outdir, 'Destfn.template.json'), 'utf8')).Outputs).toHaveProperty('AlphaQueueUrl');
+}, 90_000);

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readResolvedFunction } from '../../runtime/aws/resolved-function';
 import { parseFunctionConfig } from '../../runtime/function-config';
-import { loadDeployableFunctions } from '../../lib/function-discovery';
+import { loadDeployableFunctions, loadProjectFunctions } from '../../lib/function-discovery';
 import { destinationFunctionFiles } from '../../lib/lambda-assets';
 import { pascalCase } from '../../lib/names';
 import { ALPHA, BETA, LOCAL_SECRET_MARKER, makeProject, type FunctionFixture, cleanUp } from './project';
@@ -30,6 +30,13 @@ describe('loadDeployableFunctions', () => {
   test('a missing required non-secret setting fails, naming the function and the setting', () => {
     const dir = projectWith(withFiles(ALPHA, { 'settings.json': {} }));
     expect(() => loadDeployableFunctions(dir)).toThrow('function "alpha": setting "channel" is required');
+  });
+
+  test('a "deploy": false function is local only: not deployable, and its settings are not checked at synth', () => {
+    const localOnly = withFiles(ALPHA, { 'function.json': { ...(ALPHA.files['function.json'] as object), deploy: false }, 'settings.json': {} });
+    const { deployable, localOnly: skipped } = loadProjectFunctions(projectWith(localOnly));
+    expect(deployable).toEqual([]);
+    expect(skipped.map((def) => def.name)).toEqual(['alpha']);
   });
 
   test('a missing required secret is not a synth error (it is only known on AWS at run time)', () => {
@@ -99,7 +106,7 @@ describe('function code asset', () => {
     const defaults = JSON.parse(destinationFunctionFiles(beta)['function/function.resolved.json']).config;
     expect(defaults).toEqual({
       description: '', drop: [], settings: { apiKey: { type: 'string', required: false, secret: true } },
-      timeoutSeconds: 5, maxConcurrency: 10, retry: { attempts: 10, windowHours: 4 }, onUnknownError: 'retry',
+      timeoutSeconds: 5, maxConcurrency: 10, retry: { attempts: 10, windowHours: 4 }, onUnknownError: 'retry', deploy: true,
     });
   });
 });

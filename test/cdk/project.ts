@@ -95,7 +95,10 @@ export interface Synthesized {
  * Synthesizes a project once, with cdk-nag AwsSolutions registered as a validation plugin.
  * `cfnValidation: false` skips CDK's built-in CloudFormation schema validation (several seconds).
  */
-export function synthProject(projectDir: string, opts: { cfnValidation?: boolean; outdir?: string } = {}): Synthesized {
+export function synthProject(
+  projectDir: string,
+  opts: { cfnValidation?: boolean; outdir?: string; allowLoopbackSettings?: boolean } = {},
+): Synthesized {
   const app = new App({
     outdir: opts.outdir ?? join(projectDir, 'cdk.out'),
     builtinCloudFormationValidation: opts.cfnValidation ?? true,
@@ -104,6 +107,7 @@ export function synthProject(projectDir: string, opts: { cfnValidation?: boolean
     projectDir,
     functionsDir: join(projectDir, 'functions'),
     handlerEntries: FIXTURE_HANDLERS,
+    allowLoopbackSettings: opts.allowLoopbackSettings,
   });
   const nag = new AwsSolutionsChecks(app, { verbose: true });
   Validations.of(app).addPlugins(nag);

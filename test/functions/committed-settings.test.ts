@@ -19,6 +19,10 @@ describe.each(EXAMPLES)('functions/%s', (name, committed) => {
     expect(def.source.filename.endsWith('index.js')).toBe(true);
   });
 
+  test('is local only ("deploy": false): its settings deliver to the local engine, which on Lambda would be the Lambda', () => {
+    expect(def.config.deploy).toBe(false);
+  });
+
   test('its committed settings.json holds exactly the local-sink values, nothing secret, and resolves', () => {
     expect(values).toEqual(committed);
     const secret = Object.entries(def.config.settings).filter(([, spec]) => spec.secret).map(([key]) => key);

@@ -40,6 +40,7 @@ describe('readFunctionDefinition', () => {
     ['an unknown field', { timeout: 5 }, /function\.json: field "\(root\)": .*timeout/],
     ['a bad setting type', { settings: { x: { type: 'number' } } }, /function\.json: field "settings\.x\.type": /],
     ['a bad onUnknownError', { onUnknownError: 'ignore' }, /function\.json: field "onUnknownError": /],
+    ['a non-boolean deploy', { deploy: 'no' }, /function\.json: field "deploy": /],
   ])('function.json with %s names the file and the field', (_label, config, message) => {
     const err = loadError({ 'function.json': config, 'index.js': SCRIPT });
     expect(err).toBeInstanceOf(FunctionConfigError);
