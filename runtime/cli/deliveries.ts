@@ -3,12 +3,12 @@ import type { DeliveryStatus } from '../outcome';
 import { RecordStore } from '../local/records';
 import { formatDeliveries, formatDeliveriesJson } from './format-deliveries';
 import { openLocalData } from './local-data';
-import { parseCommandArgs } from './args';
+import { AWS_FLAGS, AWS_USAGE, awsTargetOf, parseCommandArgs } from './args';
 
 export const summary = 'show the delivery records of a function (status, attempts, last error)';
 
 const STATUSES: readonly DeliveryStatus[] = ['delivered', 'discarded', 'retrying', 'failed', 'filtered'];
-const USAGE = 'usage: destfn deliveries <function> [--status delivered|discarded|retrying|failed|filtered] [--json] [--limit n] [--data dir | --aws]\n';
+const USAGE = `usage: destfn deliveries <function> [--status delivered|discarded|retrying|failed|filtered] [--json] [--limit n] [--data dir | ${AWS_USAGE}]\n`;
 
 export async function main(argv: string[]): Promise<number> {
   const parsed = parseCommandArgs('deliveries', USAGE, argv, {
@@ -16,10 +16,12 @@ export async function main(argv: string[]): Promise<number> {
     json: { type: 'boolean', default: false },
     limit: { type: 'string', default: '100' },
     data: { type: 'string' },
-    aws: { type: 'boolean', default: false },
+    ...AWS_FLAGS,
   });
   if (!parsed) return 1;
   const { values, positionals } = parsed;
+  const target = awsTargetOf('deliveries', USAGE, values);
+  if (!target) return 1;
   const fn = positionals[0];
   const status = values.status as DeliveryStatus | undefined;
   const limit = Number(values.limit);
@@ -27,7 +29,7 @@ export async function main(argv: string[]): Promise<number> {
     process.stderr.write(USAGE);
     return 1;
   }
-  if (values.aws) return (require('../aws/ops/cli-commands') as typeof import('../aws/ops/cli-commands')).deliveriesAwsCommand(fn, { status, limit, json: values.json });
+  if (values.aws) return (require('../aws/ops/cli-commands') as typeof import('../aws/ops/cli-commands')).deliveriesAwsCommand(fn, { status, limit, json: values.json }, target);
   let local;
   try {
     local = openLocalData(values.data);

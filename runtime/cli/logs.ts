@@ -2,11 +2,11 @@
 import { RecordStore } from '../local/records';
 import { formatLogs } from './format-logs';
 import { openLocalData } from './local-data';
-import { parseCommandArgs } from './args';
+import { AWS_FLAGS, AWS_USAGE, awsTargetOf, parseCommandArgs } from './args';
 
 export const summary = 'print the captured log output of a function (--follow to keep watching)';
 
-const USAGE = 'usage: destfn logs <function> [--follow] [--limit n] [--data dir | --aws]\n';
+const USAGE = `usage: destfn logs <function> [--follow] [--limit n] [--data dir | ${AWS_USAGE}]\n`;
 const FOLLOW_POLL_MS = 500;
 
 export async function main(argv: string[]): Promise<number> {
@@ -14,17 +14,19 @@ export async function main(argv: string[]): Promise<number> {
     follow: { type: 'boolean', short: 'f', default: false },
     limit: { type: 'string', default: '100' },
     data: { type: 'string' },
-    aws: { type: 'boolean', default: false },
+    ...AWS_FLAGS,
   });
   if (!parsed) return 1;
   const { values, positionals } = parsed;
+  const target = awsTargetOf('logs', USAGE, values);
+  if (!target) return 1;
   const fn = positionals[0];
   const limit = Number(values.limit);
   if (!fn || positionals.length > 1 || !Number.isInteger(limit) || limit < 1) {
     process.stderr.write(USAGE);
     return 1;
   }
-  if (values.aws) return (require('../aws/ops/cli-commands') as typeof import('../aws/ops/cli-commands')).logsAwsCommand(fn, { follow: values.follow, limit });
+  if (values.aws) return (require('../aws/ops/cli-commands') as typeof import('../aws/ops/cli-commands')).logsAwsCommand(fn, { follow: values.follow, limit }, target);
   let local;
   try {
     local = openLocalData(values.data);

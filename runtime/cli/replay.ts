@@ -2,21 +2,23 @@
 import { Queue } from '../local/queue';
 import { runningEnginePid } from '../local/lock';
 import { openLocalData } from './local-data';
-import { parseCommandArgs } from './args';
+import { AWS_FLAGS, AWS_USAGE, awsTargetOf, parseCommandArgs } from './args';
 
 export const summary = "move a function's dead-lettered events back to its queue";
 
-const USAGE = 'usage: destfn replay <function> [--data dir | --aws]\n';
+const USAGE = `usage: destfn replay <function> [--data dir | ${AWS_USAGE}]\n`;
 
 export async function main(argv: string[]): Promise<number> {
-  const parsed = parseCommandArgs('replay', USAGE, argv, { data: { type: 'string' }, aws: { type: 'boolean', default: false } });
+  const parsed = parseCommandArgs('replay', USAGE, argv, { data: { type: 'string' }, ...AWS_FLAGS });
   if (!parsed) return 1;
+  const target = awsTargetOf('replay', USAGE, parsed.values);
+  if (!target) return 1;
   const fn = parsed.positionals[0];
   if (!fn || parsed.positionals.length > 1) {
     process.stderr.write(USAGE);
     return 1;
   }
-  if (parsed.values.aws) return (require('../aws/ops/cli-commands') as typeof import('../aws/ops/cli-commands')).replayAwsCommand(fn);
+  if (parsed.values.aws) return (require('../aws/ops/cli-commands') as typeof import('../aws/ops/cli-commands')).replayAwsCommand(fn, target);
   let local;
   try {
     local = openLocalData(parsed.values.data);

@@ -8,11 +8,11 @@ import { join, relative, resolve } from 'node:path';
 import type { SettingSpec } from '../function-config';
 import { readFunctionDefinition } from '../function-definition';
 import { LOCAL_SETTINGS_FILE } from '../settings-file';
-import { parseCommandArgs } from './args';
+import { AWS_FLAGS, AWS_USAGE, awsTargetOf, parseCommandArgs } from './args';
 
 export const summary = 'set local setting values, secrets included (functions/<fn>/settings.local.json)';
 
-const USAGE = 'usage: destfn secrets set <function> KEY=VALUE [KEY=VALUE…] [--dir functionsDir] [--aws]\n';
+const USAGE = `usage: destfn secrets set <function> KEY=VALUE [KEY=VALUE…] [--dir functionsDir] [${AWS_USAGE}]\n`;
 
 /** A command-line value in the setting's type: booleans true/false, arrays JSON or comma-separated, maps JSON. */
 export function parseSettingValue(name: string, spec: SettingSpec, raw: string): unknown {
@@ -50,8 +50,10 @@ function readLocalFile(file: string): Record<string, unknown> {
 }
 
 export async function main(argv: string[]): Promise<number> {
-  const parsed = parseCommandArgs('secrets', USAGE, argv, { dir: { type: 'string', default: 'functions' }, aws: { type: 'boolean', default: false } });
+  const parsed = parseCommandArgs('secrets', USAGE, argv, { dir: { type: 'string', default: 'functions' }, ...AWS_FLAGS });
   if (!parsed) return 1;
+  const target = awsTargetOf('secrets', USAGE, parsed.values);
+  if (!target) return 1;
   const [action, fn, ...pairs] = parsed.positionals;
   if (action !== 'set' || !fn || pairs.length === 0) {
     process.stderr.write(USAGE);
@@ -69,7 +71,7 @@ export async function main(argv: string[]): Promise<number> {
       if (!spec) throw new Error(`function "${fn}" has no setting "${name}" (settings: ${Object.keys(specs).join(', ') || 'none'})`);
       updates[name] = parseSettingValue(name, spec, pair.slice(eq + 1));
     }
-    if (parsed.values.aws) return await (require('../aws/ops/cli-commands') as typeof import('../aws/ops/cli-commands')).secretsAwsCommand(fn, updates, parsed.values.dir);
+    if (parsed.values.aws) return await (require('../aws/ops/cli-commands') as typeof import('../aws/ops/cli-commands')).secretsAwsCommand(fn, updates, parsed.values.dir, target);
     const file = join(dir, LOCAL_SETTINGS_FILE);
     const merged = { ...readLocalFile(file), ...updates };
     writeFileSync(file, `${JSON.stringify(merged, null, 2)}\n`, { mode: 0o600 });

@@ -3,9 +3,15 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { DeliveryRecord } from '../../delivery-record';
 import { listDeliveryRecords, type DeliveryQuery } from '../delivery-list';
-import { readStackOutputs, tableNameOf, type AwsOpsOptions } from './stack-outputs';
+import { readStackOutputs, tableNameOf, withClientConfig, type AwsOpsOptions } from './stack-outputs';
 
 export async function listDeliveriesAws(fn: string, query: DeliveryQuery = {}, options: AwsOpsOptions = {}): Promise<DeliveryRecord[]> {
-  const tableName = tableNameOf(await readStackOutputs(options));
-  return listDeliveryRecords(DynamoDBDocumentClient.from(new DynamoDBClient({})), tableName, fn, query);
+  const opts = await withClientConfig(options);
+  const tableName = tableNameOf(await readStackOutputs(opts));
+  const client = new DynamoDBClient(opts.clientConfig);
+  try {
+    return await listDeliveryRecords(DynamoDBDocumentClient.from(client), tableName, fn, query);
+  } finally {
+    client.destroy();
+  }
 }

@@ -5,7 +5,7 @@
 import { CloudWatchLogsClient, FilterLogEventsCommand, type FilteredLogEvent } from '@aws-sdk/client-cloudwatch-logs';
 import type { LogRecord } from '../../delivery-record';
 import { DELIVERY_LOG_MESSAGE } from '../delivery-telemetry';
-import { functionResources, readStackOutputs, type AwsOpsOptions } from './stack-outputs';
+import { functionResources, readStackOutputs, withClientConfig, type AwsOpsOptions } from './stack-outputs';
 
 export interface FetchLogsOptions extends AwsOpsOptions {
   follow?: boolean;
@@ -39,8 +39,9 @@ export function logRecordOf(fn: string, message: string, timestamp: number): Log
 }
 
 export async function* fetchLogsAws(fn: string, options: FetchLogsOptions = {}): AsyncGenerator<LogRecord> {
-  const { logGroup } = functionResources(await readStackOutputs(options), fn);
-  const client = new CloudWatchLogsClient({});
+  const opts = await withClientConfig(options);
+  const { logGroup } = functionResources(await readStackOutputs(opts), fn);
+  const client = new CloudWatchLogsClient(opts.clientConfig);
   const limit = options.limit ?? 100;
   const seen = new Map<string, number>(); // eventId → timestamp, to skip events a poll reads again
   let startTime = Date.now() - (options.sinceMs ?? 60 * 60 * 1000);

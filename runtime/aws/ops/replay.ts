@@ -3,7 +3,7 @@
  * came from (no DestinationArn = their source queue). The move runs in AWS after this returns.
  */
 import { GetQueueAttributesCommand, SQSClient, StartMessageMoveTaskCommand } from '@aws-sdk/client-sqs';
-import { functionResources, readStackOutputs, type AwsOpsOptions } from './stack-outputs';
+import { functionResources, readStackOutputs, withClientConfig, type AwsOpsOptions } from './stack-outputs';
 
 export interface ReplayResult {
   /** Null when the DLQ was empty and nothing was started. */
@@ -13,8 +13,9 @@ export interface ReplayResult {
 }
 
 export async function replayAws(fn: string, options: AwsOpsOptions = {}): Promise<ReplayResult> {
-  const { dlqUrl, dlqArn } = functionResources(await readStackOutputs(options), fn);
-  const client = new SQSClient({});
+  const opts = await withClientConfig(options);
+  const { dlqUrl, dlqArn } = functionResources(await readStackOutputs(opts), fn);
+  const client = new SQSClient(opts.clientConfig);
   try {
     const attrs = await client.send(new GetQueueAttributesCommand({ QueueUrl: dlqUrl, AttributeNames: ['ApproximateNumberOfMessages'] }));
     const approximateMessages = Number(attrs.Attributes?.ApproximateNumberOfMessages ?? 0);

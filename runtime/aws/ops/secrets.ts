@@ -7,7 +7,7 @@ import { GetSecretValueCommand, PutSecretValueCommand, ResourceNotFoundException
 import { join, resolve } from 'node:path';
 import { isPlainObject } from '../../events/plain-object';
 import { readFunctionConfig } from '../../function-definition';
-import { functionResources, readStackOutputs, type AwsOpsOptions } from './stack-outputs';
+import { functionResources, readStackOutputs, withClientConfig, type AwsOpsOptions } from './stack-outputs';
 
 export interface SetSecretsOptions extends AwsOpsOptions {
   /** Where the function folders are (to check the setting names); default ./functions. */
@@ -26,8 +26,9 @@ export async function setSecretsAws(fn: string, values: Readonly<Record<string, 
       throw new Error(`setting "${name}" of "${fn}" is not secret: put it in functions/${fn}/settings.json and run \`npx cdk deploy\``);
     }
   }
-  const { secretArn } = functionResources(await readStackOutputs(options), fn);
-  const client = new SecretsManagerClient({});
+  const opts = await withClientConfig(options);
+  const { secretArn } = functionResources(await readStackOutputs(opts), fn);
+  const client = new SecretsManagerClient(opts.clientConfig);
   try {
     const current = await readCurrent(client, secretArn);
     await client.send(new PutSecretValueCommand({ SecretId: secretArn, SecretString: JSON.stringify({ ...current, ...values }) }));

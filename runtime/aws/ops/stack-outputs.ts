@@ -5,16 +5,24 @@
  */
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { pascalCase } from '../../../lib/names';
+import { awsClientConfig, type AwsClientConfig, type AwsTarget } from './aws-config';
 
 export const DEFAULT_STACK_NAME = 'Destfn';
 
 export type StackOutputs = Readonly<Record<string, string>>;
 
-export interface AwsOpsOptions {
+export interface AwsOpsOptions extends AwsTarget {
   /** Default: DESTFN_STACK_NAME or "Destfn". */
   stackName?: string;
   /** Already-read outputs (skips DescribeStacks). */
   outputs?: StackOutputs;
+  /** Region and credentials already resolved from `region`/`profile` (awsClientConfig). */
+  clientConfig?: AwsClientConfig;
+}
+
+/** The options with region and credentials resolved once, for the stack lookup and every client after it. */
+export async function withClientConfig<T extends AwsOpsOptions>(options: T): Promise<T & { clientConfig: AwsClientConfig }> {
+  return { ...options, clientConfig: options.clientConfig ?? await awsClientConfig(options) };
 }
 
 export interface FunctionResources {
@@ -32,14 +40,18 @@ export function stackNameOf(options: AwsOpsOptions = {}): string {
 export async function readStackOutputs(options: AwsOpsOptions = {}): Promise<StackOutputs> {
   if (options.outputs) return options.outputs;
   const stackName = stackNameOf(options);
-  const client = new CloudFormationClient({});
+  const { clientConfig } = await withClientConfig(options);
+  const client = new CloudFormationClient(clientConfig);
   let stack;
   try {
     stack = (await client.send(new DescribeStacksCommand({ StackName: stackName }))).Stacks?.[0];
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
     if (/does not exist/i.test(message)) {
-      throw new Error(`stack "${stackName}" not found (region ${await regionOf(client)}): deploy it with \`npx cdk deploy\`, or set AWS_REGION/AWS_PROFILE`);
+      throw new Error(
+        `stack "${stackName}" not found (region ${clientConfig.region}): deploy it with \`npx cdk deploy\`, ` +
+        'or choose the region and account it is in (--region, --profile)',
+      );
     }
     throw new Error(`cannot read stack "${stackName}": ${message}`);
   } finally {
@@ -65,8 +77,4 @@ export function tableNameOf(outputs: StackOutputs): string {
   const name = outputs.TableName;
   if (!name) throw new Error('the stack has no TableName output: run `npx cdk deploy`');
   return name;
-}
-
-async function regionOf(client: CloudFormationClient): Promise<string> {
-  try { return await client.config.region(); } catch { return 'unknown'; }
 }

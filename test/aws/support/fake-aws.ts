@@ -11,6 +11,8 @@ export interface FakeCall {
   /** X-Amz-Target's operation (JSON protocols) or the Action parameter (query protocol). */
   operation: string;
   body: string;
+  /** The SigV4 Authorization header: its credential scope names the access key id, region and service. */
+  authorization: string;
 }
 
 export interface FakeReply { status?: number; body: string; contentType?: string }
@@ -26,7 +28,7 @@ export async function startFakeAws(reply: (call: FakeCall) => FakeReply): Promis
       const body = Buffer.concat(chunks).toString('utf8');
       const target = String(req.headers['x-amz-target'] ?? '');
       const operation = target ? target.split('.').pop()! : new URLSearchParams(body).get('Action') ?? '';
-      const call = { operation, body };
+      const call = { operation, body, authorization: String(req.headers.authorization ?? '') };
       calls.push(call);
       const out = reply(call);
       res.writeHead(out.status ?? 200, { 'content-type': out.contentType ?? 'application/x-amz-json-1.1', 'x-amzn-requestid': 'fake' });
