@@ -4,6 +4,7 @@
  */
 import { Construct } from 'constructs';
 import { Duration, Validations } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -106,7 +107,8 @@ export class DestinationFunction extends Construct {
         maxConcurrency: timing.maxConcurrency,
       }),
     );
-    this.secret.grantRead(role);
+    // Only the value: Secret.grantRead would add DescribeSecret, which the handler never calls.
+    role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [this.secret.secretArn] }));
     props.deliveries.grantOwnRecords(role, definition.name);
 
     props.alarms.alarmAboveZero(

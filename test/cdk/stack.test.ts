@@ -181,7 +181,7 @@ describe('least privilege', () => {
 
     expect(roleStatements(ids.alpha.role)).toEqual(expect.arrayContaining([
       expect.objectContaining({
-        Action: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
+        Action: 'secretsmanager:GetSecretValue',
         Resource: { Ref: ids.alpha.secret },
       }),
       expect.objectContaining({
