@@ -2,7 +2,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-export interface SinkRequest { path: string; headers: Record<string, string | string[] | undefined>; body: string }
+export interface SinkRequest { path: string; headers: Record<string, string | string[] | undefined>; body: string; /** Date.now() at arrival. */ at: number }
 
 export interface HttpSink {
   url: string;
@@ -20,7 +20,7 @@ export async function startHttpSink(): Promise<HttpSink> {
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const path = req.url ?? '/';
-      requests.push({ path, headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
+      requests.push({ path, headers: req.headers, body: Buffer.concat(chunks).toString('utf8'), at: Date.now() });
       const status = STATUS[path] ?? 404;
       res.writeHead(status, { 'content-type': 'application/json' });
       res.end(JSON.stringify(status === 200 ? { ok: true, received: requests.length } : { error: `status ${status}` }));

@@ -1,0 +1,125 @@
+/**
+ * An SQS event source mapping (AWS::Lambda::EventSourceMapping) played as Lambda's pollers do: with the
+ * function's execution role, up to MaximumConcurrency batches in flight, BatchSize messages per batch, and
+ * ReportBatchItemFailures honoured (only the reported messages stay; an invocation error or a malformed
+ * response leaves the whole batch to return after its visibility timeout, where the redrive policy counts it).
+ */
+import { DeleteMessageBatchCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import type { LambdaFunction } from './lambda/lambda-function';
+
+export interface EventSourceSpec {
+  queueUrl: string;
+  queueArn: string;
+  batchSize: number;
+  maximumConcurrency: number;
+  reportBatchItemFailures: boolean;
+  region: string;
+  /** SDK clients reach the plane here, signed with the function role's credentials. */
+  endpoint: string;
+  credentials: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
+}
+
+export interface EventSourceMapping {
+  /** Invocations made so far, and those that failed as a whole. */
+  readonly invocations: number;
+  readonly failedInvocations: string[];
+  stop(): Promise<void>;
+}
+
+export function startEventSource(spec: EventSourceSpec, fn: LambdaFunction): EventSourceMapping {
+  const client = new SQSClient({ region: spec.region, endpoint: spec.endpoint, credentials: spec.credentials, maxAttempts: 1 });
+  let running = true;
+  let invocations = 0;
+  const failedInvocations: string[] = [];
+
+  async function poll(): Promise<void> {
+    while (running) {
+      let records: SQSRecord[];
+      try {
+        records = await receive();
+      } catch (err) {
+        failedInvocations.push(`ReceiveMessage: ${(err as Error).name}: ${(err as Error).message}`);
+        await sleep(200);
+        continue;
+      }
+      if (records.length === 0) continue;
+      invocations++;
+      const outcome = await fn.invoke({ Records: records } satisfies SQSEvent);
+      if (!outcome.ok) {
+        failedInvocations.push(`${outcome.error.errorType}: ${outcome.error.errorMessage}`);
+        continue;
+      }
+      const failed = failedIds(outcome.result, records, spec.reportBatchItemFailures);
+      if (failed === 'all') {
+        failedInvocations.push(`malformed batch response: ${JSON.stringify(outcome.result)}`);
+        continue;
+      }
+      const done = records.filter((r) => !failed.has(r.messageId));
+      if (done.length > 0) await remove(done);
+    }
+  }
+
+  async function receive(): Promise<SQSRecord[]> {
+    const out = await client.send(new ReceiveMessageCommand({
+      QueueUrl: spec.queueUrl, MaxNumberOfMessages: Math.min(10, spec.batchSize), WaitTimeSeconds: 1,
+      MessageSystemAttributeNames: ['All'], MessageAttributeNames: ['All'],
+    }));
+    return (out.Messages ?? []).map((m) => {
+      const a = m.Attributes ?? {};
+      return {
+        messageId: m.MessageId!,
+        receiptHandle: m.ReceiptHandle!,
+        body: m.Body ?? '',
+        attributes: {
+          ApproximateReceiveCount: a.ApproximateReceiveCount ?? '1',
+          SentTimestamp: a.SentTimestamp ?? String(Date.now()),
+          SenderId: a.SenderId ?? 'AROAREHEARSAL',
+          ApproximateFirstReceiveTimestamp: a.ApproximateFirstReceiveTimestamp ?? String(Date.now()),
+        },
+        messageAttributes: {},
+        md5OfBody: m.MD5OfBody ?? '',
+        eventSource: 'aws:sqs',
+        eventSourceARN: spec.queueArn,
+        awsRegion: spec.region,
+      };
+    });
+  }
+
+  async function remove(records: SQSRecord[]): Promise<void> {
+    const out = await client.send(new DeleteMessageBatchCommand({
+      QueueUrl: spec.queueUrl, Entries: records.map((r, i) => ({ Id: String(i), ReceiptHandle: r.receiptHandle })),
+    }));
+    if (out.Failed?.length) failedInvocations.push(`DeleteMessageBatch: ${JSON.stringify(out.Failed)}`);
+  }
+
+  const pollers = Array.from({ length: spec.maximumConcurrency }, () => poll());
+  return {
+    get invocations() { return invocations; },
+    failedInvocations,
+    async stop() {
+      running = false;
+      await Promise.all(pollers);
+      client.destroy();
+    },
+  };
+}
+
+/** Lambda's reading of a ReportBatchItemFailures response: the ids to keep, or 'all' when it cannot be trusted. */
+function failedIds(result: unknown, records: SQSRecord[], reportBatchItemFailures: boolean): Set<string> | 'all' {
+  if (!reportBatchItemFailures || result === null || result === undefined) return new Set();
+  const failures = (result as Partial<SQSBatchResponse>).batchItemFailures;
+  if (failures === undefined || failures === null) return new Set();
+  if (!Array.isArray(failures)) return 'all';
+  const ids = new Set(records.map((r) => r.messageId));
+  const failed = new Set<string>();
+  for (const f of failures) {
+    if (!f || typeof f.itemIdentifier !== 'string' || !ids.has(f.itemIdentifier)) return 'all';
+    failed.add(f.itemIdentifier);
+  }
+  return failed;
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
