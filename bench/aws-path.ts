@@ -24,7 +24,7 @@ import {
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { bundleHandler } from '../lib/asset-bundler';
 import { DEFAULT_HANDLER_ENTRIES } from '../lib/lambda-assets';
-import { readFunctionDefinition } from '../runtime/function-definition';
+import { readFunctionDefinition } from '../runtime/function/definition';
 import { RESOLVED_FUNCTION_FILE, renderResolvedFunction } from '../runtime/aws/resolved-function';
 import { renderPrebuiltSource } from '../runtime/source/prebuilt';
 import { sampleEvent } from '../runtime/events/samples';

@@ -21,7 +21,7 @@ import { dirname, join, resolve } from 'node:path';
 import { bundleHandler } from '../lib/asset-bundler';
 import { toDeployable } from '../lib/function-discovery';
 import { DEFAULT_HANDLER_ENTRIES, destinationFunctionFiles, FUNCTION_DIR, LAYER_HANDLER_FILE } from '../lib/lambda-assets';
-import { readFunctionDefinition } from '../runtime/function-definition';
+import { readFunctionDefinition } from '../runtime/function/definition';
 import { machineNote, median, note, printFigures } from './support/report';
 
 const RUNS = Math.max(5, Number(process.argv[2]) || 21);

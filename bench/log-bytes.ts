@@ -18,7 +18,7 @@ import { bundleHandler } from '../lib/asset-bundler';
 import { DEFAULT_HANDLER_ENTRIES } from '../lib/lambda-assets';
 import { RESOLVED_FUNCTION_FILE, renderResolvedFunction } from '../runtime/aws/resolved-function';
 import { sampleEvent } from '../runtime/events/samples';
-import { readFunctionDefinition } from '../runtime/function-definition';
+import { readFunctionDefinition } from '../runtime/function/definition';
 import { renderPrebuiltSource } from '../runtime/source/prebuilt';
 import { interceptLocalhostDns } from '../test/aws/support/localhost-dns';
 import { startChild } from './support/child';

@@ -5,7 +5,7 @@
  */
 import { Construct } from 'constructs';
 import { Annotations, CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
-import { readSourceNames } from '../runtime/sources';
+import { readSourceNames } from '../runtime/ingest/sources';
 import { AccessPolicies } from './access-policies';
 import { AlarmTopic } from './alarm-topic';
 import { DeliveryTable } from './delivery-table';

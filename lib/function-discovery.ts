@@ -6,9 +6,9 @@
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { FunctionConfigError } from '../runtime/errors';
-import { discoverFunctions, type FunctionDefinition } from '../runtime/function-definition';
-import { resolveSettings } from '../runtime/settings-resolve';
+import { FunctionConfigError } from '../runtime/api/errors';
+import { discoverFunctions, type FunctionDefinition } from '../runtime/function/definition';
+import { resolveSettings } from '../runtime/settings/resolve';
 import { assertDistinctIds, pascalCase } from './names';
 
 export interface DeployableFunction {

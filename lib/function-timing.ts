@@ -9,7 +9,7 @@
  * for secrets, dedupe and delivery-record writes. The queue's visibility timeout is 6× the Lambda timeout
  * (AWS guidance for SQS event sources: room for the poller's retries before a message reappears).
  */
-import type { FunctionConfig } from '../runtime/function-config';
+import type { FunctionConfig } from '../runtime/function/config';
 
 export const BATCH_SIZE = 10;
 /** At most this many messages of one batch run at once in the destination handler. */

@@ -4,9 +4,9 @@
  * hours and dead-lettered. `cdk synth` refuses to deploy such a function unless told to.
  */
 import { join } from 'node:path';
-import { FunctionConfigError } from '../runtime/errors';
-import type { FunctionDefinition } from '../runtime/function-definition';
-import { COMMITTED_SETTINGS_FILE } from '../runtime/settings-file';
+import { FunctionConfigError } from '../runtime/api/errors';
+import type { FunctionDefinition } from '../runtime/function/definition';
+import { COMMITTED_SETTINGS_FILE } from '../runtime/settings/file';
 import { displayPath } from '../runtime/source/display-path';
 
 export interface LoopbackSetting {

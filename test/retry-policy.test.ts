@@ -1,4 +1,4 @@
-import { MAX_DELAY_MS, nextRetry } from '../runtime/retry-policy';
+import { MAX_DELAY_MS, nextRetry } from '../runtime/delivery/retry-policy';
 
 const HOUR = 60 * 60 * 1000;
 const DEFAULT = { attempts: 10, windowHours: 4 };

@@ -3,8 +3,8 @@
  * the GSI "byFunction" (function, updatedAt), paged until `limit` records pass the status filter.
  */
 import { QueryCommand, type DynamoDBDocumentClient, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
-import type { DeliveryRecord } from '../delivery-record';
-import type { DeliveryStatus } from '../outcome';
+import type { DeliveryRecord } from '../delivery/record';
+import type { DeliveryStatus } from '../delivery/outcome';
 import { recordFromItem } from './delivery-store';
 
 export const BY_FUNCTION_INDEX = 'byFunction';

@@ -10,8 +10,8 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { BATCH_GET_MAX_KEYS, batchGetByPk, type Item } from './batch-get';
 import { BATCH_WRITE_MAX_ITEMS, batchPutByPk } from './batch-write';
 import { coalesce } from '../batching/coalesce';
-import type { DeliveryRecord } from '../delivery-record';
-import type { DeliveryStatus, OutcomeError } from '../outcome';
+import type { DeliveryRecord } from '../delivery/record';
+import type { DeliveryStatus, OutcomeError } from '../delivery/outcome';
 
 /** Records outlive the 24 h dedupe window so `destfn deliveries --aws` shows a month of history. */
 export const RECORD_TTL_DAYS = 30;

@@ -4,7 +4,7 @@
  */
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { MetricUnit, type Metrics } from '@aws-lambda-powertools/metrics';
-import type { DeliveryStatus, OutcomeError, OutcomeReason } from '../outcome';
+import type { DeliveryStatus, OutcomeError, OutcomeReason } from '../delivery/outcome';
 
 export type TelemetryStatus = Exclude<DeliveryStatus, 'filtered'> | 'duplicate';
 

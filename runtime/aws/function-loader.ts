@@ -6,9 +6,9 @@
  * A missing required secret makes instance() reject with FunctionConfigError: the caller retries the event.
  * A function without secret settings never reads its secret.
  */
-import type { FunctionDefinition } from '../function-definition';
-import { createFunctionInstance, type FunctionInstance } from '../function-instance';
-import { resolveSettings } from '../settings-resolve';
+import type { FunctionDefinition } from '../function/definition';
+import { createFunctionInstance, type FunctionInstance } from '../function/instance';
+import { resolveSettings } from '../settings/resolve';
 import { readCommittedSettings, readResolvedFunction } from './resolved-function';
 import { getSecretObject, type SecretReader } from './secrets';
 

@@ -5,11 +5,11 @@
  * the last attempt is recorded 'failed' and reported so the redrive policy moves it to the DLQ.
  */
 import type { SQSRecord } from 'aws-lambda';
-import { describeThrown } from '../classify';
-import { resultSnippet, type DeliveryRecord } from '../delivery-record';
+import { describeThrown } from '../delivery/classify';
+import { resultSnippet, type DeliveryRecord } from '../delivery/record';
 import type { SegmentEvent } from '../events/types';
 import { eventName } from '../events/event-name';
-import type { Outcome } from '../outcome';
+import type { Outcome } from '../delivery/outcome';
 import { alreadyDelivered } from './dedupe';
 import type { DeliveryStore } from './delivery-store';
 import type { DeliveryTelemetry, TelemetryStatus } from './delivery-telemetry';

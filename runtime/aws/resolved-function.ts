@@ -9,11 +9,11 @@
  */
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { FunctionConfigError } from '../errors';
-import type { FunctionConfig, SettingSpec } from '../function-config';
-import type { FunctionDefinition } from '../function-definition';
-import { readJsonFile } from '../json-file';
-import { COMMITTED_SETTINGS_FILE, readSettingsFile } from '../settings-file';
+import { FunctionConfigError } from '../api/errors';
+import type { FunctionConfig, SettingSpec } from '../function/config';
+import type { FunctionDefinition } from '../function/definition';
+import { readJsonFile } from '../settings/json-file';
+import { COMMITTED_SETTINGS_FILE, readSettingsFile } from '../settings/file';
 import { displayPath } from '../source/display-path';
 import { readFunctionSource } from '../source/read-source';
 

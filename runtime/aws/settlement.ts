@@ -3,9 +3,9 @@
  * policy: delete it (delivered / discarded), hide it for the policy's delay and retry (retrying), or let it
  * reach the DLQ (failed: the last attempt; visibility 0 so the next receive moves it there at once).
  */
-import type { RetryConfig } from '../function-config';
-import type { OutcomeStatus } from '../outcome';
-import { nextRetry } from '../retry-policy';
+import type { RetryConfig } from '../function/config';
+import type { OutcomeStatus } from '../delivery/outcome';
+import { nextRetry } from '../delivery/retry-policy';
 import { visibilitySeconds } from './visibility';
 
 export type Settlement =

@@ -1,6 +1,6 @@
 /** Shared argument parsing of the destfn commands: node's parseArgs, and the usage on a bad flag. */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import type { AwsTarget } from '../aws/ops/aws-config';
+import type { AwsTarget } from './aws/aws-config';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 

@@ -1,5 +1,5 @@
 /** `destfn deliveries <fn> [--status failed] [--json] [--limit n] [--data dir]`: the delivery records of a function. */
-import type { DeliveryStatus } from '../outcome';
+import type { DeliveryStatus } from '../delivery/outcome';
 import { RecordStore } from '../local/records';
 import { formatDeliveries, formatDeliveriesJson } from './format-deliveries';
 import { openLocalData } from './local-data';
@@ -29,7 +29,7 @@ export async function main(argv: string[]): Promise<number> {
     process.stderr.write(USAGE);
     return 1;
   }
-  if (values.aws) return (require('../aws/ops/cli-commands') as typeof import('../aws/ops/cli-commands')).deliveriesAwsCommand(fn, { status, limit, json: values.json }, target);
+  if (values.aws) return (require('./aws/cli-commands') as typeof import('./aws/cli-commands')).deliveriesAwsCommand(fn, { status, limit, json: values.json }, target);
   let local;
   try {
     local = openLocalData(values.data);

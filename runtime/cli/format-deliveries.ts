@@ -1,5 +1,5 @@
 /** Output of `destfn deliveries` (local and --aws): a table, or JSON. */
-import type { DeliveryRecord } from '../delivery-record';
+import type { DeliveryRecord } from '../delivery/record';
 
 function cell(text: string, width: number): string {
   return text.length > width ? `${text.slice(0, width - 1)}…` : text.padEnd(width);

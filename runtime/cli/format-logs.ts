@@ -1,5 +1,5 @@
 /** Output of `destfn logs` (local and --aws): one line per captured log line, tagged with the event. */
-import type { LogRecord } from '../delivery-record';
+import type { LogRecord } from '../delivery/record';
 
 export function formatLogs(records: readonly LogRecord[]): string {
   let out = '';

@@ -26,7 +26,7 @@ export async function main(argv: string[]): Promise<number> {
     process.stderr.write(USAGE);
     return 1;
   }
-  if (values.aws) return (require('../aws/ops/cli-commands') as typeof import('../aws/ops/cli-commands')).logsAwsCommand(fn, { follow: values.follow, limit }, target);
+  if (values.aws) return (require('./aws/cli-commands') as typeof import('./aws/cli-commands')).logsAwsCommand(fn, { follow: values.follow, limit }, target);
   let local;
   try {
     local = openLocalData(values.data);

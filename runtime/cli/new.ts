@@ -1,7 +1,7 @@
 /** `destfn new <fn> [--template webhook|google-cloud-function|microsoft-teams] [--dir functionsDir]`: scaffold a function folder. */
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve } from 'node:path';
-import { readFunctionDefinition } from '../function-definition';
+import { readFunctionDefinition } from '../function/definition';
 import { renderTemplate, SINK_BASE, templateName, TEMPLATES } from './templates';
 import { parseCommandArgs } from './args';
 

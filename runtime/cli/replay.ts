@@ -18,7 +18,7 @@ export async function main(argv: string[]): Promise<number> {
     process.stderr.write(USAGE);
     return 1;
   }
-  if (parsed.values.aws) return (require('../aws/ops/cli-commands') as typeof import('../aws/ops/cli-commands')).replayAwsCommand(fn, target);
+  if (parsed.values.aws) return (require('./aws/cli-commands') as typeof import('./aws/cli-commands')).replayAwsCommand(fn, target);
   let local;
   try {
     local = openLocalData(parsed.values.data);

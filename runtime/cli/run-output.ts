@@ -1,5 +1,5 @@
 /** What `destfn run` prints: the Segment editor's "Callback Return" and "Log Output", or one JSON object. */
-import type { Outcome, OutcomeReason } from '../outcome';
+import type { Outcome, OutcomeReason } from '../delivery/outcome';
 
 export interface RunReport {
   outcome: Outcome;

@@ -5,12 +5,12 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { readFunctionDefinition } from '../function-definition';
-import { createFunctionInstance } from '../function-instance';
+import { readFunctionDefinition } from '../function/definition';
+import { createFunctionInstance } from '../function/instance';
 import { compileFilter } from '../routing/filter';
-import { readLocalSettingValues } from '../settings';
-import { resolveSettings } from '../settings-resolve';
-import { jsonErrorReason } from '../json-error';
+import { readLocalSettingValues } from '../settings/local';
+import { resolveSettings } from '../settings/resolve';
+import { jsonErrorReason } from '../settings/json-error';
 import { readEventInput } from './event-input';
 import { formatHuman, formatJson, type RunReport } from './run-output';
 import { parseCommandArgs } from './args';

@@ -5,9 +5,9 @@
  */
 import { existsSync, readFileSync, writeFileSync, chmodSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
-import type { SettingSpec } from '../function-config';
-import { readFunctionDefinition } from '../function-definition';
-import { LOCAL_SETTINGS_FILE } from '../settings-file';
+import type { SettingSpec } from '../function/config';
+import { readFunctionDefinition } from '../function/definition';
+import { LOCAL_SETTINGS_FILE } from '../settings/file';
 import { AWS_FLAGS, AWS_USAGE, awsTargetOf, parseCommandArgs } from './args';
 
 export const summary = 'set local setting values, secrets included (functions/<fn>/settings.local.json)';
@@ -71,7 +71,7 @@ export async function main(argv: string[]): Promise<number> {
       if (!spec) throw new Error(`function "${fn}" has no setting "${name}" (settings: ${Object.keys(specs).join(', ') || 'none'})`);
       updates[name] = parseSettingValue(name, spec, pair.slice(eq + 1));
     }
-    if (parsed.values.aws) return await (require('../aws/ops/cli-commands') as typeof import('../aws/ops/cli-commands')).secretsAwsCommand(fn, updates, parsed.values.dir, target);
+    if (parsed.values.aws) return await (require('./aws/cli-commands') as typeof import('./aws/cli-commands')).secretsAwsCommand(fn, updates, parsed.values.dir, target);
     const file = join(dir, LOCAL_SETTINGS_FILE);
     const merged = { ...readLocalFile(file), ...updates };
     writeFileSync(file, `${JSON.stringify(merged, null, 2)}\n`, { mode: 0o600 });

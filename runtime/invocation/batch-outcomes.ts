@@ -7,8 +7,8 @@
  * - it returns anything else (e.g. undefined): every event is delivered with that result.
  * Logs of the call belong to every event of the batch, so each outcome carries them.
  */
-import { isError } from '../classify';
-import type { Outcome } from '../outcome';
+import { isError } from '../delivery/classify';
+import type { Outcome } from '../delivery/outcome';
 import type { Settlement } from './run-guarded';
 import { outcomeOf, type SettleContext } from './settle';
 

@@ -1,6 +1,6 @@
 /** `defineFunction({ settings })` must agree with function.json, the declaration destfn deploys from. */
-import { FunctionConfigError } from '../errors';
-import type { FunctionDefinition } from '../function-definition';
+import { FunctionConfigError } from '../api/errors';
+import type { FunctionDefinition } from '../function/definition';
 
 export function checkDeclaredSettings(def: FunctionDefinition, declared: Record<string, unknown> | undefined): void {
   if (!declared) return;

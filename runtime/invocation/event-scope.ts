@@ -4,8 +4,8 @@
  * in-flight fetches. The AbortController is created only when the event actually fetches.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { LogBuffer } from '../log-capture';
-import type { Redactor } from '../redact';
+import { LogBuffer } from './log-capture';
+import type { Redactor } from '../settings/redact';
 
 export class EventScope {
   readonly logs: LogBuffer;

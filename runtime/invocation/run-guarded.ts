@@ -2,7 +2,7 @@
  * Calls a handler inside its event scope and settles within the timeout. A handler that hangs is
  * not stopped (it cannot be), but its event settles as timed out and its fetches are aborted.
  */
-import { TimeoutError } from '../errors';
+import { TimeoutError } from '../api/errors';
 import { eventScopes, type EventScope } from './event-scope';
 
 export type Settlement = { ok: true; value: unknown } | { ok: false; thrown: unknown };

@@ -1,8 +1,8 @@
 /** A settled handler call → the Outcome of one event (classified, JSON-safe, redacted). */
-import { classifyThrown } from '../classify';
-import type { FunctionConfig } from '../function-config';
-import type { Outcome, OutcomeError } from '../outcome';
-import { redactDeep, type Redactor } from '../redact';
+import { classifyThrown } from '../delivery/classify';
+import type { FunctionConfig } from '../function/config';
+import type { Outcome, OutcomeError } from '../delivery/outcome';
+import { redactDeep, type Redactor } from '../settings/redact';
 import type { Settlement } from './run-guarded';
 
 export interface SettleContext {

@@ -14,7 +14,7 @@ import type { Attempt, Settled } from './settle';
 import type { SettleBuffer } from './settle-buffer';
 import type { LoadedFunction } from './loader';
 import { WorkerPool, type PoolResult } from './worker-pool';
-import { createRedactor } from '../redact';
+import { createRedactor } from '../settings/redact';
 
 export const POLL_MS = 250;
 /** At most this many messages per lease query. */

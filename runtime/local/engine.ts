@@ -7,7 +7,7 @@ import type http from 'node:http';
 import { cpus } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { parseIngestRequest, type IngestRequest, type SourceCredentials } from '../ingest';
-import { loadLocalSourceCredentials } from '../sources';
+import { loadLocalSourceCredentials } from '../ingest/sources';
 import { startCheckpointer } from './checkpointer';
 import { openDb } from './db';
 import { DevSink, sinkPortMismatches } from './dev-sink';

@@ -1,6 +1,6 @@
 /** Delivery records and captured logs (tables `deliveries` and `logs`), written by the engine, read by the CLI and dev page. */
-import type { DeliveryRecord, LogRecord } from '../delivery-record';
-import type { DeliveryStatus, OutcomeError } from '../outcome';
+import type { DeliveryRecord, LogRecord } from '../delivery/record';
+import type { DeliveryStatus, OutcomeError } from '../delivery/outcome';
 import type { Db } from './db';
 
 /** A delivery record as the engine writes it: times are epoch ms, `updatedAt` is the write time. */

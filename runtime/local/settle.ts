@@ -2,10 +2,10 @@
  * What happens to a message after one attempt: the outcome decides ack / retry later / DLQ, and
  * the delivery record and logs are written in the same transaction as the queue change.
  */
-import type { RetryConfig } from '../function-config';
-import type { DeliveryStatus, Outcome } from '../outcome';
-import { resultSnippet } from '../delivery-record';
-import { nextRetry } from '../retry-policy';
+import type { RetryConfig } from '../function/config';
+import type { DeliveryStatus, Outcome } from '../delivery/outcome';
+import { resultSnippet } from '../delivery/record';
+import { nextRetry } from '../delivery/retry-policy';
 import type { Db } from './db';
 import type { LeasedMessage, Queue } from './queue';
 import type { RecordStore } from './records';

@@ -5,11 +5,11 @@
  * Which events are running is kept in shared memory (see WorkerInit.running), free of messages.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { createFunctionInstance, type FunctionInstance } from '../function-instance';
+import { createFunctionInstance, type FunctionInstance } from '../function/instance';
 import type { SegmentEvent } from '../events/types';
-import type { Outcome } from '../outcome';
-import { secretValues } from '../settings-resolve';
-import { createRedactor } from '../redact';
+import type { Outcome } from '../delivery/outcome';
+import { secretValues } from '../settings/resolve';
+import { createRedactor } from '../settings/redact';
 import type { FromWorker, ToWorker, WorkerInit, WorkerTask } from './worker-protocol';
 
 const FLUSH_MS = 2;

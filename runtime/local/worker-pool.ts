@@ -8,9 +8,9 @@
  * A crashed worker is handled the same way.
  */
 import { Worker } from 'node:worker_threads';
-import type { FunctionDefinition } from '../function-definition';
-import type { Outcome, OutcomeError, OutcomeReason } from '../outcome';
-import type { Settings } from '../settings-resolve';
+import type { FunctionDefinition } from '../function/definition';
+import type { Outcome, OutcomeError, OutcomeReason } from '../delivery/outcome';
+import type { Settings } from '../settings/resolve';
 import type { FromWorker, ToWorker, WorkerInit } from './worker-protocol';
 import { WORKER_BOOTSTRAP } from './worker-bundle';
 

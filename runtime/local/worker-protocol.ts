@@ -1,7 +1,7 @@
 /** Messages between the worker pool (engine thread) and a function worker thread. */
-import type { FunctionDefinition } from '../function-definition';
-import type { Outcome, OutcomeError } from '../outcome';
-import type { Settings } from '../settings-resolve';
+import type { FunctionDefinition } from '../function/definition';
+import type { Outcome, OutcomeError } from '../delivery/outcome';
+import type { Settings } from '../settings/resolve';
 
 export interface WorkerInit {
   definition: FunctionDefinition;

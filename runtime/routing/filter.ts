@@ -9,7 +9,7 @@
  */
 import { generateFql, parseFql, validate, type Subscription } from '@segment/destination-subscriptions';
 import { lex } from '@segment/fql-ts';
-import { FunctionConfigError } from '../errors';
+import { FunctionConfigError } from '../api/errors';
 
 export interface CompiledFilter {
   /** The FQL source, or null when the function has no filter (every event matches). */

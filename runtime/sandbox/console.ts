@@ -1,6 +1,6 @@
 /** The `console` of function code: Node formatting, written to the current event's log buffer. */
 import { format, inspect, type InspectOptions } from 'node:util';
-import type { LogBuffer } from '../log-capture';
+import type { LogBuffer } from '../invocation/log-capture';
 import { currentScope } from '../invocation/event-scope';
 
 export type SandboxConsole = Record<

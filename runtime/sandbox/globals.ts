@@ -11,7 +11,7 @@
 import * as nodeCrypto from 'node:crypto';
 import vm from 'node:vm';
 import type { LoDashStatic } from 'lodash';
-import type { LogBuffer } from '../log-capture';
+import type { LogBuffer } from '../invocation/log-capture';
 import { createAwsNamespace } from './aws';
 import { atob, btoa } from './base64';
 import { createSandboxConsole } from './console';

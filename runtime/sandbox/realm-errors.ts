@@ -4,7 +4,7 @@
  * (the host's classes belong to another realm). The runtime classifies them by name.
  */
 import vm from 'node:vm';
-import { FUNCTION_ERROR_CLASSES } from '../errors';
+import { FUNCTION_ERROR_CLASSES } from '../api/errors';
 import { errorName, FetchError } from './fetch-error';
 
 type ErrorClass = new (...args: any[]) => Error; // eslint-disable-line @typescript-eslint/no-explicit-any

@@ -10,12 +10,12 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type * as Esbuild from 'esbuild';
-import { FunctionConfigError } from '../errors';
-import type { FunctionSource } from '../function-definition';
+import { FunctionConfigError } from '../api/errors';
+import type { FunctionSource } from '../function/definition';
 import { displayPath } from './display-path';
 
 /** What `import … from 'destfn'` (or '@destfn/runtime') resolves to inside a module-style bundle. */
-export const FUNCTION_API_ENTRY = join(__dirname, '..', 'index-for-functions.ts');
+export const FUNCTION_API_ENTRY = join(__dirname, '..', 'api', 'index.ts');
 const RUNTIME_NODE_MODULES = join(__dirname, '..', '..', 'node_modules');
 
 export function compileFunctionSource(filename: string): FunctionSource {

@@ -1,8 +1,8 @@
 /** A function folder's index.js|index.ts → FunctionSource (prebuilt as is, else compiled by esbuild). */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { FunctionConfigError } from '../errors';
-import type { FunctionSource } from '../function-definition';
+import { FunctionConfigError } from '../api/errors';
+import type { FunctionSource } from '../function/definition';
 import { compileFunctionSource } from './compile';
 import { displayPath } from './display-path';
 import { parsePrebuiltSource } from './prebuilt';

@@ -5,7 +5,7 @@
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchGetCommand, DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
-import type { DeliveryRecord } from '../../runtime/delivery-record';
+import type { DeliveryRecord } from '../../runtime/delivery/record';
 import { createDeliveryStore, type DeliveryStore } from '../../runtime/aws/delivery-store';
 import { createDeliveryTable, startDynalite, type Dynalite } from './support/dynalite';
 

@@ -1,9 +1,9 @@
 /** Delivery records in dynalite: the adapter the destination Lambda writes with and `deliveries --aws` reads with. */
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
-import type { DeliveryRecord } from '../../runtime/delivery-record';
+import type { DeliveryRecord } from '../../runtime/delivery/record';
 import { listDeliveryRecords } from '../../runtime/aws/delivery-list';
 import { createDeliveryStore, RECORD_TTL_DAYS, type DeliveryStore } from '../../runtime/aws/delivery-store';
-import { listDeliveriesAws } from '../../runtime/aws/ops/deliveries';
+import { listDeliveriesAws } from '../../runtime/cli/aws/deliveries';
 import { useFakeAwsEnv } from './support/aws-env';
 import { createDeliveryTable, startDynalite, type Dynalite } from './support/dynalite';
 

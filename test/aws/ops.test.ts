@@ -9,11 +9,11 @@ import {
   GetSecretValueCommand, PutSecretValueCommand, ResourceNotFoundException, SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
 import { mockClient } from 'aws-sdk-client-mock';
-import { fetchLogsAws, FILTER_PATTERN, logRecordOf } from '../../runtime/aws/ops/logs';
-import { replayAws } from '../../runtime/aws/ops/replay';
-import { setSecretsAws } from '../../runtime/aws/ops/secrets';
-import { functionResources, readStackOutputs } from '../../runtime/aws/ops/stack-outputs';
-import type { LogRecord } from '../../runtime/delivery-record';
+import { fetchLogsAws, FILTER_PATTERN, logRecordOf } from '../../runtime/cli/aws/logs';
+import { replayAws } from '../../runtime/cli/aws/replay';
+import { setSecretsAws } from '../../runtime/cli/aws/secrets';
+import { functionResources, readStackOutputs } from '../../runtime/cli/aws/stack-outputs';
+import type { LogRecord } from '../../runtime/delivery/record';
 import { useFakeAwsEnv } from './support/aws-env';
 import { cloudFormationErrorXml, describeStacksXml, startFakeAws, type FakeAws } from './support/fake-aws';
 import { tempRoot } from './support/function-dir';

@@ -6,9 +6,9 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createFunctionLoader } from '../../runtime/aws/function-loader';
 import { readResolvedFunction, renderResolvedFunction, RESOLVED_FUNCTION_FILE } from '../../runtime/aws/resolved-function';
-import { FunctionConfigError } from '../../runtime/errors';
+import { FunctionConfigError } from '../../runtime/api/errors';
 import type { SegmentEvent } from '../../runtime/events/types';
-import { parseFunctionConfig } from '../../runtime/function-config';
+import { parseFunctionConfig } from '../../runtime/function/config';
 import { renderPrebuiltSource } from '../../runtime/source/prebuilt';
 import { tempRoot, writeFunctionDir } from './support/function-dir';
 

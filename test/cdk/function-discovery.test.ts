@@ -3,7 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readResolvedFunction } from '../../runtime/aws/resolved-function';
-import { parseFunctionConfig } from '../../runtime/function-config';
+import { parseFunctionConfig } from '../../runtime/function/config';
 import { loadDeployableFunctions, loadProjectFunctions } from '../../lib/function-discovery';
 import { destinationFunctionFiles } from '../../lib/lambda-assets';
 import { pascalCase } from '../../lib/names';

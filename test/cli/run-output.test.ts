@@ -1,5 +1,5 @@
 import { formatHuman, formatJson } from '../../runtime/cli/run-output';
-import type { Outcome } from '../../runtime/outcome';
+import type { Outcome } from '../../runtime/delivery/outcome';
 
 const base: Outcome = { messageId: 'm-1', status: 'delivered', reason: null, result: { ok: 1 }, error: null, logs: ['a line'], durationMs: 12.4 };
 const failed = (status: Outcome['status'], reason: Outcome['reason'], name: string): Outcome =>

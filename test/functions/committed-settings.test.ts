@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { readFunctionDefinition } from '../../runtime/function-definition';
-import { resolveSettings } from '../../runtime/settings-resolve';
+import { readFunctionDefinition } from '../../runtime/function/definition';
+import { resolveSettings } from '../../runtime/settings/resolve';
 import { FUNCTIONS_DIR } from './support';
 
 const EXAMPLES: Array<[string, Record<string, unknown>]> = [

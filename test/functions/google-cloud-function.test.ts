@@ -1,5 +1,5 @@
 import { sampleEvent } from '../../runtime/events/samples';
-import type { FunctionInstance } from '../../runtime/function-instance';
+import type { FunctionInstance } from '../../runtime/function/instance';
 import { closedPort } from '../runtime/support/http-server';
 import { loadExample, startSink, STATUS_CLASSES, type Sink } from './support';
 import { TYPES } from '../ingest/support';

@@ -1,6 +1,6 @@
 import { sampleEvent } from '../../runtime/events/samples';
-import type { FunctionInstance } from '../../runtime/function-instance';
-import { readFunctionDefinition } from '../../runtime/function-definition';
+import type { FunctionInstance } from '../../runtime/function/instance';
+import { readFunctionDefinition } from '../../runtime/function/definition';
 import { compileFilter } from '../../runtime/routing/filter';
 import { join } from 'node:path';
 import { FUNCTIONS_DIR, loadExample, startSink, STATUS_CLASSES, type Sink } from './support';

@@ -1,8 +1,8 @@
 /** Loads an example function from functions/<name> with given setting values, and a sink whose answer tests can change. */
 import { join } from 'node:path';
-import { readFunctionDefinition } from '../../runtime/function-definition';
-import { createFunctionInstance, type FunctionInstance } from '../../runtime/function-instance';
-import { resolveSettings } from '../../runtime/settings-resolve';
+import { readFunctionDefinition } from '../../runtime/function/definition';
+import { createFunctionInstance, type FunctionInstance } from '../../runtime/function/instance';
+import { resolveSettings } from '../../runtime/settings/resolve';
 import { startServer, type TestServer } from '../runtime/support/http-server';
 
 export const FUNCTIONS_DIR = join(__dirname, '..', '..', 'functions');

@@ -1,5 +1,5 @@
 import { sampleEvent } from '../../runtime/events/samples';
-import type { FunctionInstance } from '../../runtime/function-instance';
+import type { FunctionInstance } from '../../runtime/function/instance';
 import { parseIngestRequest } from '../../runtime/ingest';
 import { closedPort } from '../runtime/support/http-server';
 import { TYPES } from '../ingest/support';

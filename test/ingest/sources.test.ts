@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadLocalSourceCredentials, readSourceNames } from '../../runtime/sources';
+import { loadLocalSourceCredentials, readSourceNames } from '../../runtime/ingest/sources';
 
 const made: string[] = [];
 const tmp = () => { const dir = mkdtempSync(join(tmpdir(), 'destfn-sources-')); made.push(dir); return dir; };

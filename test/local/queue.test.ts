@@ -5,7 +5,7 @@ import { openDb, type Db } from '../../runtime/local/db';
 import { Queue, DEDUPE_WINDOW_MS } from '../../runtime/local/queue';
 import { RecordStore } from '../../runtime/local/records';
 import { createSettler } from '../../runtime/local/settle';
-import type { Outcome } from '../../runtime/outcome';
+import type { Outcome } from '../../runtime/delivery/outcome';
 
 let dir: string;
 let db: Db;

@@ -4,7 +4,7 @@ import type { Engine } from '../../runtime/local/engine';
 import * as deliveriesCli from '../../runtime/cli/deliveries';
 import * as logsCli from '../../runtime/cli/logs';
 import * as replayCli from '../../runtime/cli/replay';
-import type { DeliveryRecord } from '../../runtime/delivery-record';
+import type { DeliveryRecord } from '../../runtime/delivery/record';
 import { copyWebhook, tempProject, writeFunction, URL_SETTING, type TempProject } from './helpers/functions';
 import { postJson, testEngine, track, waitFor } from './helpers/engine';
 import { startSink, type Sink } from './helpers/sink';

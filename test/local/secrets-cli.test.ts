@@ -2,7 +2,7 @@
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as secretsCli from '../../runtime/cli/secrets';
-import { readLocalSettingValues } from '../../runtime/settings';
+import { readLocalSettingValues } from '../../runtime/settings/local';
 import { tempProject, writeFunction, type TempProject } from './helpers/functions';
 import { runCli } from './helpers/cli';
 

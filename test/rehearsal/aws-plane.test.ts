@@ -11,7 +11,7 @@ import { GetSecretValueCommand, PutSecretValueCommand, SecretsManagerClient } fr
 import {
   GetQueueUrlCommand, ListMessageMoveTasksCommand, ListQueuesCommand, ReceiveMessageCommand, SendMessageBatchCommand, SendMessageCommand, SQSClient, StartMessageMoveTaskCommand,
 } from '@aws-sdk/client-sqs';
-import { FILTER_PATTERN } from '../../runtime/aws/ops/logs';
+import { FILTER_PATTERN } from '../../runtime/cli/aws/logs';
 import { createDeliveryTable } from '../aws/support/dynalite';
 import { startAwsPlane, type AwsPlane, type PlaneCredentials, type PolicyDocument } from './aws-plane';
 

@@ -1,5 +1,5 @@
 import { compileFilter } from '../../runtime/routing/filter';
-import { FunctionConfigError } from '../../runtime/errors';
+import { FunctionConfigError } from '../../runtime/api/errors';
 import { sampleEvent } from '../../runtime/events/samples';
 
 const track = sampleEvent('track'); // "Order Completed", properties.total 82.5

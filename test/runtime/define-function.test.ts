@@ -2,8 +2,8 @@
  * defineFunction's typing. The type assertions here are checked by `npx tsc --noEmit`
  * (ts-jest runs isolated, without type checks); jest checks the runtime identity.
  */
-import { defineFunction, type SettingsOf } from '../../runtime/define-function';
-import * as api from '../../runtime/index-for-functions';
+import { defineFunction, type SettingsOf } from '../../runtime/api/define-function';
+import * as api from '../../runtime/api/index';
 
 type Equals<A, B> = (<T>() => T extends A ? 1 : 2) extends (<T>() => T extends B ? 1 : 2) ? true : false;
 const assertType = <T extends true>(_value?: T) => undefined;

@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { FunctionConfigError } from '../../runtime/errors';
-import { discoverFunctions, readFunctionDefinition } from '../../runtime/function-definition';
+import { FunctionConfigError } from '../../runtime/api/errors';
+import { discoverFunctions, readFunctionDefinition } from '../../runtime/function/definition';
 import { TmpFunctions } from './support/tmp-function';
 import { track } from './support/events';
 

@@ -1,5 +1,5 @@
-import { LOG_CAP_BYTES, LOG_TRUNCATED_MARKER, LogBuffer, truncateUtf8 } from '../../runtime/log-capture';
-import { noRedaction } from '../../runtime/redact';
+import { LOG_CAP_BYTES, LOG_TRUNCATED_MARKER, LogBuffer, truncateUtf8 } from '../../runtime/invocation/log-capture';
+import { noRedaction } from '../../runtime/settings/redact';
 import { TmpFunctions } from './support/tmp-function';
 import { track } from './support/events';
 

@@ -1,8 +1,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { readFunctionDefinition } from '../../runtime/function-definition';
-import { createFunctionInstance } from '../../runtime/function-instance';
-import { resolveSettings } from '../../runtime/settings-resolve';
+import { readFunctionDefinition } from '../../runtime/function/definition';
+import { createFunctionInstance } from '../../runtime/function/instance';
+import { resolveSettings } from '../../runtime/settings/resolve';
 import { renderPrebuiltSource } from '../../runtime/source/prebuilt';
 import { TmpFunctions } from './support/tmp-function';
 import { sample, track } from './support/events';

@@ -1,5 +1,5 @@
 import { inspect } from 'node:util';
-import { createRedactor, MIN_SECRET_LENGTH, REDACTED } from '../../runtime/redact';
+import { createRedactor, MIN_SECRET_LENGTH, REDACTED } from '../../runtime/settings/redact';
 import { TmpFunctions } from './support/tmp-function';
 import { track } from './support/events';
 import { waitFor } from './support/wait-for';

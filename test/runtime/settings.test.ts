@@ -1,9 +1,9 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { FunctionConfigError } from '../../runtime/errors';
-import { readFunctionDefinition } from '../../runtime/function-definition';
-import { readLocalSettingValues } from '../../runtime/settings';
-import { resolveSettings, secretValues } from '../../runtime/settings-resolve';
+import { FunctionConfigError } from '../../runtime/api/errors';
+import { readFunctionDefinition } from '../../runtime/function/definition';
+import { readLocalSettingValues } from '../../runtime/settings/local';
+import { resolveSettings, secretValues } from '../../runtime/settings/resolve';
 import { TmpFunctions } from './support/tmp-function';
 
 const tmp = new TmpFunctions();

@@ -6,7 +6,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { RESOLVED_FUNCTION_FILE, renderResolvedFunction } from '../../../runtime/aws/resolved-function';
-import { parseFunctionConfig } from '../../../runtime/function-config';
+import { parseFunctionConfig } from '../../../runtime/function/config';
 import { renderPrebuiltSource } from '../../../runtime/source/prebuilt';
 
 export interface FunctionFiles {

@@ -2,9 +2,9 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createFunctionInstance, type FunctionInstance } from '../../../runtime/function-instance';
-import { readFunctionDefinition } from '../../../runtime/function-definition';
-import { resolveSettings } from '../../../runtime/settings-resolve';
+import { createFunctionInstance, type FunctionInstance } from '../../../runtime/function/instance';
+import { readFunctionDefinition } from '../../../runtime/function/definition';
+import { resolveSettings } from '../../../runtime/settings/resolve';
 
 export type FolderFiles = Record<string, string | object>;
 

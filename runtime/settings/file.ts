@@ -1,8 +1,8 @@
 /** A function folder's settings file (settings.json / settings.local.json): a JSON object of values, or none. */
 import { existsSync } from 'node:fs';
-import { FunctionConfigError } from './errors';
+import { FunctionConfigError } from '../api/errors';
 import { readJsonFile } from './json-file';
-import { displayPath } from './source/display-path';
+import { displayPath } from '../source/display-path';
 
 export const COMMITTED_SETTINGS_FILE = 'settings.json';
 export const LOCAL_SETTINGS_FILE = 'settings.local.json';

@@ -9,7 +9,7 @@
  * protecting nothing. Real API keys are far longer.
  */
 import { inspect } from 'node:util';
-import { encodeBase64 } from './sandbox/base64';
+import { encodeBase64 } from '../sandbox/base64';
 
 export const REDACTED = '[REDACTED]';
 export const MIN_SECRET_LENGTH = 4;

@@ -3,8 +3,8 @@
  * per-event "delivery" lines its Lambda writes to CloudWatch Logs (FilterLogEvents on its log group).
  */
 import { CloudWatchLogsClient, FilterLogEventsCommand, type FilteredLogEvent } from '@aws-sdk/client-cloudwatch-logs';
-import type { LogRecord } from '../../delivery-record';
-import { DELIVERY_LOG_MESSAGE } from '../delivery-telemetry';
+import type { LogRecord } from '../../delivery/record';
+import { DELIVERY_LOG_MESSAGE } from '../../aws/delivery-telemetry';
 import { functionResources, readStackOutputs, withClientConfig, type AwsOpsOptions } from './stack-outputs';
 
 export interface FetchLogsOptions extends AwsOpsOptions {

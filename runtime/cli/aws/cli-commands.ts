@@ -2,10 +2,10 @@
  * The `--aws` branches of `destfn deliveries|logs|replay|secrets`: same output as the local commands, with
  * names resolved from the stack outputs. Loaded only when --aws is given (the local CLI never loads the SDK).
  */
-import type { DeliveryStatus } from '../../outcome';
+import type { DeliveryStatus } from '../../delivery/outcome';
 import type { AwsTarget } from './aws-config';
-import { formatDeliveries, formatDeliveriesJson } from '../../cli/format-deliveries';
-import { formatLogs } from '../../cli/format-logs';
+import { formatDeliveries, formatDeliveriesJson } from '../format-deliveries';
+import { formatLogs } from '../format-logs';
 import { listDeliveriesAws } from './deliveries';
 import { fetchLogsAws } from './logs';
 import { replayAws } from './replay';

@@ -44,4 +44,4 @@ export const DEFAULT_SETTINGS: Record<string, SettingSpec> = {
  * Parse a function.json value (or `undefined` when the file is absent).
  * Throws FunctionConfigError naming `file` and the offending field.
  */
-export { parseFunctionConfig } from './function-config-parse';
+export { parseFunctionConfig } from './config-parse';

@@ -9,5 +9,5 @@ export type {
 } from './define-function';
 export type {
   AliasEvent, BaseEvent, DeleteEvent, EventType, GroupEvent, IdentifyEvent, JsonObject, PageEvent, ScreenEvent, SegmentEvent, TrackEvent,
-} from './events/types';
-export type { Settings } from './settings-resolve';
+} from '../events/types';
+export type { Settings } from '../settings/resolve';

@@ -1,5 +1,5 @@
 /** Which handler a Segment event type is dispatched to. */
-import type { EventType } from './events/types';
+import type { EventType } from '../events/types';
 
 export const HANDLER_BY_TYPE = {
   track: 'onTrack',

@@ -8,9 +8,9 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as z from 'zod'; // a namespace import lets esbuild drop the parts of zod not used (its locales: ~350 KB of the Lambda bundles)
-import { FunctionConfigError } from './errors';
-import { jsonErrorReason } from './json-error';
-import type { SourceCredentials } from './ingest/types';
+import { FunctionConfigError } from '../api/errors';
+import { jsonErrorReason } from '../settings/json-error';
+import type { SourceCredentials } from './types';
 
 export const CONFIG_FILE = 'destfn.config.json';
 export const DEFAULT_SOURCE = 'dev';

@@ -4,23 +4,23 @@
  */
 import vm from 'node:vm';
 import unset from 'lodash/unset';
-import { describeThrown } from './classify';
+import { describeThrown } from '../delivery/classify';
 import { HANDLER_NAMES, handlerNameFor, unsupportedMessage } from './dispatch';
-import { EventNotSupported, FunctionConfigError } from './errors';
-import type { SegmentEvent } from './events/types';
-import type { FunctionDefinition } from './function-definition';
-import { batchOutcomes } from './invocation/batch-outcomes';
-import { checkDeclaredSettings } from './invocation/declared-settings';
-import { EventScope, eventScopes } from './invocation/event-scope';
-import { mapLimit } from './invocation/map-limit';
-import { runGuarded, type Settlement } from './invocation/run-guarded';
-import { outcomeOf, type SettleContext } from './invocation/settle';
-import type { Outcome } from './outcome';
-import { createRedactor } from './redact';
-import { evaluateSource, type Handlers } from './sandbox/evaluate';
-import { createSandbox } from './sandbox/globals';
-import { secretValues, type Settings } from './settings-resolve';
-import { displayPath } from './source/display-path';
+import { EventNotSupported, FunctionConfigError } from '../api/errors';
+import type { SegmentEvent } from '../events/types';
+import type { FunctionDefinition } from './definition';
+import { batchOutcomes } from '../invocation/batch-outcomes';
+import { checkDeclaredSettings } from '../invocation/declared-settings';
+import { EventScope, eventScopes } from '../invocation/event-scope';
+import { mapLimit } from '../invocation/map-limit';
+import { runGuarded, type Settlement } from '../invocation/run-guarded';
+import { outcomeOf, type SettleContext } from '../invocation/settle';
+import type { Outcome } from '../delivery/outcome';
+import { createRedactor } from '../settings/redact';
+import { evaluateSource, type Handlers } from '../sandbox/evaluate';
+import { createSandbox } from '../sandbox/globals';
+import { secretValues, type Settings } from '../settings/resolve';
+import { displayPath } from '../source/display-path';
 
 export interface FunctionInstance {
   readonly definition: FunctionDefinition;

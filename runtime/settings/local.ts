@@ -1,12 +1,12 @@
 /**
  * Local setting values of a function folder, read against function.json (zod). Resolving and checking the
- * values is settings-resolve.ts, which the Lambda uses without loading function.json's schema.
+ * values is settings/resolve.ts, which the Lambda uses without loading function.json's schema.
  */
 import { join } from 'node:path';
-import { FunctionConfigError } from './errors';
-import { readFunctionConfig } from './function-definition';
-import { COMMITTED_SETTINGS_FILE, LOCAL_SETTINGS_FILE, readSettingsFile } from './settings-file';
-import { displayPath } from './source/display-path';
+import { FunctionConfigError } from '../api/errors';
+import { readFunctionConfig } from '../function/definition';
+import { COMMITTED_SETTINGS_FILE, LOCAL_SETTINGS_FILE, readSettingsFile } from './file';
+import { displayPath } from '../source/display-path';
 
 /**
  * settings.json (committed, non-secret) merged with settings.local.json (git-ignored, secrets too);

@@ -2,7 +2,7 @@
  * Segment's setting types. Values arriving as strings (CLI `KEY=VALUE`, env) are accepted where
  * unambiguous: "true"/"false" for boolean, a JSON array/object for array/map.
  */
-import type { SettingSpec } from './function-config';
+import type { SettingSpec } from '../function/config';
 
 export type Coerced = { ok: true; value: unknown } | { ok: false; expected: string };
 

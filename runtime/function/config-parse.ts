@@ -1,5 +1,5 @@
-import { FunctionConfigError } from './errors';
-import { DEFAULT_SETTINGS, functionConfigSchema, type FunctionConfig } from './function-config';
+import { FunctionConfigError } from '../api/errors';
+import { DEFAULT_SETTINGS, functionConfigSchema, type FunctionConfig } from './config';
 
 export function parseFunctionConfig(raw: unknown, file: string): FunctionConfig {
   const parsed = functionConfigSchema.safeParse(raw ?? {});

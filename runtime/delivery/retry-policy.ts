@@ -7,7 +7,7 @@
  * bounded, the total always lands within window × (1 ± JITTER). No delay exceeds 12 h (the SQS
  * visibility-timeout ceiling).
  */
-import type { RetryConfig } from './function-config';
+import type { RetryConfig } from '../function/config';
 
 export const MAX_DELAY_MS = 12 * 60 * 60 * 1000;
 export const JITTER = 0.1;

@@ -2,9 +2,9 @@
  * Settings values checked against the declarations of function.json: defaults, types, `required`.
  * No file reading and no function.json schema here, so the destination Lambda can use it without zod.
  */
-import { FunctionConfigError } from './errors';
-import type { FunctionDefinition } from './function-definition';
-import { coerceSetting } from './settings-types';
+import { FunctionConfigError } from '../api/errors';
+import type { FunctionDefinition } from '../function/definition';
+import { coerceSetting } from './types';
 
 export type Settings = Record<string, unknown>;
 

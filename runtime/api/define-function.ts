@@ -14,7 +14,7 @@
  */
 import type {
   AliasEvent, DeleteEvent, GroupEvent, IdentifyEvent, PageEvent, ScreenEvent, SegmentEvent, TrackEvent,
-} from './events/types';
+} from '../events/types';
 
 export type SettingType = 'string' | 'boolean' | 'array' | 'map';
 

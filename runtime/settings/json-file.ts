@@ -1,7 +1,7 @@
 /** Reading a JSON file of a function folder (no schema: callers check the shape). */
 import { readFileSync } from 'node:fs';
-import { FunctionConfigError } from './errors';
-import { displayPath } from './source/display-path';
+import { FunctionConfigError } from '../api/errors';
+import { displayPath } from '../source/display-path';
 
 export function readJsonFile(file: string): unknown {
   const text = readFileSync(file, 'utf8');

@@ -1,12 +1,12 @@
 /** Loading a function folder: functions/<name>/ with function.json (optional) and index.js|index.ts. */
 import { existsSync, readdirSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
-import { FunctionConfigError } from './errors';
-import { parseFunctionConfig, type FunctionConfig } from './function-config';
-import { readJsonFile } from './json-file';
-import { compileFilter } from './routing/filter';
-import { displayPath } from './source/display-path';
-import { readFunctionSource, SOURCE_FILES } from './source/read-source';
+import { FunctionConfigError } from '../api/errors';
+import { parseFunctionConfig, type FunctionConfig } from './config';
+import { readJsonFile } from '../settings/json-file';
+import { compileFilter } from '../routing/filter';
+import { displayPath } from '../source/display-path';
+import { readFunctionSource, SOURCE_FILES } from '../source/read-source';
 
 export interface FunctionSource {
   /** JavaScript: TS already stripped (script) or bundled to CommonJS (module) by esbuild. */

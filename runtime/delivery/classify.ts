@@ -6,8 +6,8 @@
  * Only real Error objects are matched by name: a thrown string or plain object is "any other throw".
  */
 import { types } from 'node:util';
-import { EventNotSupported, InvalidEventPayload, RetryError, TimeoutError, ValidationError } from './errors';
-import type { FunctionConfig } from './function-config';
+import { EventNotSupported, InvalidEventPayload, RetryError, TimeoutError, ValidationError } from '../api/errors';
+import type { FunctionConfig } from '../function/config';
 import type { OutcomeError, OutcomeReason, OutcomeStatus } from './outcome';
 
 export const MAX_ERROR_MESSAGE_CHARS = 1000;

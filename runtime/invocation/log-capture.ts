@@ -1,5 +1,5 @@
 /** Per-event console capture: redacted lines, capped at 4 KB (UTF-8 bytes) with a marker when cut. */
-import type { Redactor } from './redact';
+import type { Redactor } from '../settings/redact';
 
 export const LOG_CAP_BYTES = 4096;
 export const LOG_TRUNCATED_MARKER = '… [log output truncated at 4 KB]';
