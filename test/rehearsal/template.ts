@@ -48,6 +48,13 @@ export class TemplateValues {
     return Object.entries(this.template.Resources).filter(([, r]) => r.Type === type).map(([id]) => id);
   }
 
+  /** The resource of `type` whose Ref or Arn is `ref`. */
+  logicalIdOf(type: string, ref: string): string {
+    const found = this.ofType(type).find((id) => this.get(id).ref === ref || this.get(id).attributes.Arn === ref);
+    if (!found) throw new Error(`no ${type} answers to ${ref}`);
+    return found;
+  }
+
   properties(logicalId: string): Record<string, unknown> {
     return this.template.Resources[logicalId].Properties ?? {};
   }
