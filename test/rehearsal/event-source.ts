@@ -6,6 +6,7 @@
  */
 import { DeleteMessageBatchCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { toSqsRecord } from '../aws/support/fauxqs';
 import type { LambdaFunction } from './lambda/lambda-function';
 
 export interface EventSourceSpec {
@@ -65,25 +66,7 @@ export function startEventSource(spec: EventSourceSpec, fn: LambdaFunction): Eve
       QueueUrl: spec.queueUrl, MaxNumberOfMessages: Math.min(10, spec.batchSize), WaitTimeSeconds: 1,
       MessageSystemAttributeNames: ['All'], MessageAttributeNames: ['All'],
     }));
-    return (out.Messages ?? []).map((m) => {
-      const a = m.Attributes ?? {};
-      return {
-        messageId: m.MessageId!,
-        receiptHandle: m.ReceiptHandle!,
-        body: m.Body ?? '',
-        attributes: {
-          ApproximateReceiveCount: a.ApproximateReceiveCount ?? '1',
-          SentTimestamp: a.SentTimestamp ?? String(Date.now()),
-          SenderId: a.SenderId ?? 'AROAREHEARSAL',
-          ApproximateFirstReceiveTimestamp: a.ApproximateFirstReceiveTimestamp ?? String(Date.now()),
-        },
-        messageAttributes: {},
-        md5OfBody: m.MD5OfBody ?? '',
-        eventSource: 'aws:sqs',
-        eventSourceARN: spec.queueArn,
-        awsRegion: spec.region,
-      };
-    });
+    return (out.Messages ?? []).map((m) => toSqsRecord(m, spec.queueArn, spec.region));
   }
 
   async function remove(records: SQSRecord[]): Promise<void> {

@@ -3,7 +3,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import {
-  CreateQueueCommand, DeleteMessageBatchCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient,
+  CreateQueueCommand, DeleteMessageBatchCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient, type Message,
 } from '@aws-sdk/client-sqs';
 import type { SQSBatchResponse, SQSRecord } from 'aws-lambda';
 
@@ -61,25 +61,28 @@ export async function receiveRecords(client: SQSClient, queue: Queue, waitSecond
     QueueUrl: queue.url, MaxNumberOfMessages: max, WaitTimeSeconds: waitSeconds,
     MessageSystemAttributeNames: ['All'], MessageAttributeNames: ['All'],
   }));
-  return (out.Messages ?? []).map((m) => {
-    const a = m.Attributes ?? {};
-    return {
-      messageId: m.MessageId!,
-      receiptHandle: m.ReceiptHandle!,
-      body: m.Body ?? '',
-      attributes: {
-        ApproximateReceiveCount: a.ApproximateReceiveCount ?? '1',
-        SentTimestamp: a.SentTimestamp ?? String(Date.now()),
-        SenderId: a.SenderId ?? 'AIDAFAUXQS',
-        ApproximateFirstReceiveTimestamp: a.ApproximateFirstReceiveTimestamp ?? String(Date.now()),
-      },
-      messageAttributes: {},
-      md5OfBody: m.MD5OfBody ?? '',
-      eventSource: 'aws:sqs',
-      eventSourceARN: queue.arn,
-      awsRegion: 'us-east-1',
-    };
-  });
+  return (out.Messages ?? []).map((m) => toSqsRecord(m, queue.arn));
+}
+
+/** One received message as the record Lambda's SQS event source puts in the event. */
+export function toSqsRecord(m: Message, queueArn: string, region = 'us-east-1'): SQSRecord {
+  const a = m.Attributes ?? {};
+  return {
+    messageId: m.MessageId!,
+    receiptHandle: m.ReceiptHandle!,
+    body: m.Body ?? '',
+    attributes: {
+      ApproximateReceiveCount: a.ApproximateReceiveCount ?? '1',
+      SentTimestamp: a.SentTimestamp ?? String(Date.now()),
+      SenderId: a.SenderId ?? 'AIDAFAUXQS',
+      ApproximateFirstReceiveTimestamp: a.ApproximateFirstReceiveTimestamp ?? String(Date.now()),
+    },
+    messageAttributes: {},
+    md5OfBody: m.MD5OfBody ?? '',
+    eventSource: 'aws:sqs',
+    eventSourceARN: queueArn,
+    awsRegion: region,
+  };
 }
 
 /** What Lambda does with a ReportBatchItemFailures response: delete every record not reported as failed. */
