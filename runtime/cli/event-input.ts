@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { sampleEvent } from '../events/samples';
 import { EVENT_TYPES, type EventType, type SegmentEvent } from '../events/types';
 import { validateEvent } from '../events/validate';
-import { jsonErrorReason } from '../settings/json-error';
+import { jsonErrorReason } from '../settings/json-file';
 
 export class EventInputError extends Error {
   constructor(message: string) { super(message); this.name = 'EventInputError'; }

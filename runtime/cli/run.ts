@@ -10,7 +10,7 @@ import { createFunctionInstance } from '../function/instance';
 import { compileFilter } from '../routing/filter';
 import { readLocalSettingValues } from '../settings/local';
 import { resolveSettings } from '../settings/resolve';
-import { jsonErrorReason } from '../settings/json-error';
+import { jsonErrorReason } from '../settings/json-file';
 import { readEventInput } from './event-input';
 import { formatHuman, formatJson, type RunReport } from './run-output';
 import { parseCommandArgs } from './args';

@@ -5,7 +5,7 @@
  */
 import { gunzipSync } from 'node:zlib';
 import { MAX_REQUEST_BYTES } from '../events/limits';
-import { jsonErrorReason } from '../settings/json-error';
+import { jsonErrorReason } from '../settings/json-file';
 import { refuse, type IngestRefusal } from './types';
 
 const ACCEPTED_TYPES = new Set(['application/json', 'text/plain']);

@@ -9,7 +9,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from '
 import { join } from 'node:path';
 import * as z from 'zod'; // a namespace import lets esbuild drop the parts of zod not used (its locales: ~350 KB of the Lambda bundles)
 import { FunctionConfigError } from '../api/errors';
-import { jsonErrorReason } from '../settings/json-error';
+import { jsonErrorReason } from '../settings/json-file';
 import type { SourceCredentials } from './types';
 
 export const CONFIG_FILE = 'destfn.config.json';
