@@ -1,5 +1,5 @@
-/** messageId dedupe per function: an event delivered in the last 24 h is not delivered again. */
-import type { DeliveryRecord } from '../delivery/record';
+/** messageId dedupe per function: an event the function delivered in the last 24 h is not delivered again. */
+import type { DeliveryRecord } from './record';
 
 export const DEDUPE_WINDOW_MS = 24 * 60 * 60 * 1000;
 

@@ -12,13 +12,14 @@ import type { RetryConfig } from '../function/config';
 export const MAX_DELAY_MS = 12 * 60 * 60 * 1000;
 export const JITTER = 0.1;
 
-export type RetryDecision = { retry: true; delayMs: number } | { retry: false };
+/** The schedule's answer; what it means for the message is the settle decision (settle-decision.ts). */
+export type NextRetry = { retry: true; delayMs: number } | { retry: false };
 
 /**
  * @param attemptsMade deliveries already made for this event, including the one that just failed (1-based).
  * @param random a source of uniform [0,1) numbers (injectable for tests).
  */
-export function nextRetry(attemptsMade: number, config: RetryConfig, random: () => number = Math.random): RetryDecision {
+export function nextRetry(attemptsMade: number, config: RetryConfig, random: () => number = Math.random): NextRetry {
   if (attemptsMade >= config.attempts) return { retry: false };
   const retries = config.attempts - 1;
   const windowMs = config.windowHours * 60 * 60 * 1000;

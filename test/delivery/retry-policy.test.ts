@@ -1,4 +1,4 @@
-import { MAX_DELAY_MS, nextRetry } from '../runtime/delivery/retry-policy';
+import { MAX_DELAY_MS, nextRetry } from '../../runtime/delivery';
 
 const HOUR = 60 * 60 * 1000;
 const DEFAULT = { attempts: 10, windowHours: 4 };
@@ -7,9 +7,9 @@ const DEFAULT = { attempts: 10, windowHours: 4 };
 function schedule(config: { attempts: number; windowHours: number }, random: () => number = Math.random): number[] {
   const delays: number[] = [];
   for (let attempt = 1; ; attempt++) {
-    const decision = nextRetry(attempt, config, random);
-    if (!decision.retry) return delays;
-    delays.push(decision.delayMs);
+    const next = nextRetry(attempt, config, random);
+    if (!next.retry) return delays;
+    delays.push(next.delayMs);
   }
 }
 const sum = (list: number[]) => list.reduce((a, b) => a + b, 0);
