@@ -7,7 +7,8 @@
 import { resolve } from 'node:path';
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { DestfnStack, STACK_NAME } from '../lib/destfn-stack';
+import { DestfnStack } from '../lib/destfn-stack';
+import { STACK_NAME } from '../runtime/aws/contract';
 
 function main(): void {
   const app = new App({ autoSynth: false });

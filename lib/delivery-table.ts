@@ -1,12 +1,13 @@
 /**
  * Delivery records and messageId dedupe: pk = "<function>#<messageId>", `ttl` in epoch seconds,
- * GSI byFunction (function, updatedAt) for `destfn deliveries <fn> --aws`.
+ * GSI byFunction (function, updatedAt) for `destfn deliveries <fn> --aws`. Key format and index name: the
+ * contract (runtime/aws/contract.ts).
  */
 import { Construct } from 'constructs';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import { BY_FUNCTION_INDEX, recordKeyPrefix } from '../runtime/aws/contract';
 
-export const BY_FUNCTION_INDEX = 'byFunction';
 /**
  * What a destination Lambda does to its own records, once per SQS batch: dedupe lookups (BatchGetItem) and
  * record writes (BatchWriteItem, puts only). See runtime/aws/delivery-store.ts.
@@ -37,7 +38,7 @@ export class DeliveryTable extends Construct {
   }
 
   /**
-   * Lets `grantee` read and write only the items whose key starts with "<functionName>#". For the batch
+   * Lets `grantee` read and write only the items whose key starts with recordKeyPrefix(functionName). For the batch
    * actions IAM evaluates ForAllValues over every key of the request: one foreign key denies the whole call.
    */
   grantOwnRecords(grantee: iam.IGrantable, functionName: string): void {
@@ -45,7 +46,7 @@ export class DeliveryTable extends Construct {
       new iam.PolicyStatement({
         actions: FUNCTION_RECORD_ACTIONS,
         resources: [this.table.tableArn],
-        conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`${functionName}#*`] } },
+        conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`${recordKeyPrefix(functionName)}*`] } },
       }),
     );
   }

@@ -5,6 +5,7 @@
  */
 import { Construct } from 'constructs';
 import { Annotations, CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import { assertDistinctIds, functionOutputNames, sourceSecretOutputName, STACK_OUTPUTS } from '../runtime/aws/contract';
 import { readSourceNames } from '../runtime/ingest/sources';
 import { AccessPolicies } from './access-policies';
 import { AlarmTopic } from './alarm-topic';
@@ -14,11 +15,8 @@ import { committedSettings, loadProjectFunctions } from './function-discovery';
 import { IngestApi } from './ingest-api';
 import { DEFAULT_HANDLER_ENTRIES, type HandlerEntries } from './lambda-assets';
 import { assertNoLoopbackSettings } from './loopback-settings';
-import { assertDistinctIds } from './names';
 import { RuntimeLayer } from './runtime-layer';
 import { createSourceSecrets } from './source-secrets';
-
-export const STACK_NAME = 'Destfn';
 
 export interface DestfnStackProps extends StackProps {
   /** Folder holding one sub-folder per destination function. */
@@ -69,24 +67,24 @@ export class DestfnStack extends Stack {
     });
 
     const outputs = new OutputWriter(this);
-    outputs.add('ApiUrl', this.ingest.url, 'Ingest base URL (point Segment SDKs and webhooks here)');
-    outputs.add('TableName', deliveries.table.tableName, 'Delivery records and dedupe');
-    outputs.add('AlarmTopicArn', alarms.topic.topicArn, 'Subscribe to receive DLQ and error alarms');
-    outputs.add('DeployerPolicyArn', policies.deployers.managedPolicyArn, 'Attach to people who deploy and edit');
-    outputs.add('OperatorPolicyArn', policies.operators.managedPolicyArn, 'Attach to people who operate');
-    deployable.forEach((fn, i) => {
-      const resources = this.functions[i];
-      outputs.add(`${fn.id}QueueUrl`, resources.queue.queueUrl);
-      outputs.add(`${fn.id}DlqUrl`, resources.dlq.queueUrl);
-      outputs.add(`${fn.id}DlqArn`, resources.dlq.queueArn);
-      outputs.add(`${fn.id}SecretArn`, resources.secret.secretArn);
-      outputs.add(`${fn.id}LogGroup`, resources.logGroup.logGroupName);
-    });
-    for (const source of sources) outputs.add(`${source.id}SourceSecretArn`, source.secret.secretArn);
+    outputs.add(STACK_OUTPUTS.apiUrl, this.ingest.url, 'Ingest base URL (point Segment SDKs and webhooks here)');
+    outputs.add(STACK_OUTPUTS.tableName, deliveries.table.tableName, 'Delivery records and dedupe');
+    outputs.add(STACK_OUTPUTS.alarmTopicArn, alarms.topic.topicArn, 'Subscribe to receive DLQ and error alarms');
+    outputs.add(STACK_OUTPUTS.deployerPolicyArn, policies.deployers.managedPolicyArn, 'Attach to people who deploy and edit');
+    outputs.add(STACK_OUTPUTS.operatorPolicyArn, policies.operators.managedPolicyArn, 'Attach to people who operate');
+    for (const fn of this.functions) {
+      const names = functionOutputNames(fn.name);
+      outputs.add(names.queueUrl, fn.queue.queueUrl);
+      outputs.add(names.dlqUrl, fn.dlq.queueUrl);
+      outputs.add(names.dlqArn, fn.dlq.queueArn);
+      outputs.add(names.secretArn, fn.secret.secretArn);
+      outputs.add(names.logGroup, fn.logGroup.logGroupName);
+    }
+    for (const source of sources) outputs.add(sourceSecretOutputName(source.name), source.secret.secretArn);
   }
 }
 
-/** Stack outputs at the stack's top level so their logical ids are exactly the contract's names. */
+/** Stack outputs at the stack's top level so their logical ids are exactly the contract's names (runtime/aws/contract.ts). */
 class OutputWriter {
   constructor(private readonly stack: Stack) {}
 

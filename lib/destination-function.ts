@@ -10,6 +10,7 @@ import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { destinationEnvironment } from '../runtime/aws/contract';
 import type { AlarmTopic } from './alarm-topic';
 import type { DeliveryTable } from './delivery-table';
 import type { DeployableFunction } from './function-discovery';
@@ -86,16 +87,14 @@ export class DestinationFunction extends Construct {
       timeout: Duration.seconds(timing.lambdaTimeoutSeconds),
       role,
       logGroup: this.logGroup,
-      environment: {
-        DESTFN_FUNCTION_NAME: definition.name,
-        DESTFN_FUNCTION_DIR: FUNCTION_DIR,
-        DESTFN_TABLE_NAME: props.deliveries.table.tableName,
-        DESTFN_SECRET_ARN: this.secret.secretArn,
-        DESTFN_QUEUE_URL: this.queue.queueUrl,
-        DESTFN_RECORD_CONCURRENCY: String(timing.recordParallelism),
-        POWERTOOLS_SERVICE_NAME: 'destfn',
-        POWERTOOLS_METRICS_NAMESPACE: 'destfn',
-      },
+      environment: destinationEnvironment({
+        functionName: definition.name,
+        functionDir: FUNCTION_DIR,
+        tableName: props.deliveries.table.tableName,
+        secretArn: this.secret.secretArn,
+        queueUrl: this.queue.queueUrl,
+        recordConcurrency: timing.recordParallelism,
+      }),
     });
     acknowledgePinnedRuntime(this.handler);
 

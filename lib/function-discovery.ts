@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { FunctionConfigError } from '../runtime/api/errors';
 import { discoverFunctions, type FunctionDefinition } from '../runtime/function/definition';
 import { resolveSettings } from '../runtime/settings/resolve';
-import { assertDistinctIds, pascalCase } from './names';
+import { assertDistinctIds, pascalCase } from '../runtime/aws/contract';
 
 export interface DeployableFunction {
   readonly definition: FunctionDefinition;

@@ -12,7 +12,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { AlarmTopic } from './alarm-topic';
 import type { DestinationFunction } from './destination-function';
-import { ingestEnvironment } from './ingest-environment';
+import { ingestEnvironmentOf } from './ingest-environment';
 import { ingestCode, type HandlerEntries } from './lambda-assets';
 import { acknowledgePinnedRuntime, LAMBDA_ARCHITECTURE, LAMBDA_RUNTIME } from './lambda-defaults';
 import { lambdaLogGroup, lambdaRole } from './lambda-role';
@@ -51,7 +51,7 @@ export class IngestApi extends Construct {
       timeout: Duration.seconds(25),
       role,
       logGroup: this.logGroup,
-      environment: ingestEnvironment(Stack.of(this), props.functions, props.sources),
+      environment: ingestEnvironmentOf(Stack.of(this), props.functions, props.sources),
     });
     acknowledgePinnedRuntime(this.handler);
     grantIngest(role, props);

@@ -1,9 +1,9 @@
 /**
- * The ingest Lambda's configuration, per the team contract:
- *   DESTFN_FUNCTIONS      = JSON [{"name","queueUrl","sources":string[]|null,"filter":string|null}]
- *   DESTFN_SOURCE_SECRETS = JSON {"<source>":"<secret arn>"}
+ * The ingest Lambda's environment (names and format: runtime/aws/contract.ts), with a check at synth that the
+ * routing table fits Lambda's environment size limit.
  */
 import { Stack } from 'aws-cdk-lib';
+import { INGEST_ENV, ingestEnvironment, type IngestEnvironment } from '../runtime/aws/contract';
 import type { DestinationFunction } from './destination-function';
 import type { SourceSecret } from './source-secrets';
 
@@ -13,33 +13,23 @@ export const LAMBDA_ENV_LIMIT_BYTES = 4096;
 const QUEUE_URL_BYTES = 140;
 const SECRET_ARN_BYTES = 140;
 
-export interface IngestFunctionEntry {
-  name: string;
-  queueUrl: string;
-  sources: string[] | null;
-  filter: string | null;
-}
-
-export function ingestEnvironment(
+export function ingestEnvironmentOf(
   stack: Stack,
   functions: readonly DestinationFunction[],
   sources: readonly SourceSecret[],
 ): Record<string, string> {
-  const entries = (queueUrl: (fn: DestinationFunction) => string): IngestFunctionEntry[] =>
-    functions.map((fn) => ({
+  const values = (queueUrl: (fn: DestinationFunction) => string, arn: (source: SourceSecret) => string): IngestEnvironment => ({
+    functions: functions.map((fn) => ({
       name: fn.name,
       queueUrl: queueUrl(fn),
       sources: fn.subscription.sources ?? null,
       filter: fn.subscription.filter ?? null,
-    }));
-  const secrets = (arn: (source: SourceSecret) => string): Record<string, string> =>
-    Object.fromEntries(sources.map((source) => [source.name, arn(source)]));
+    })),
+    sourceSecrets: Object.fromEntries(sources.map((source) => [source.name, arn(source)])),
+  });
 
-  const worstCase = {
-    DESTFN_FUNCTIONS: JSON.stringify(entries(() => 'x'.repeat(QUEUE_URL_BYTES))),
-    DESTFN_SOURCE_SECRETS: JSON.stringify(secrets(() => 'x'.repeat(SECRET_ARN_BYTES))),
-  };
-  const bytes = Object.entries(worstCase).reduce((sum, [k, v]) => sum + Buffer.byteLength(k) + Buffer.byteLength(v), 0);
+  const worstCase = ingestEnvironment(values(() => 'x'.repeat(QUEUE_URL_BYTES), () => 'x'.repeat(SECRET_ARN_BYTES)));
+  const bytes = Object.values(INGEST_ENV).reduce((sum, name) => sum + Buffer.byteLength(name) + Buffer.byteLength(worstCase[name]), 0);
   if (bytes > LAMBDA_ENV_LIMIT_BYTES - 256) {
     throw new Error(
       `the ingest Lambda's routing table (${functions.length} functions, ${sources.length} sources) needs about ` +
@@ -47,10 +37,8 @@ export function ingestEnvironment(
     );
   }
 
-  return {
-    DESTFN_FUNCTIONS: stack.toJsonString(entries((fn) => fn.queue.queueUrl)),
-    DESTFN_SOURCE_SECRETS: stack.toJsonString(secrets((source) => source.secret.secretArn)),
-    POWERTOOLS_SERVICE_NAME: 'destfn',
-    POWERTOOLS_METRICS_NAMESPACE: 'destfn',
-  };
+  return ingestEnvironment(
+    values((fn) => fn.queue.queueUrl, (source) => source.secret.secretArn),
+    (value) => stack.toJsonString(value),
+  );
 }

@@ -5,7 +5,7 @@
 import { Construct } from 'constructs';
 import { Validations } from 'aws-cdk-lib';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import { pascalCase } from './names';
+import { pascalCase } from '../runtime/aws/contract';
 
 export interface SourceSecret {
   readonly name: string;

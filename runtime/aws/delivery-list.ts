@@ -5,9 +5,9 @@
 import { QueryCommand, type DynamoDBDocumentClient, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { DeliveryRecord } from '../delivery/record';
 import type { DeliveryStatus } from '../delivery/outcome';
+import { BY_FUNCTION_INDEX } from './contract';
 import { recordFromItem } from './delivery-store';
 
-export const BY_FUNCTION_INDEX = 'byFunction';
 export const DEFAULT_LIST_LIMIT = 100;
 
 export interface DeliveryQuery { status?: DeliveryStatus; limit?: number }

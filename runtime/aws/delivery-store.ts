@@ -10,6 +10,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { BATCH_GET_MAX_KEYS, batchGetByPk, type Item } from './batch-get';
 import { BATCH_WRITE_MAX_ITEMS, batchPutByPk } from './batch-write';
 import { coalesce } from '../batching/coalesce';
+import { recordKey } from './contract';
 import type { DeliveryRecord } from '../delivery/record';
 import type { DeliveryStatus, OutcomeError } from '../delivery/outcome';
 
@@ -25,10 +26,6 @@ export interface DeliveryStoreOptions {
   tableName: string;
   client?: DynamoDBDocumentClient;
   ttlDays?: number;
-}
-
-export function recordKey(fn: string, messageId: string): string {
-  return `${fn}#${messageId}`;
 }
 
 export function createDeliveryStore(options: DeliveryStoreOptions): DeliveryStore {

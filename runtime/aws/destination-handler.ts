@@ -1,7 +1,7 @@
 /**
  * The destination Lambda (SQS event source with ReportBatchItemFailures), shipped in the runtime layer.
  * `handler` is the entry point; the function folder and its settings are loaded on the first batch
- * (DESTFN_FUNCTION_NAME, DESTFN_FUNCTION_DIR, DESTFN_TABLE_NAME, DESTFN_SECRET_ARN, DESTFN_QUEUE_URL).
+ * (readDestinationConfig: the environment the stack writes, per ./contract.ts).
  */
 import middy from '@middy/core';
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
@@ -12,7 +12,7 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { createDeliveryStore } from './delivery-store';
 import { createDeliveryTelemetry } from './delivery-telemetry';
-import { readDestinationConfig } from './destination-config';
+import { DESTINATION_ENV, readDestinationConfig, readPowertoolsConfig } from './contract';
 import type { Env } from './env';
 import { createFunctionLoader } from './function-loader';
 import { limitConcurrency } from './limiter';
@@ -24,12 +24,13 @@ import { createVisibilityChanger } from './visibility';
 type RecordHandler = (record: SQSRecord) => Promise<unknown>;
 
 export function createDestinationHandler(env: Env = process.env) {
-  const serviceName = env.POWERTOOLS_SERVICE_NAME || 'destfn';
+  const { serviceName, metricsNamespace } = readPowertoolsConfig(env);
+  const functionName = env[DESTINATION_ENV.functionName];
   const logger = new Logger({ serviceName });
   const metrics = new Metrics({
     serviceName,
-    namespace: env.POWERTOOLS_METRICS_NAMESPACE || 'destfn',
-    ...(env.DESTFN_FUNCTION_NAME ? { defaultDimensions: { function: env.DESTFN_FUNCTION_NAME } } : {}),
+    namespace: metricsNamespace,
+    ...(functionName ? { defaultDimensions: { function: functionName } } : {}),
   });
   let recordHandler: RecordHandler | undefined;
 

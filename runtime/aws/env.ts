@@ -1,4 +1,4 @@
-/** Reading a Lambda's configuration from its environment (names per the team contract). */
+/** Reading a Lambda's configuration from its environment (the names: ./contract.ts). */
 export type Env = Readonly<Record<string, string | undefined>>;
 
 export function requireEnv(env: Env, name: string): string {

@@ -1,10 +1,10 @@
 /**
- * The ingest Lambda's configuration (team contract):
- *   DESTFN_FUNCTIONS      = JSON [{"name","queueUrl","sources":string[]|null,"filter":string|null}]
- *   DESTFN_SOURCE_SECRETS = JSON {"<source>":"<secret arn>"}
+ * The ingest Lambda's configuration, read and validated from the environment the stack writes (names and
+ * format: the contract, ./contract.ts).
  */
 import * as z from 'zod'; // a namespace import lets esbuild drop the parts of zod not used (its locales: ~350 KB of the Lambda bundles)
 import type { Subscriber } from '../routing/router';
+import { INGEST_ENV } from './contract';
 import { parseJsonEnv, type Env } from './env';
 
 export interface QueueSubscriber extends Subscriber { queueUrl: string }
@@ -15,6 +15,7 @@ export interface IngestConfig {
   sourceSecrets: Record<string, string>;
 }
 
+/** IngestFunctionEntry[], as the contract writes it. */
 const functionsSchema = z.array(z.object({
   name: z.string().min(1),
   queueUrl: z.string().min(1),
@@ -24,8 +25,8 @@ const functionsSchema = z.array(z.object({
 const sourceSecretsSchema = z.record(z.string(), z.string().min(1));
 
 export function readIngestConfig(env: Env): IngestConfig {
-  const functions = parse(functionsSchema, env, 'DESTFN_FUNCTIONS');
-  const sourceSecrets = parse(sourceSecretsSchema, env, 'DESTFN_SOURCE_SECRETS');
+  const functions = parse(functionsSchema, env, INGEST_ENV.functions);
+  const sourceSecrets = parse(sourceSecretsSchema, env, INGEST_ENV.sourceSecrets);
   return {
     functions: functions.map((f) => ({
       name: f.name,

@@ -1,12 +1,13 @@
 /**
  * The ingest Lambda (API Gateway HTTP API → SQS). `handler` is the Lambda entry point; configuration is read
- * from the environment on the first request (DESTFN_FUNCTIONS, DESTFN_SOURCE_SECRETS).
+ * from the environment on the first request (readIngestConfig: the environment the stack writes, per ./contract.ts).
  */
 import middy from '@middy/core';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { jsonResponse, toIngestRequest } from './api-gateway';
+import { readPowertoolsConfig } from './contract';
 import type { Env } from './env';
 import { readIngestConfig } from './ingest-config';
 import { createIngestService, type IngestResponse } from './ingest-service';
@@ -17,7 +18,7 @@ import type { IngestRequest } from '../ingest';
 type Service = (req: IngestRequest) => Promise<IngestResponse>;
 
 export function createIngestHandler(env: Env = process.env) {
-  const logger = new Logger({ serviceName: env.POWERTOOLS_SERVICE_NAME || 'destfn' });
+  const logger = new Logger({ serviceName: readPowertoolsConfig(env).serviceName });
   let service: Service | undefined;
 
   function getService(): Service {

@@ -10,7 +10,7 @@
  * leased (delivered) again. A crash drops every lease at once: the next engine delivers them.
  */
 import type { LeasedMessage, Queue } from './queue';
-import type { Attempt, Settled } from './settle';
+import type { Attempt, SettledAttempt } from './settle';
 import type { SettleBuffer } from './settle-buffer';
 import type { LoadedFunction } from './loader';
 import { WorkerPool, type PoolResult } from './worker-pool';
@@ -21,7 +21,7 @@ export const POLL_MS = 250;
 const MAX_LEASE = 200;
 
 export interface DispatcherHooks {
-  settled(fn: string, settled: Settled[]): void;
+  settled(fn: string, settled: SettledAttempt[]): void;
   duplicates(fn: string, messages: LeasedMessage[]): void;
   notice(text: string): void;
 }

@@ -21,7 +21,7 @@ import { Queue } from './queue';
 import { RecordStore } from './records';
 import { FunctionRegistry } from './registry';
 import { createServer, type IngestAnswer } from './server';
-import { createSettler, type Settled } from './settle';
+import { createSettler, type SettledAttempt } from './settle';
 import { SettleBuffer } from './settle-buffer';
 import { watchFunctions, type FunctionsWatcher } from './watcher';
 import { workerEntry } from './worker-bundle';
@@ -65,7 +65,7 @@ export interface Engine {
   records: RecordStore;
   sink: DevSink;
   stats: EngineStats;
-  /** 'settled' (fn, Settled[]), 'notice' (text). */
+  /** 'settled' (fn, SettledAttempt[]), 'notice' (text). */
   events: EventEmitter;
   stop(): Promise<void>;
 }
@@ -124,7 +124,7 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
     retryScale: options.retryScale ?? defaultRetryScale(),
     maxWorkers: options.maxWorkersPerFunction ?? defaultMaxWorkers(),
     hooks: {
-      settled(fn: string, settled: Settled[]) {
+      settled(fn: string, settled: SettledAttempt[]) {
         events.emit('settled', fn, settled);
         if (!quiet && settled.length > 0) print(settled.map((s) => outcomeLine(s)).join('\n'));
       },

@@ -1,5 +1,5 @@
 /** The one-line-per-outcome output of `destfn dev`. */
-import type { Settled } from './settle';
+import type { SettledAttempt } from './settle';
 
 function clock(now: Date): string {
   return now.toISOString().slice(11, 23);
@@ -12,14 +12,14 @@ function humanDelay(ms: number): string {
   return `${(ms / 3_600_000).toFixed(1)}h`;
 }
 
-const LABEL: Record<Settled['status'], string> = {
+const LABEL: Record<SettledAttempt['status'], string> = {
   delivered: 'delivered',
   discarded: 'discarded',
   retrying: 'retrying ',
   failed: 'failed → DLQ',
 };
 
-export function outcomeLine(s: Settled, now = new Date()): string {
+export function outcomeLine(s: SettledAttempt, now = new Date()): string {
   const parts = [
     clock(now),
     s.message.fn,

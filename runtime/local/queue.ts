@@ -9,6 +9,7 @@
  * when an attempt's outcome is recorded. All writes take batches so a whole request / worker
  * round trip costs one transaction.
  */
+import { DEDUPE_WINDOW_MS } from '../delivery';
 import type { Db } from './db';
 
 export interface NewMessage {
@@ -49,8 +50,6 @@ export interface DlqEntry { id: number; fn: string; messageId: string; attempts:
 
 type Row = { id: number; message_id: string; event: string; event_type: string; event_name: string | null; attempts: number; enqueued_at: number };
 
-/** How long a messageId the function already delivered is not delivered again. */
-export const DEDUPE_WINDOW_MS = 24 * 60 * 60 * 1000;
 /** A message whose messageId is already in flight for the function waits this long. */
 const BUSY_DEFER_MS = 1000;
 

@@ -1,14 +1,8 @@
 /** Delivery records and captured logs (tables `deliveries` and `logs`), written by the engine, read by the CLI and dev page. */
-import type { DeliveryRecord, LogRecord } from '../delivery/record';
-import type { DeliveryStatus, OutcomeError } from '../delivery/outcome';
+import { DEFAULT_LIST_LIMIT, type DeliveryRecord, type LogRecord, type DeliveryStatus, type OutcomeError, type DeliveryQuery, type DeliveryStore } from '../delivery';
 import type { Db } from './db';
 
-/** A delivery record as the engine writes it: times are epoch ms, `updatedAt` is the write time. */
-export type RecordWrite = Omit<DeliveryRecord, 'function' | 'firstSeenAt' | 'updatedAt'> & { fn: string; firstSeenAt: number };
-
 export interface FilteredWrite { fn: string; messageId: string; eventType: string; eventName: string | null }
-
-export interface DeliveryQuery { status?: DeliveryStatus; limit?: number }
 
 type DeliveryRow = {
   function: string; message_id: string; status: DeliveryStatus; attempts: number; last_error: string | null;
@@ -19,7 +13,7 @@ type LogRow = { id: number; function: string; message_id: string; at: number; li
 
 export interface StoredLog extends LogRecord { id: number }
 
-export class RecordStore {
+export class RecordStore implements DeliveryStore {
   private readonly upsert;
   private readonly filtered;
   private readonly log;
@@ -40,10 +34,11 @@ export class RecordStore {
     this.log = db.prepare('INSERT INTO logs (function, message_id, at, lines) VALUES (?, ?, ?, ?)');
   }
 
-  /** Call inside a transaction. */
-  write(r: RecordWrite, now: number): void {
-    this.upsert.run(r.fn, r.messageId, r.status, r.attempts, r.lastError ? JSON.stringify(r.lastError) : null,
-      r.durationMs === null ? null : Math.round(r.durationMs), r.eventType, r.eventName, r.result, r.firstSeenAt, now);
+  /** Call inside a transaction. Keeps the stored firstSeenAt, event type and name, and lastError when the new one is null. */
+  put(r: DeliveryRecord): void {
+    this.upsert.run(r.function, r.messageId, r.status, r.attempts, r.lastError ? JSON.stringify(r.lastError) : null,
+      r.durationMs === null ? null : Math.round(r.durationMs), r.eventType, r.eventName, r.result,
+      Date.parse(r.firstSeenAt), Date.parse(r.updatedAt));
   }
 
   /** A 'filtered' record, unless the function already has one for this messageId. Call inside a transaction. */
@@ -58,14 +53,14 @@ export class RecordStore {
 
   /** Records of one function, most recently updated first. */
   deliveries(fn: string, query: DeliveryQuery = {}): DeliveryRecord[] {
-    const limit = query.limit ?? 100;
+    const limit = query.limit ?? DEFAULT_LIST_LIMIT;
     const rows = query.status
       ? this.db.prepare('SELECT * FROM deliveries WHERE function = ? AND status = ? ORDER BY updated_at DESC LIMIT ?').all(fn, query.status, limit)
       : this.db.prepare('SELECT * FROM deliveries WHERE function = ? ORDER BY updated_at DESC LIMIT ?').all(fn, limit);
     return (rows as DeliveryRow[]).map(toRecord);
   }
 
-  delivery(fn: string, messageId: string): DeliveryRecord | null {
+  get(fn: string, messageId: string): DeliveryRecord | null {
     const row = this.db.prepare('SELECT * FROM deliveries WHERE function = ? AND message_id = ?').get(fn, messageId) as DeliveryRow | undefined;
     return row ? toRecord(row) : null;
   }

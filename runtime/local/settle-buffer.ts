@@ -4,7 +4,7 @@
  * so each one dirties its own page; one commit per handful of events would spend most of the
  * engine thread on commits. The events stay held (leased) by their dispatcher until settled.
  */
-import type { Attempt, SettleOptions, Settled, Settler } from './settle';
+import type { Attempt, SettleOptions, SettledAttempt, Settler } from './settle';
 
 const WINDOW_MS = 5;
 const MAX_PENDING = 256;
@@ -12,7 +12,7 @@ const MAX_PENDING = 256;
 interface Pending {
   attempts: Attempt[];
   options: SettleOptions;
-  done(settled: Settled[] | null, error?: Error): void;
+  done(settled: SettledAttempt[] | null, error?: Error): void;
 }
 
 export class SettleBuffer {
@@ -36,7 +36,7 @@ export class SettleBuffer {
     this.pending = [];
     this.count = 0;
     if (batch.length === 0) return;
-    let results: Settled[][];
+    let results: SettledAttempt[][];
     try {
       results = this.settle(batch, Date.now());
     } catch (err) {

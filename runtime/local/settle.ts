@@ -1,21 +1,21 @@
 /**
- * What happens to a message after one attempt: the outcome decides ack / retry later / DLQ, and
- * the delivery record and logs are written in the same transaction as the queue change.
+ * The local engine carries out the settle decision (runtime/delivery/settle-decision.ts) on its queue: ack,
+ * retry at a later visible_at, or move to the DLQ; the delivery record and logs are written in the same
+ * transaction as the queue change.
  */
 import type { RetryConfig } from '../function/config';
-import type { DeliveryStatus, Outcome } from '../delivery/outcome';
-import { resultSnippet } from '../delivery/record';
-import { nextRetry } from '../delivery/retry-policy';
+import { recordAfterAttempt, decideSettle, type Outcome, type SettleDecision, type SettledStatus } from '../delivery';
 import type { Db } from './db';
 import type { LeasedMessage, Queue } from './queue';
 import type { RecordStore } from './records';
 
 export interface Attempt { message: LeasedMessage; outcome: Outcome }
 
-export interface Settled {
+/** An attempt once settled: what the engine reports (`destfn dev` prints one line per settled attempt). */
+export interface SettledAttempt {
   message: LeasedMessage;
   outcome: Outcome;
-  status: Exclude<DeliveryStatus, 'filtered'>;
+  status: SettledStatus;
   /** Delay before the next attempt when status is 'retrying'. */
   retryInMs: number | null;
 }
@@ -31,44 +31,40 @@ export interface SettleGroup { attempts: readonly Attempt[]; options: SettleOpti
 
 /** Apply the outcomes of several batches of attempts (any functions) in one transaction. */
 export function createSettler(db: Db, queue: Queue, records: RecordStore) {
-  const settleGroup = (attempts: readonly Attempt[], options: SettleOptions, now: number): Settled[] => {
-    const settled: Settled[] = [];
-    for (const { message, outcome } of attempts) {
-      let status: Settled['status'];
-      let retryInMs: number | null = null;
-      const lastError = outcome.error ? JSON.stringify(outcome.error) : null;
-      if (outcome.status === 'delivered' || outcome.status === 'discarded') {
-        status = outcome.status;
+  /** Returns the delay before the next attempt, or null. */
+  const applyToQueue = (message: LeasedMessage, decision: SettleDecision, outcome: Outcome, options: SettleOptions, now: number): number | null => {
+    const lastError = outcome.error ? JSON.stringify(outcome.error) : null;
+    switch (decision.action) {
+      case 'ack':
         queue.ack(message.id);
-      } else {
-        const decision = nextRetry(message.attempts, options.retry, options.random);
-        if (decision.retry) {
-          status = 'retrying';
-          retryInMs = Math.max(1, Math.round(decision.delayMs * options.retryScale));
-          queue.retryAt(message.id, now + retryInMs, message.attempts, lastError);
-        } else {
-          status = 'failed';
-          queue.deadLetter(message.id, message.attempts, lastError, now);
-        }
+        return null;
+      case 'retry': {
+        const retryInMs = Math.max(1, Math.round(decision.delayMs * options.retryScale));
+        queue.retryAt(message.id, now + retryInMs, message.attempts, lastError);
+        return retryInMs;
       }
-      records.write({
-        fn: message.fn,
-        messageId: message.messageId,
-        status,
-        attempts: message.attempts,
-        lastError: outcome.error,
-        durationMs: outcome.durationMs,
-        eventType: message.eventType,
-        eventName: message.eventName,
-        result: status === 'delivered' ? resultSnippet(outcome.result) : null,
-        firstSeenAt: message.enqueuedAt,
-      }, now);
-      records.writeLogs(message.fn, message.messageId, outcome.logs, now);
-      settled.push({ message, outcome, status, retryInMs });
+      case 'dead-letter':
+        queue.deadLetter(message.id, message.attempts, lastError, now);
+        return null;
     }
-    return settled;
   };
-  return db.transaction((groups: readonly SettleGroup[], now: number): Settled[][] =>
+
+  const settleGroup = (attempts: readonly Attempt[], options: SettleOptions, now: number): SettledAttempt[] =>
+    attempts.map(({ message, outcome }) => {
+      const decision = decideSettle(outcome.status, message.attempts, options.retry, options.random);
+      const retryInMs = applyToQueue(message, decision, outcome, options, now);
+      // No previous record: the local upsert keeps its firstSeenAt and lastError itself (delivery/store.ts), and
+      // the attempts are the queue entry's, so a message replayed from the DLQ counts from 1 again.
+      records.put(recordAfterAttempt({
+        fn: message.fn, messageId: message.messageId, eventType: message.eventType, eventName: message.eventName,
+        attempt: message.attempts, queuedAt: new Date(message.enqueuedAt).toISOString(), status: decision.status,
+        error: outcome.error, durationMs: outcome.durationMs, result: outcome.result,
+      }, null, new Date(now)));
+      records.writeLogs(message.fn, message.messageId, outcome.logs, now);
+      return { message, outcome, status: decision.status, retryInMs };
+    });
+
+  return db.transaction((groups: readonly SettleGroup[], now: number): SettledAttempt[][] =>
     groups.map((g) => settleGroup(g.attempts, g.options, now)));
 }
 

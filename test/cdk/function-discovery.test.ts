@@ -6,7 +6,7 @@ import { readResolvedFunction } from '../../runtime/aws/resolved-function';
 import { parseFunctionConfig } from '../../runtime/function/config';
 import { loadDeployableFunctions, loadProjectFunctions } from '../../lib/function-discovery';
 import { destinationFunctionFiles } from '../../lib/lambda-assets';
-import { pascalCase } from '../../lib/names';
+import { pascalCase } from '../../runtime/aws/contract';
 import { ALPHA, BETA, LOCAL_SECRET_MARKER, makeProject, type FunctionFixture, cleanUp } from './project';
 
 afterAll(cleanUp);

@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { App, Validations } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { DestfnStack, STACK_NAME } from '../../lib/destfn-stack';
+import { DestfnStack } from '../../lib/destfn-stack';
+import { STACK_NAME } from '../../runtime/aws/contract';
 
 export const FIXTURE_HANDLERS = {
   ingest: join(__dirname, 'fixtures', 'ingest-handler.ts'),

@@ -59,7 +59,7 @@ test('identify, track, page, screen, group and alias each reach the sink through
     expect(json.context?.library?.name).toBe('@segment/analytics-node');
     expect(body(id).path).toBe('/hook');
     expect(body(id).headers['content-type']).toMatch(/application\/json/);
-    expect(engine.records.delivery('webhook', id)).toMatchObject({ status: 'delivered', attempts: 1, lastError: null });
+    expect(engine.records.get('webhook', id)).toMatchObject({ status: 'delivered', attempts: 1, lastError: null });
   }
 });
 
@@ -79,5 +79,5 @@ test('dedupe: a client resending delivered messageIds gets 200, and nothing is d
   await new Promise((r) => setTimeout(r, 200));
   expect(sink.count('an-track')).toBe(1);
   expect(sink.count('an-identify')).toBe(1);
-  expect(engine.records.delivery('webhook', 'an-track')).toMatchObject({ status: 'delivered', attempts: 1 });
+  expect(engine.records.get('webhook', 'an-track')).toMatchObject({ status: 'delivered', attempts: 1 });
 });

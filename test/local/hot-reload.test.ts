@@ -33,7 +33,7 @@ afterAll(async () => {
 
 async function deliveredBy(fn: string, id: string): Promise<{ version: string; path: string }> {
   expect((await postJson(`${engine.url}/v1/track`, track(id), engine.writeKey)).status).toBe(200);
-  await waitFor(`${fn} delivers ${id}`, () => engine.records.delivery(fn, id)?.status === 'delivered');
+  await waitFor(`${fn} delivers ${id}`, () => engine.records.get(fn, id)?.status === 'delivered');
   const req = sink.requests.find((r) => (r.json as { messageId: string }).messageId === id && r.path.startsWith(`/${fn}`))!;
   return { version: (req.json as { version: string }).version, path: req.path };
 }
@@ -71,6 +71,6 @@ test('a new function folder starts receiving events; a removed one stops', async
   rmSync(join(project.functionsDir, 'fresh'), { recursive: true });
   await noticed('fresh: removed');
   await deliveredBy('hot', 'h-5');
-  expect(engine.records.delivery('fresh', 'h-5')).toBeNull();
+  expect(engine.records.get('fresh', 'h-5')).toBeNull();
   expect(engine.functions()).toEqual(['hot']);
 });

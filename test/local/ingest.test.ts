@@ -81,7 +81,7 @@ test('200 only once the events are committed for each subscribed function; a fil
   expect(res).toEqual({ status: 200, json: { success: true } });
   // Committed by the time the answer arrived.
   expect(engine.queue.depths().hold.queued).toBeGreaterThanOrEqual(2);
-  expect(engine.records.delivery('hold', 'c-3')).toMatchObject({ status: 'filtered', eventType: 'identify' });
+  expect(engine.records.get('hold', 'c-3')).toMatchObject({ status: 'filtered', eventType: 'identify' });
 });
 
 test('a gzip body (Content-Encoding: gzip) over real HTTP is committed like a plain one', async () => {
@@ -149,7 +149,7 @@ test('a queue that cannot take the events answers 503 with a JSON error', async 
   } finally {
     spy.mockRestore();
   }
-  expect(engine.records.delivery('hold', 'busy-1')).toBeNull();
+  expect(engine.records.get('hold', 'busy-1')).toBeNull();
 });
 
 test('dev endpoints: sink, health, dev page, CORS preflight', async () => {

@@ -2,7 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openDb, type Db } from '../../runtime/local/db';
-import { Queue, DEDUPE_WINDOW_MS } from '../../runtime/local/queue';
+import { Queue } from '../../runtime/local/queue';
+import { DEDUPE_WINDOW_MS } from '../../runtime/delivery';
 import { RecordStore } from '../../runtime/local/records';
 import { createSettler } from '../../runtime/local/settle';
 import type { Outcome } from '../../runtime/delivery/outcome';
@@ -79,7 +80,7 @@ describe('settling outcomes', () => {
     const [[s]] = settle()([{ attempts: [{ message: m, outcome: outcome('m1', 'delivered') }], options: { retry, retryScale: 1 } }], T0 + 5);
     expect(s.status).toBe('delivered');
     expect(queue.depths()).toEqual({});
-    expect(records.delivery('a', 'm1')).toMatchObject({ status: 'delivered', attempts: 1, result: '{"ok":1}', eventType: 'track', eventName: 'X', durationMs: 3 });
+    expect(records.get('a', 'm1')).toMatchObject({ status: 'delivered', attempts: 1, result: '{"ok":1}', eventType: 'track', eventName: 'X', durationMs: 3 });
     expect(records.logs('a').map((l) => l.lines)).toEqual([['sent']]);
   });
 
@@ -99,7 +100,7 @@ describe('settling outcomes', () => {
     const last = run(T0 + 3600);
     expect(last.status).toBe('failed');
     expect(queue.dlq('a')).toEqual([expect.objectContaining({ messageId: 'm1', attempts: 3, lastError: JSON.stringify({ name: 'RetryError', message: 'sink 503' }) })]);
-    expect(records.delivery('a', 'm1')).toMatchObject({ status: 'failed', attempts: 3, lastError: { name: 'RetryError', message: 'sink 503' } });
+    expect(records.get('a', 'm1')).toMatchObject({ status: 'failed', attempts: 3, lastError: { name: 'RetryError', message: 'sink 503' } });
     expect(queue.replay('a', T0 + 4000)).toBe(1);
     expect(queue.dlq('a')).toEqual([]);
     const [back] = queue.lease('a', 1, none, 0, T0 + 4000).leased;
@@ -123,10 +124,11 @@ describe('settling outcomes', () => {
 
 test('filtered records never overwrite an existing record', () => {
   db.transaction(() => {
-    records.write({ fn: 'a', messageId: 'm1', status: 'delivered', attempts: 1, lastError: null, durationMs: 1, eventType: 'track', eventName: null, result: null, firstSeenAt: T0 }, T0);
+    const at = new Date(T0).toISOString();
+    records.put({ function: 'a', messageId: 'm1', status: 'delivered', attempts: 1, lastError: null, durationMs: 1, eventType: 'track', eventName: null, result: null, firstSeenAt: at, updatedAt: at });
     records.writeFiltered({ fn: 'a', messageId: 'm1', eventType: 'track', eventName: null }, T0 + 1);
     records.writeFiltered({ fn: 'a', messageId: 'm2', eventType: 'identify', eventName: null }, T0 + 1);
   })();
-  expect(records.delivery('a', 'm1')?.status).toBe('delivered');
-  expect(records.delivery('a', 'm2')).toMatchObject({ status: 'filtered', attempts: 0 });
+  expect(records.get('a', 'm1')?.status).toBe('delivered');
+  expect(records.get('a', 'm2')).toMatchObject({ status: 'filtered', attempts: 0 });
 });

@@ -43,7 +43,7 @@ afterAll(async () => {
   project.cleanup();
 });
 
-const record = (fn: string, id: string): DeliveryRecord | null => engine.records.delivery(fn, id);
+const record = (fn: string, id: string): DeliveryRecord | null => engine.records.get(fn, id);
 
 test('a sink failing 3 times then OK: delivered on attempt 4, the record shows 4 attempts and the last error', async () => {
   failures.set('/hook r-flaky', 3);

@@ -47,35 +47,35 @@ test('while(true){} times out, its worker is replaced, the event is retried then
     await new Promise((r) => setTimeout(r, 100));
   }
   await waitFor('steady delivered everything', () => Array.from({ length: 10 }, (_, i) => sink.count(`t-steady-${i}`) === 1).every(Boolean), 5000);
-  expect(engine.records.delivery('looper', 't-loop')?.status).not.toBe('delivered');
+  expect(engine.records.get('looper', 't-loop')?.status).not.toBe('delivered');
 
-  await waitFor('looper gave up', () => engine.records.delivery('looper', 't-loop')?.status === 'failed', 15_000)
-    .catch((err: Error) => { throw new Error(`${err.message}\nrecord: ${JSON.stringify(engine.records.delivery('looper', 't-loop'))}\nnotices: ${notices.join('\n')}`); });
-  expect(engine.records.delivery('looper', 't-loop')).toMatchObject({
+  await waitFor('looper gave up', () => engine.records.get('looper', 't-loop')?.status === 'failed', 15_000)
+    .catch((err: Error) => { throw new Error(`${err.message}\nrecord: ${JSON.stringify(engine.records.get('looper', 't-loop'))}\nnotices: ${notices.join('\n')}`); });
+  expect(engine.records.get('looper', 't-loop')).toMatchObject({
     status: 'failed',
     attempts: 2,
     lastError: { name: 'TimeoutError', message: expect.stringContaining('1s timeout') },
   });
   expect(engine.queue.dlq('looper')).toHaveLength(1);
   // The events queued behind the stuck one in looper's worker were not blamed: first attempt, delivered.
-  await waitFor('looper delivered the queued ones', () => Array.from({ length: 10 }, (_, i) => engine.records.delivery('looper', `t-steady-${i}`)?.status === 'delivered').every(Boolean), 10_000);
-  for (let i = 0; i < 10; i++) expect(engine.records.delivery('looper', `t-steady-${i}`)).toMatchObject({ attempts: 1 });
+  await waitFor('looper delivered the queued ones', () => Array.from({ length: 10 }, (_, i) => engine.records.get('looper', `t-steady-${i}`)?.status === 'delivered').every(Boolean), 10_000);
+  for (let i = 0; i < 10; i++) expect(engine.records.get('looper', `t-steady-${i}`)).toMatchObject({ attempts: 1 });
   expect(notices.filter((n) => n.includes('looper: worker stuck'))).toHaveLength(2);
   expect(Date.now() - started).toBeGreaterThan(2000); // two attempts of at least the 1 s timeout
 
   // The replaced worker serves the next event.
   expect((await postJson(`${engine.url}/v1/track`, track('t-after'), engine.writeKey)).status).toBe(200);
-  await waitFor('looper delivers a normal event', () => engine.records.delivery('looper', 't-after')?.status === 'delivered');
+  await waitFor('looper delivers a normal event', () => engine.records.get('looper', 't-after')?.status === 'delivered');
 }, 30_000);
 
 test('an uncaught exception kills the worker: its events are retried on a new worker', async () => {
   expect((await postJson(`${engine.url}/v1/track`, track('t-crash', { properties: { crash: true } }), engine.writeKey)).status).toBe(200);
-  await waitFor('crasher settled', () => ['failed', 'delivered'].includes(engine.records.delivery('crasher', 't-crash')?.status ?? ''), 10_000);
-  const rec = engine.records.delivery('crasher', 't-crash')!;
+  await waitFor('crasher settled', () => ['failed', 'delivered'].includes(engine.records.get('crasher', 't-crash')?.status ?? ''), 10_000);
+  const rec = engine.records.get('crasher', 't-crash')!;
   // The crash hit attempt 1; attempt 2 crashes again (same event), so it ends in the DLQ with the crash as its error.
   expect(rec).toMatchObject({ status: 'failed', attempts: 2, lastError: { name: 'WorkerCrashed', message: expect.stringContaining('boom from a timer') } });
 
   expect((await postJson(`${engine.url}/v1/track`, track('t-fine'), engine.writeKey)).status).toBe(200);
-  await waitFor('crasher delivers on a fresh worker', () => engine.records.delivery('crasher', 't-fine')?.status === 'delivered');
+  await waitFor('crasher delivers on a fresh worker', () => engine.records.get('crasher', 't-fine')?.status === 'delivered');
   expect((await fetch(`${engine.url}/health`)).status).toBe(200);
 });

@@ -1,13 +1,11 @@
 /**
- * Names of the deployed resources, from the outputs of the CloudFormation stack (DescribeStacks):
- * ApiUrl, TableName, and per function <Name>QueueUrl, <Name>DlqUrl, <Name>DlqArn, <Name>SecretArn, <Name>LogGroup
- * (Name = PascalCase of the folder name, as lib/ builds them).
+ * Names of the deployed resources, from the outputs of the CloudFormation stack (DescribeStacks), named as
+ * the contract says (runtime/aws/contract.ts): TableName, and per function <Name>QueueUrl, <Name>DlqUrl,
+ * <Name>DlqArn, <Name>SecretArn, <Name>LogGroup (Name = PascalCase of the folder name).
  */
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
-import { pascalCase } from '../../../lib/names';
+import { functionOutputNames, STACK_NAME, STACK_OUTPUTS, type FunctionOutputs } from '../../aws/contract';
 import { awsClientConfig, type AwsClientConfig, type AwsTarget } from './aws-config';
-
-export const DEFAULT_STACK_NAME = 'Destfn';
 
 export type StackOutputs = Readonly<Record<string, string>>;
 
@@ -25,16 +23,8 @@ export async function withClientConfig<T extends AwsOpsOptions>(options: T): Pro
   return { ...options, clientConfig: options.clientConfig ?? await awsClientConfig(options) };
 }
 
-export interface FunctionResources {
-  queueUrl: string;
-  dlqUrl: string;
-  dlqArn: string;
-  secretArn: string;
-  logGroup: string;
-}
-
 export function stackNameOf(options: AwsOpsOptions = {}): string {
-  return options.stackName ?? (process.env.DESTFN_STACK_NAME || DEFAULT_STACK_NAME);
+  return options.stackName ?? (process.env.DESTFN_STACK_NAME || STACK_NAME);
 }
 
 export async function readStackOutputs(options: AwsOpsOptions = {}): Promise<StackOutputs> {
@@ -63,18 +53,20 @@ export async function readStackOutputs(options: AwsOpsOptions = {}): Promise<Sta
   return outputs;
 }
 
-export function functionResources(outputs: StackOutputs, fn: string): FunctionResources {
-  const id = pascalCase(fn);
-  const get = (suffix: string) => {
-    const value = outputs[`${id}${suffix}`];
-    if (!value) throw new Error(`function "${fn}" is not deployed (stack output ${id}${suffix} missing): run \`npx cdk deploy\``);
+export function functionResources(outputs: StackOutputs, fn: string): FunctionOutputs {
+  const names = functionOutputNames(fn);
+  const get = (name: string) => {
+    const value = outputs[name];
+    if (!value) throw new Error(`function "${fn}" is not deployed (stack output ${name} missing): run \`npx cdk deploy\``);
     return value;
   };
-  return { queueUrl: get('QueueUrl'), dlqUrl: get('DlqUrl'), dlqArn: get('DlqArn'), secretArn: get('SecretArn'), logGroup: get('LogGroup') };
+  return {
+    queueUrl: get(names.queueUrl), dlqUrl: get(names.dlqUrl), dlqArn: get(names.dlqArn), secretArn: get(names.secretArn), logGroup: get(names.logGroup),
+  };
 }
 
 export function tableNameOf(outputs: StackOutputs): string {
-  const name = outputs.TableName;
-  if (!name) throw new Error('the stack has no TableName output: run `npx cdk deploy`');
+  const name = outputs[STACK_OUTPUTS.tableName];
+  if (!name) throw new Error(`the stack has no ${STACK_OUTPUTS.tableName} output: run \`npx cdk deploy\``);
   return name;
 }
