@@ -31,7 +31,7 @@ import { sampleEvent } from '../runtime/events/samples';
 import { startChild } from './support/child';
 import { startFakeSecrets } from './support/fake-secrets';
 import { interceptLocalhostDns } from '../test/aws/support/localhost-dns'; // the tests' own helpers: one copy
-import { machineNote, note, percentile, printFigures, sleep } from './support/report';
+import { machineNote, note, percentile, printFigures } from './support/report';
 import { now, startSink } from './support/sink';
 import { ownCpuMs, processCpuMs } from './support/proc-cpu';
 

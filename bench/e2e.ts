@@ -72,7 +72,6 @@ const clients: Record<'fetch' | 'node-fetch', Client> = {
 
 /** Baseline: `CONCURRENCY` loops of POSTs (one event each) to the sink; events/s. */
 async function baseline(sink: Sink, total: number, client: keyof typeof clients = 'fetch'): Promise<number> {
-  let cpu = 0;
   const url = `${sink.url}/baseline`;
   const post = async (n: number) => {
     let i = 0;
@@ -81,7 +80,7 @@ async function baseline(sink: Sink, total: number, client: keyof typeof clients 
   await Promise.all(Array.from({ length: CONCURRENCY }, () => post(200))); // warm-up: connections, JIT
   sink.reset();
   const started = now();
-  cpu = ownCpuMs();
+  const cpu = ownCpuMs();
   await Promise.all(Array.from({ length: CONCURRENCY }, (_, lane) => post(Math.floor(total / CONCURRENCY) + (lane < total % CONCURRENCY ? 1 : 0))));
   const rate = total / ((now() - started) / 1000);
   note(`baseline (${client}): ${rate.toFixed(0)} events/s, ${((ownCpuMs() - cpu) * 1000 / total).toFixed(0)} µs CPU per event (client + sink, one thread)`);
@@ -147,12 +146,10 @@ async function main(): Promise<void> {
   note(`${BATCHES} batches × ${BATCH_SIZE} events, ${CONCURRENCY} requests in flight; baseline ${BASELINE_EVENTS} single-event fetch POSTs, ${CONCURRENCY} in flight`);
 
   const engine = await startEngineProcess(functionsDir, join(root, 'data'));
-  let base1 = 0;
-  let base2 = 0;
   try {
     // BENCH_E2E_QUICK=1: only the delivered rate (for trying changes; no baseline, no ratio).
     const quick = process.env.BENCH_E2E_QUICK === '1';
-    base1 = quick ? 0 : await baseline(sink, BASELINE_EVENTS);
+    const base1 = quick ? 0 : await baseline(sink, BASELINE_EVENTS);
     const nf1 = quick ? 0 : await baseline(sink, BASELINE_EVENTS, 'node-fetch');
 
     // Warm-up: the worker threads start and the JIT warms up; not measured.
@@ -184,7 +181,7 @@ async function main(): Promise<void> {
     const paced = await pacedLoad(engine.url, engine.writeKey, sink, rate, PACED_SECONDS);
     note(`paced at ${rate} events/s for ${PACED_SECONDS} s: p50 ${paced.p50.toFixed(1)} ms, p99 ${paced.p99.toFixed(1)} ms ingest→delivered`);
 
-    base2 = await baseline(sink, BASELINE_EVENTS);
+    const base2 = await baseline(sink, BASELINE_EVENTS);
     const nf2 = await baseline(sink, BASELINE_EVENTS, 'node-fetch');
     const base = (base1 + base2) / 2;
     const nodeFetchBase = (nf1 + nf2) / 2;

@@ -1,7 +1,7 @@
 /** Reading synthesized stacks in tests: CloudFormation values, logical ids, acknowledgements, files. */
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { CfnElement, Stack, Validations } from 'aws-cdk-lib';
+import { type CfnElement, Stack, Validations } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
 
 /** `ref:<LogicalId>` for Ref, `att:<LogicalId>.<Attr>` for Fn::GetAtt, strings joined. */

@@ -18,13 +18,11 @@ export interface Sink extends TestServer { answer: Answer }
 
 /** Answers every request with `sink.answer` (default 200 JSON {"ok":true}). */
 export async function startSink(): Promise<Sink> {
-  let sink: Sink | undefined;
-  const server = await startServer((_req, res) => {
-    const { status, body = '', contentType = 'application/json' } = sink!.answer;
+  const sink: Sink = Object.assign(await startServer((_req, res) => {
+    const { status, body = '', contentType = 'application/json' } = sink.answer;
     res.writeHead(status, { 'content-type': contentType });
     res.end(body);
-  });
-  sink = Object.assign(server, { answer: { status: 200, body: '{"ok":true}' } });
+  }), { answer: { status: 200, body: '{"ok":true}' } });
   return sink;
 }
 

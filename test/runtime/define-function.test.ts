@@ -8,6 +8,7 @@ import * as api from '../../runtime/api/index';
 type Equals<A, B> = (<T>() => T extends A ? 1 : 2) extends (<T>() => T extends B ? 1 : 2) ? true : false;
 const assertType = <T extends true>(_value?: T) => undefined;
 
+// eslint-disable-next-line @typescript-eslint/no-unused-vars -- a value only for its literal type (SettingsOf<typeof declared>)
 const declared = {
   url: { type: 'string', required: true },
   channel: { type: 'string', default: 'general' },
