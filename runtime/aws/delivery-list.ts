@@ -3,14 +3,9 @@
  * the GSI "byFunction" (function, updatedAt), paged until `limit` records pass the status filter.
  */
 import { QueryCommand, type DynamoDBDocumentClient, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
-import type { DeliveryRecord } from '../delivery/record';
-import type { DeliveryStatus } from '../delivery/outcome';
+import { DEFAULT_LIST_LIMIT, type DeliveryQuery, type DeliveryRecord } from '../delivery';
 import { BY_FUNCTION_INDEX } from './contract';
 import { recordFromItem } from './delivery-store';
-
-export const DEFAULT_LIST_LIMIT = 100;
-
-export interface DeliveryQuery { status?: DeliveryStatus; limit?: number }
 
 export async function listDeliveryRecords(
   client: DynamoDBDocumentClient, tableName: string, fn: string, query: DeliveryQuery = {},

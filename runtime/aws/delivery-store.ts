@@ -11,16 +11,10 @@ import { BATCH_GET_MAX_KEYS, batchGetByPk, type Item } from './batch-get';
 import { BATCH_WRITE_MAX_ITEMS, batchPutByPk } from './batch-write';
 import { coalesce } from '../batching/coalesce';
 import { recordKey } from './contract';
-import type { DeliveryRecord } from '../delivery/record';
-import type { DeliveryStatus, OutcomeError } from '../delivery/outcome';
+import type { DeliveryRecord, DeliveryStatus, OutcomeError, DeliveryStore } from '../delivery';
 
 /** Records outlive the 24 h dedupe window so `destfn deliveries --aws` shows a month of history. */
 export const RECORD_TTL_DAYS = 30;
-
-export interface DeliveryStore {
-  get(fn: string, messageId: string): Promise<DeliveryRecord | null>;
-  put(record: DeliveryRecord): Promise<void>;
-}
 
 export interface DeliveryStoreOptions {
   tableName: string;

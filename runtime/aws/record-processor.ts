@@ -1,20 +1,17 @@
 /**
  * One SQS message through one destination function: dedupe (delivered in the last 24 h ⇒ skip), invoke, then
- * settle per the shared classification and retry policy: delivered/discarded are left for SQS to delete,
- * retryable ones get the policy's delay as visibility timeout and are reported as failures (ReportedFailure),
- * the last attempt is recorded 'failed' and reported so the redrive policy moves it to the DLQ.
+ * settle it like the local engine (runtime/delivery/settle-decision.ts), carried out on SQS by sqs-settle.ts:
+ * delivered/discarded are left for SQS to delete, retryable ones get the policy's delay as visibility timeout
+ * and are reported as failures (ReportedFailure), the last attempt is recorded 'failed' and reported so the
+ * redrive policy moves it to the DLQ.
  */
 import type { SQSRecord } from 'aws-lambda';
-import { describeThrown } from '../delivery/classify';
-import { resultSnippet, type DeliveryRecord } from '../delivery/record';
+import { describeThrown, alreadyDelivered, recordAfterAttempt, decideSettle, type DeliveryRecord, type DeliveryStore, type Outcome } from '../delivery';
 import type { SegmentEvent } from '../events/types';
 import { eventName } from '../events/event-name';
-import type { Outcome } from '../delivery/outcome';
-import { alreadyDelivered } from './dedupe';
-import type { DeliveryStore } from './delivery-store';
 import type { DeliveryTelemetry, TelemetryStatus } from './delivery-telemetry';
 import type { FunctionLoader } from './function-loader';
-import { settle } from './settlement';
+import { sqsVisibilityAfter } from './sqs-settle';
 import { attemptOf, eventOf, sentAtOf } from './sqs-event';
 import type { VisibilityChanger } from './visibility';
 
@@ -55,10 +52,10 @@ export function createRecordProcessor(deps: RecordProcessorDeps): (record: SQSRe
   async function discardUnreadable(record: SQSRecord): Promise<TelemetryStatus> {
     const at = now();
     const error = { name: 'InvalidEventPayload', message: 'the SQS message body is not a Segment event (JSON with type and messageId)' };
-    await putRecord({
-      function: fn, messageId: record.messageId, status: 'discarded', attempts: attemptOf(record), lastError: error, durationMs: null,
-      eventType: 'unknown', eventName: null, result: null, firstSeenAt: sentAtOf(record, at), updatedAt: at.toISOString(),
-    });
+    await putRecord(recordAfterAttempt({
+      fn, messageId: record.messageId, eventType: 'unknown', eventName: null, attempt: attemptOf(record),
+      queuedAt: sentAtOf(record, at), status: 'discarded', error, durationMs: null, result: undefined,
+    }, null, at));
     deps.telemetry({ messageId: record.messageId, type: 'unknown', event: null, status: 'discarded', attempt: attemptOf(record),
       durationMs: null, reason: 'invalid-event', error, logs: [] });
     return 'discarded';
@@ -90,41 +87,34 @@ export function createRecordProcessor(deps: RecordProcessorDeps): (record: SQSRe
 
     const { retry } = deps.loader.definition().config;
     const { outcome, invoked } = await invoke(event);
-    const settlement = settle(outcome.status, attempt, retry, deps.random);
+    const decision = decideSettle(outcome.status, attempt, retry, deps.random);
+    const hideSeconds = sqsVisibilityAfter(decision);
+    const durationMs = invoked ? outcome.durationMs : null;
 
     const at = now();
-    const visibility = settlement.reportFailure
-      ? deps.changeVisibility(record.receiptHandle, settlement.visibilitySeconds).catch((err: unknown) => {
+    const visibility = hideSeconds !== null
+      ? deps.changeVisibility(record.receiptHandle, hideSeconds).catch((err: unknown) => {
         deps.log.warn('visibility not changed; the message returns after the queue default', {
           function: fn, messageId: event.messageId, error: describeThrown(err) });
       })
       : Promise.resolve();
-    await Promise.all([visibility, putRecord({
-      function: fn,
-      messageId: event.messageId,
-      status: settlement.status,
-      attempts: Math.max(attempt, (existing?.attempts ?? 0) + 1),
-      lastError: outcome.error ?? existing?.lastError ?? null,
-      durationMs: invoked ? outcome.durationMs : null,
-      eventType: event.type,
-      eventName: base.event,
-      result: settlement.status === 'delivered' ? resultSnippet(outcome.result) : null,
-      firstSeenAt: existing?.firstSeenAt ?? sentAtOf(record, at),
-      updatedAt: at.toISOString(),
-    })]);
+    await Promise.all([visibility, putRecord(recordAfterAttempt({
+      fn, messageId: event.messageId, eventType: event.type, eventName: base.event, attempt,
+      queuedAt: sentAtOf(record, at), status: decision.status, error: outcome.error, durationMs, result: outcome.result,
+    }, existing, at))]);
 
     deps.telemetry({
       ...base,
-      status: settlement.status,
-      durationMs: invoked ? outcome.durationMs : null,
+      status: decision.status,
+      durationMs,
       reason: outcome.reason,
       error: outcome.error,
-      ...(settlement.status === 'retrying' ? { retryInSeconds: settlement.visibilitySeconds } : {}),
+      ...(decision.action === 'retry' && hideSeconds !== null ? { retryInSeconds: hideSeconds } : {}),
       logs: outcome.logs,
     });
-    if (settlement.reportFailure) {
-      throw new ReportedFailure(`${settlement.status}: ${outcome.error?.name ?? 'error'}`);
+    if (hideSeconds !== null) {
+      throw new ReportedFailure(`${decision.status}: ${outcome.error?.name ?? 'error'}`);
     }
-    return settlement.status;
+    return decision.status;
   };
 }

@@ -1,23 +1,17 @@
 /**
- * What SQS should do with a message after one attempt, from the shared outcome classification and retry
- * policy: delete it (delivered / discarded), hide it for the policy's delay and retry (retrying), or let it
- * reach the DLQ (failed: the last attempt; visibility 0 so the next receive moves it there at once).
+ * How the destination Lambda carries out a settle decision (runtime/delivery/settle-decision.ts) on SQS: an
+ * acked message is not reported, so SQS deletes it with the batch; any other is reported as a batch item
+ * failure with its visibility timeout set to the retry delay, or to 0 for the last attempt so the next
+ * receive moves it to the DLQ (redrive policy) at once.
+ * @returns the visibility timeout in seconds of a message to report, or null for an acked one.
  */
-import type { RetryConfig } from '../function/config';
-import type { OutcomeStatus } from '../delivery/outcome';
-import { nextRetry } from '../delivery/retry-policy';
+import type { SettleDecision } from '../delivery';
 import { visibilitySeconds } from './visibility';
 
-export type Settlement =
-  | { status: 'delivered' | 'discarded'; reportFailure: false }
-  | { status: 'retrying'; reportFailure: true; visibilitySeconds: number }
-  | { status: 'failed'; reportFailure: true; visibilitySeconds: 0 };
-
-/** @param attempt deliveries made so far including this one (SQS ApproximateReceiveCount). */
-export function settle(status: OutcomeStatus, attempt: number, retry: RetryConfig, random?: () => number): Settlement {
-  if (status === 'delivered' || status === 'discarded') return { status, reportFailure: false };
-  const decision = nextRetry(attempt, retry, random);
-  return decision.retry
-    ? { status: 'retrying', reportFailure: true, visibilitySeconds: visibilitySeconds(decision.delayMs) }
-    : { status: 'failed', reportFailure: true, visibilitySeconds: 0 };
+export function sqsVisibilityAfter(decision: SettleDecision): number | null {
+  switch (decision.action) {
+    case 'ack': return null;
+    case 'retry': return visibilitySeconds(decision.delayMs);
+    case 'dead-letter': return 0;
+  }
 }

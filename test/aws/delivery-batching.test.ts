@@ -6,7 +6,8 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchGetCommand, DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { DeliveryRecord } from '../../runtime/delivery/record';
-import { createDeliveryStore, type DeliveryStore } from '../../runtime/aws/delivery-store';
+import { createDeliveryStore } from '../../runtime/aws/delivery-store';
+import type { DeliveryStore } from '../../runtime/delivery';
 import { createDeliveryTable, startDynalite, type Dynalite } from './support/dynalite';
 
 const TABLE = 'batched';

@@ -2,7 +2,8 @@
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { DeliveryRecord } from '../../runtime/delivery/record';
 import { listDeliveryRecords } from '../../runtime/aws/delivery-list';
-import { createDeliveryStore, RECORD_TTL_DAYS, type DeliveryStore } from '../../runtime/aws/delivery-store';
+import { createDeliveryStore, RECORD_TTL_DAYS } from '../../runtime/aws/delivery-store';
+import type { DeliveryStore } from '../../runtime/delivery';
 import { listDeliveriesAws } from '../../runtime/cli/aws/deliveries';
 import { useFakeAwsEnv } from './support/aws-env';
 import { createDeliveryTable, startDynalite, type Dynalite } from './support/dynalite';

@@ -1,8 +1,8 @@
 /** `destfn deliveries <fn> --aws`: a function's delivery records from DynamoDB (GSI byFunction), newest first. */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { DeliveryRecord } from '../../delivery/record';
-import { listDeliveryRecords, type DeliveryQuery } from '../../aws/delivery-list';
+import type { DeliveryQuery, DeliveryRecord } from '../../delivery';
+import { listDeliveryRecords } from '../../aws/delivery-list';
 import { readStackOutputs, tableNameOf, withClientConfig, type AwsOpsOptions } from './stack-outputs';
 
 export async function listDeliveriesAws(fn: string, query: DeliveryQuery = {}, options: AwsOpsOptions = {}): Promise<DeliveryRecord[]> {
