@@ -8,7 +8,8 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { FunctionConfigError } from '../runtime/api/errors';
 import { discoverFunctions, type FunctionDefinition } from '../runtime/function/definition';
-import { resolveSettings } from '../runtime/settings/resolve';
+import { isPlainObject } from '../runtime/events/plain-object';
+import { COMMITTED_SETTINGS_FILE, readJsonFile, resolveSettings } from '../runtime/settings';
 import { assertDistinctIds, pascalCase } from '../runtime/aws/contract';
 
 export interface DeployableFunction {
@@ -60,8 +61,9 @@ export function committedSettings(fn: DeployableFunction): Record<string, unknow
 }
 
 function readCommittedSettings(def: FunctionDefinition): Record<string, unknown> {
-  const file = join(def.dir, 'settings.json');
-  const values = existsSync(file) ? parseJsonObject(file) : {};
+  const file = join(def.dir, COMMITTED_SETTINGS_FILE);
+  const values = existsSync(file) ? readJsonFile(file) : {};
+  if (!isPlainObject(values)) throw new FunctionConfigError(`${file}: must be a JSON object of setting values`);
   const shipped: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(values)) {
     if (!def.config.settings[key]?.secret) {
@@ -81,20 +83,6 @@ function readCommittedSettings(def: FunctionDefinition): Record<string, unknown>
 /** An empty placeholder for a secret (as `destfn new` may write) carries no value. */
 function isBlank(value: unknown): boolean {
   return value === undefined || value === null || value === '';
-}
-
-function parseJsonObject(file: string): Record<string, unknown> {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(readFileSync(file, 'utf8'));
-  } catch {
-    // The parser's message quotes the file's text; keep values out of errors.
-    throw new FunctionConfigError(`${file}: invalid JSON`);
-  }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-    throw new FunctionConfigError(`${file}: must be a JSON object of setting values`);
-  }
-  return parsed as Record<string, unknown>;
 }
 
 function readFunctionJson(dir: string): string {

@@ -3,14 +3,12 @@
  * the Segment editor's "Run" button. Invokes the function once, directly (the filter is reported,
  * not applied), and prints Callback Return and Log Output. Exit 0 when delivered, 1 otherwise.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { readFunctionDefinition } from '../function/definition';
 import { createFunctionInstance } from '../function/instance';
 import { compileFilter } from '../routing/filter';
-import { readLocalSettingValues } from '../settings/local';
-import { resolveSettings } from '../settings/resolve';
-import { jsonErrorReason } from '../settings/json-file';
+import { readLocalSettingValues, readSettingValues, resolveSettings } from '../settings';
 import { readEventInput } from './event-input';
 import { formatHuman, formatJson, type RunReport } from './run-output';
 import { parseCommandArgs } from './args';
@@ -45,7 +43,7 @@ async function runOnce(functionsDir: string, name: string, eventArg: string, set
   const dir = join(functionsDir, name);
   if (!existsSync(dir)) throw new Error(`function "${name}" not found: no folder ${dir}`);
   const definition = readFunctionDefinition(dir);
-  const values = { ...readLocalSettingValues(dir), ...(settingsFile ? readSettingsOverride(settingsFile) : {}) };
+  const values = { ...readLocalSettingValues(dir), ...(settingsFile ? readSettingValues(settingsFile) : {}) };
   const settings = resolveSettings(definition, values);
   const event = readEventInput(eventArg);
 
@@ -59,17 +57,4 @@ async function runOnce(functionsDir: string, name: string, eventArg: string, set
   } finally {
     instance.dispose();
   }
-}
-
-function readSettingsOverride(file: string): Record<string, unknown> {
-  let value: unknown;
-  try {
-    value = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (err) {
-    throw new Error(`settings file "${file}": ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'not found' : `not valid JSON: ${jsonErrorReason(err)}`}`);
-  }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new Error(`settings file "${file}": expected an object of setting values`);
-  }
-  return value as Record<string, unknown>;
 }

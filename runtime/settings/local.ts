@@ -1,7 +1,9 @@
 /**
- * Local setting values of a function folder, read against function.json (zod). Resolving and checking the
- * values is settings/resolve.ts, which the Lambda uses without loading function.json's schema.
+ * Local setting values of a function folder: settings.json (committed, non-secret) and settings.local.json
+ * (git-ignored, secrets too), read against function.json (zod). Resolving and checking the values is
+ * settings/resolve.ts, which the Lambda uses without loading function.json's schema.
  */
+import { chmodSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FunctionConfigError } from '../api/errors';
 import { readFunctionConfig } from '../function/definition';
@@ -9,8 +11,8 @@ import { COMMITTED_SETTINGS_FILE, LOCAL_SETTINGS_FILE, readSettingsFile } from '
 import { displayPath } from '../source/display-path';
 
 /**
- * settings.json (committed, non-secret) merged with settings.local.json (git-ignored, secrets too);
- * the local file wins. A non-empty secret value in settings.json is an error.
+ * settings.json merged with settings.local.json; the local file wins. A non-empty secret value in
+ * settings.json is an error.
  */
 export function readLocalSettingValues(dir: string): Record<string, unknown> {
   const committed = readSettingsFile(join(dir, COMMITTED_SETTINGS_FILE));
@@ -24,4 +26,13 @@ export function readLocalSettingValues(dir: string): Record<string, unknown> {
     }
   }
   return { ...committed, ...readSettingsFile(join(dir, LOCAL_SETTINGS_FILE)) };
+}
+
+/** Merges `values` into settings.local.json (readable by the owner only: it holds secrets); returns the file. */
+export function writeLocalSettingValues(dir: string, values: Record<string, unknown>): string {
+  const file = join(dir, LOCAL_SETTINGS_FILE);
+  const merged = { ...readSettingsFile(file), ...values };
+  writeFileSync(file, `${JSON.stringify(merged, null, 2)}\n`, { mode: 0o600 });
+  chmodSync(file, 0o600); // `mode` only applies when the file is created
+  return file;
 }

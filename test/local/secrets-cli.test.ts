@@ -1,6 +1,7 @@
 /** `destfn secrets set`: writes settings.local.json, refuses unknown names, never echoes a value. */
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import * as runCommand from '../../runtime/cli/run';
 import * as secretsCli from '../../runtime/cli/secrets';
 import { readLocalSettingValues } from '../../runtime/settings/local';
 import { tempProject, writeFunction, type TempProject } from './helpers/functions';
@@ -60,6 +61,24 @@ test('refuses unknown setting names and ill-typed values, writing nothing, witho
   expect((await set('mapping=[1]')).code).toBe(1);
   expect((await set('SHHH-no-equals-sign')).stderr).not.toContain('SHHH');
   expect(existsSync(localFile())).toBe(false);
+});
+
+test('a map whose values are not all strings is refused, as `destfn run` refuses it; nothing is written', async () => {
+  const res = await set('mapping={"a":1}');
+  expect(res).toMatchObject({ code: 1, stderr: expect.stringContaining('setting "mapping" is a map') });
+  expect(existsSync(localFile())).toBe(false);
+});
+
+/** What `destfn secrets set` accepts, `destfn run` runs with: both check a value with the same code. */
+test.each([
+  'mapping={"a":1}', 'mapping={"a":{"b":"c"}}', 'mapping={"a":null}', 'mapping={"a":"b"}', 'mapping={}', 'mapping=[1]',
+  'events=a,b', 'events=["a","b"]', 'events=["a",2]', 'events=', 'verbose=true', 'verbose=yes', 'webhookUrl=',
+])('%s: accepted by secrets set only if run accepts it', async (pair) => {
+  expect((await set('webhookUrl=https://example.invalid/hook')).code).toBe(0);
+  const accepted = (await set(pair)).code === 0;
+  const run = await runCli(runCommand.main, ['teams', '--event', 'track', '--dir', project.functionsDir]);
+  if (accepted) expect(run).toMatchObject({ code: 0, stderr: '' });
+  else expect(JSON.parse(readFileSync(localFile(), 'utf8'))).toEqual({ webhookUrl: 'https://example.invalid/hook' });
 });
 
 test('usage errors', async () => {
