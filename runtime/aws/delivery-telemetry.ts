@@ -4,9 +4,9 @@
  */
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { MetricUnit, type Metrics } from '@aws-lambda-powertools/metrics';
-import type { DeliveryStatus, OutcomeError, OutcomeReason } from '../delivery/outcome';
+import type { SettledStatus, OutcomeError, OutcomeReason } from '../delivery';
 
-export type TelemetryStatus = Exclude<DeliveryStatus, 'filtered'> | 'duplicate';
+export type TelemetryStatus = SettledStatus | 'duplicate';
 
 export interface DeliveryLogEntry {
   messageId: string;

@@ -5,13 +5,15 @@
  * Each caller still gets its own result or error. A batch that fails for a reason one input may have caused
  * (`isolate`) is re-run input by input, so one bad input never fails the others.
  */
-export type Settled<R> = { ok: true; value: R } | { ok: false; error: unknown };
+
+/** The result of one input of a batched call: its value or its error. */
+export type CallResult<R> = { ok: true; value: R } | { ok: false; error: unknown };
 
 export interface CoalescerOptions<I, R> {
   /** Inputs per call of `run` (default: no limit); a larger turn is split into several calls, sent in parallel. */
   maxBatch?: number;
   /** One result per input, aligned by index. Throwing fails every input of the call. */
-  run(inputs: I[]): Promise<Settled<R>[]>;
+  run(inputs: I[]): Promise<CallResult<R>[]>;
   /** True when `run`'s error may come from one of the inputs (a validation error), not from the call as a whole. */
   isolate?(error: unknown): boolean;
 }
@@ -29,7 +31,7 @@ export function coalesce<I, R>(options: CoalescerOptions<I, R>): (input: I) => P
   }
 
   async function runCalls(calls: Call<I, R>[]): Promise<void> {
-    let results: Settled<R>[];
+    let results: CallResult<R>[];
     try {
       results = await options.run(calls.map((c) => c.input));
     } catch (error) {

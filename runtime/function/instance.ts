@@ -13,8 +13,8 @@ import { batchOutcomes } from '../invocation/batch-outcomes';
 import { checkDeclaredSettings } from '../invocation/declared-settings';
 import { EventScope, eventScopes } from '../invocation/event-scope';
 import { mapLimit } from '../invocation/map-limit';
-import { runGuarded, type Settlement } from '../invocation/run-guarded';
-import { outcomeOf, type SettleContext } from '../invocation/settle';
+import { outcomeOf, type OutcomeContext } from '../invocation/outcome-of';
+import { runGuarded, type HandlerResult } from '../invocation/run-guarded';
 import type { Outcome } from '../delivery/outcome';
 import { createRedactor } from '../settings/redact';
 import { evaluateSource, type Handlers } from '../sandbox/evaluate';
@@ -75,7 +75,7 @@ export function createFunctionInstance(def: FunctionDefinition, settings: Settin
 
   const timeoutMs = def.config.timeoutSeconds * 1000;
   const timeoutMessage = `function "${def.name}" timed out after ${def.config.timeoutSeconds} s`;
-  const settle: SettleContext = { onUnknownError: def.config.onUnknownError, redact };
+  const outcomeContext: OutcomeContext = { onUnknownError: def.config.onUnknownError, redact };
   const elapsed = (since: number) => Math.round((performance.now() - since) * 100) / 100;
 
   const invoke = async (event: SegmentEvent): Promise<Outcome> => {
@@ -83,10 +83,10 @@ export function createFunctionInstance(def: FunctionDefinition, settings: Settin
     const scope = new EventScope(redact);
     const name = handlerNameFor(event?.type);
     const handler = name && handlers[name];
-    const settlement: Settlement = handler
+    const handlerResult: HandlerResult = handler
       ? await runGuarded(scope, timeoutMs, timeoutMessage, () => handler(prepare(event), parseInContext(settingsJson)))
       : { ok: false, thrown: new EventNotSupported(unsupportedMessage(event?.type)) };
-    return outcomeOf(messageIdOf(event), settlement, scope.logs.close(), elapsed(startedAt), settle);
+    return outcomeOf(messageIdOf(event), handlerResult, scope.logs.close(), elapsed(startedAt), outcomeContext);
   };
 
   const invokeBatch = async (events: SegmentEvent[]): Promise<Outcome[]> => {
@@ -95,8 +95,8 @@ export function createFunctionInstance(def: FunctionDefinition, settings: Settin
     if (events.length === 0) return [];
     const startedAt = performance.now();
     const scope = new EventScope(redact);
-    const settlement = await runGuarded(scope, timeoutMs, timeoutMessage, () => onBatch(prepare(events), parseInContext(settingsJson)));
-    return batchOutcomes(events.map(messageIdOf), settlement, scope.logs.close(), elapsed(startedAt), settle);
+    const handlerResult = await runGuarded(scope, timeoutMs, timeoutMessage, () => onBatch(prepare(events), parseInContext(settingsJson)));
+    return batchOutcomes(events.map(messageIdOf), handlerResult, scope.logs.close(), elapsed(startedAt), outcomeContext);
   };
 
   return {

@@ -7,15 +7,14 @@
  * - it returns anything else (e.g. undefined): every event is delivered with that result.
  * Logs of the call belong to every event of the batch, so each outcome carries them.
  */
-import { isError } from '../delivery/classify';
-import type { Outcome } from '../delivery/outcome';
-import type { Settlement } from './run-guarded';
-import { outcomeOf, type SettleContext } from './settle';
+import { isError, type Outcome } from '../delivery';
+import { outcomeOf, type OutcomeContext } from './outcome-of';
+import type { HandlerResult } from './run-guarded';
 
-export function batchOutcomes(messageIds: string[], settlement: Settlement, logs: string[], durationMs: number, ctx: SettleContext): Outcome[] {
-  const per = (index: number): Settlement => {
-    if (!settlement.ok || !Array.isArray(settlement.value)) return settlement;
-    const results: unknown[] = settlement.value;
+export function batchOutcomes(messageIds: string[], handlerResult: HandlerResult, logs: string[], durationMs: number, ctx: OutcomeContext): Outcome[] {
+  const per = (index: number): HandlerResult => {
+    if (!handlerResult.ok || !Array.isArray(handlerResult.value)) return handlerResult;
+    const results: unknown[] = handlerResult.value;
     if (index >= results.length) {
       return { ok: false, thrown: new Error(`onBatch returned ${results.length} results for ${messageIds.length} events (none for index ${index})`) };
     }

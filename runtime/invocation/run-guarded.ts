@@ -1,13 +1,14 @@
 /**
- * Calls a handler inside its event scope and settles within the timeout. A handler that hangs is
- * not stopped (it cannot be), but its event settles as timed out and its fetches are aborted.
+ * Calls a handler inside its event scope and answers within the timeout. A handler that hangs is
+ * not stopped (it cannot be), but its event ends as timed out and its fetches are aborted.
  */
 import { TimeoutError } from '../api/errors';
 import { eventScopes, type EventScope } from './event-scope';
 
-export type Settlement = { ok: true; value: unknown } | { ok: false; thrown: unknown };
+/** How a handler call ended: what it returned (or resolved to), or what it threw (or rejected with, or the timeout). */
+export type HandlerResult = { ok: true; value: unknown } | { ok: false; thrown: unknown };
 
-export function runGuarded(scope: EventScope, timeoutMs: number, timeoutMessage: string, call: () => unknown): Promise<Settlement> {
+export function runGuarded(scope: EventScope, timeoutMs: number, timeoutMessage: string, call: () => unknown): Promise<HandlerResult> {
   const startedAt = performance.now();
   let pending: unknown;
   try {
@@ -17,7 +18,7 @@ export function runGuarded(scope: EventScope, timeoutMs: number, timeoutMessage:
   }
   if (!isThenable(pending)) return Promise.resolve({ ok: true, value: pending });
 
-  return new Promise<Settlement>((resolve) => {
+  return new Promise<HandlerResult>((resolve) => {
     const remaining = Math.max(0, timeoutMs - (performance.now() - startedAt));
     const timer = setTimeout(() => {
       const thrown = new TimeoutError(timeoutMessage);

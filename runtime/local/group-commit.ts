@@ -6,7 +6,7 @@
  * fails rolls back alone), and each is answered only after that commit, so "200 only after commit"
  * still holds. A lone request waits only for the end of the current loop turn (setImmediate).
  */
-import { coalesce, type Settled } from '../batching/coalesce';
+import { coalesce, type CallResult } from '../batching/coalesce';
 import type { Db } from './db';
 
 export type GroupCommit = <T>(work: () => T) => Promise<T>;
@@ -14,7 +14,7 @@ export type GroupCommit = <T>(work: () => T) => Promise<T>;
 export function createGroupCommit(db: Db): GroupCommit {
   // `work` may itself be a db.transaction function: nested, it runs as a savepoint of this one.
   // If the commit itself fails, nothing of the batch is stored and every piece is rejected with that error.
-  const commitAll = db.transaction((works: (() => unknown)[]): Settled<unknown>[] => works.map((work): Settled<unknown> => {
+  const commitAll = db.transaction((works: (() => unknown)[]): CallResult<unknown>[] => works.map((work): CallResult<unknown> => {
     try {
       return { ok: true, value: db.transaction(work)() };
     } catch (error) {

@@ -1,20 +1,19 @@
-/** A settled handler call → the Outcome of one event (classified, JSON-safe, redacted). */
-import { classifyThrown } from '../delivery/classify';
+/** How a handler call ended → the Outcome of one event (classified, JSON-safe, redacted). */
+import { classifyThrown, type Outcome, type OutcomeError } from '../delivery';
 import type { FunctionConfig } from '../function/config';
-import type { Outcome, OutcomeError } from '../delivery/outcome';
 import { redactDeep, type Redactor } from '../settings/redact';
-import type { Settlement } from './run-guarded';
+import type { HandlerResult } from './run-guarded';
 
-export interface SettleContext {
+export interface OutcomeContext {
   onUnknownError: FunctionConfig['onUnknownError'];
   redact: Redactor;
 }
 
-export function outcomeOf(messageId: string, settlement: Settlement, logs: string[], durationMs: number, ctx: SettleContext): Outcome {
-  if (settlement.ok) {
-    return { messageId, status: 'delivered', reason: null, result: jsonSafe(settlement.value, ctx.redact), error: null, logs, durationMs };
+export function outcomeOf(messageId: string, handlerResult: HandlerResult, logs: string[], durationMs: number, ctx: OutcomeContext): Outcome {
+  if (handlerResult.ok) {
+    return { messageId, status: 'delivered', reason: null, result: jsonSafe(handlerResult.value, ctx.redact), error: null, logs, durationMs };
   }
-  const { status, reason, error } = classifyThrown(settlement.thrown, ctx.onUnknownError);
+  const { status, reason, error } = classifyThrown(handlerResult.thrown, ctx.onUnknownError);
   return { messageId, status, reason, result: undefined, error: redactError(error, ctx.redact), logs, durationMs };
 }
 
