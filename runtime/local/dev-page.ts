@@ -1,5 +1,5 @@
 /** GET / of the local engine: functions, recent deliveries, logs and sink hits. Plain HTML, refreshes itself. */
-import type { DeliveryRecord, LogRecord } from '../delivery/record';
+import type { DeliveryRecord, LogRecord } from '../delivery';
 import type { SinkHit } from './dev-sink';
 
 export interface DevPageFunction { name: string; sources: string[] | null; filter: string | null; queued: number; dlq: number; inFlight: number }

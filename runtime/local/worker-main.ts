@@ -7,7 +7,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { createFunctionInstance, type FunctionInstance } from '../function/instance';
 import type { SegmentEvent } from '../events/types';
-import type { Outcome } from '../delivery/outcome';
+import type { Outcome } from '../delivery';
 import { secretValues } from '../settings/resolve';
 import { createRedactor } from '../settings/redact';
 import type { FromWorker, ToWorker, WorkerInit, WorkerTask } from './worker-protocol';

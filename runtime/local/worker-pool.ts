@@ -9,7 +9,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import type { FunctionDefinition } from '../function/definition';
-import type { Outcome, OutcomeError, OutcomeReason } from '../delivery/outcome';
+import type { Outcome, OutcomeError, OutcomeReason } from '../delivery';
 import type { Settings } from '../settings/resolve';
 import type { FromWorker, ToWorker, WorkerInit } from './worker-protocol';
 import { WORKER_BOOTSTRAP } from './worker-bundle';

@@ -1,6 +1,6 @@
 /** Messages between the worker pool (engine thread) and a function worker thread. */
 import type { FunctionDefinition } from '../function/definition';
-import type { Outcome, OutcomeError } from '../delivery/outcome';
+import type { Outcome, OutcomeError } from '../delivery';
 import type { Settings } from '../settings/resolve';
 
 export interface WorkerInit {
