@@ -1,4 +1,4 @@
-/** The ingest routes (DESIGN.md "Ingest API"). */
+/** The ingest routes: Segment's HTTP Tracking API and its Webhooks destination (README.md, "The two commands"). */
 import type { EventType } from '../events/types';
 import { refuse, type IngestRefusal } from './types';
 

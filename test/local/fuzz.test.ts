@@ -11,7 +11,7 @@ import type { Engine } from '../../runtime/local/engine';
 import { tempProject, writeFunction, type TempProject } from './helpers/functions';
 import { basicAuth, postJson, storedCounts, testEngine } from './helpers/engine';
 
-const FIXTURES = join(__dirname, '..', 'fixtures', 'events'); // a copy of shared/fixtures/events
+const FIXTURES = join(__dirname, '..', 'fixtures', 'events'); // Segment-spec samples (test/fixtures/events/README.md)
 const TYPES = ['track', 'identify', 'page', 'screen', 'group', 'alias'];
 const valid = TYPES.map((t) => JSON.parse(readFileSync(join(FIXTURES, `${t}.json`), 'utf8')) as Record<string, unknown>);
 const badInputs = JSON.parse(readFileSync(join(FIXTURES, 'bad-inputs.json'), 'utf8')) as { body: unknown }[];

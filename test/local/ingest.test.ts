@@ -7,7 +7,7 @@ import type { Engine } from '../../runtime/local/engine';
 import { tempProject, writeFunction, type TempProject } from './helpers/functions';
 import { postJson, storedCounts, testEngine, track } from './helpers/engine';
 
-const FIXTURES = join(__dirname, '..', 'fixtures', 'events'); // a copy of shared/fixtures/events
+const FIXTURES = join(__dirname, '..', 'fixtures', 'events'); // Segment-spec samples (test/fixtures/events/README.md)
 const badInputs = JSON.parse(readFileSync(join(FIXTURES, 'bad-inputs.json'), 'utf8')) as { why: string; body: unknown }[];
 
 const WRITE_KEY = 'dev-key-123';

@@ -42,7 +42,7 @@ describe('dispatch', () => {
   });
 });
 
-describe('classification (the error table of DESIGN.md)', () => {
+describe('classification (the error table of docs/ARCHITECTURE.md, "Errors and retries")', () => {
   test.each([
     ['returned', 'return await Promise.resolve({ ok: 1 });', 'delivered', null, null],
     ['returned nothing', 'return;', 'delivered', null, null],
