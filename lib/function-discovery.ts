@@ -7,7 +7,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { FunctionConfigError } from '../runtime/api/errors';
-import { discoverFunctions, type FunctionDefinition } from '../runtime/function/definition';
+import { discoverFunctions, type FunctionDefinition } from '../runtime/function';
 import { isPlainObject } from '../runtime/events/plain-object';
 import { COMMITTED_SETTINGS_FILE, readJsonFile, resolveSettings } from '../runtime/settings';
 import { assertDistinctIds, pascalCase } from '../runtime/aws/contract';

@@ -5,8 +5,8 @@
  */
 import { join } from 'node:path';
 import { FunctionConfigError } from '../runtime/api/errors';
-import type { FunctionDefinition } from '../runtime/function/definition';
-import { COMMITTED_SETTINGS_FILE } from '../runtime/settings/file';
+import type { FunctionDefinition } from '../runtime/function';
+import { COMMITTED_SETTINGS_FILE } from '../runtime/settings';
 import { displayPath } from '../runtime/source/display-path';
 
 export interface LoopbackSetting {

@@ -1,5 +1,10 @@
-/** The schema of functions/<name>/function.json, with the defaults DESIGN.md gives. */
+/** functions/<name>/function.json: its schema with the defaults, parsed and read. */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import * as z from 'zod'; // a namespace import lets esbuild drop the parts of zod not used (its locales: ~350 KB of the Lambda bundles)
+import { FunctionConfigError } from '../api/errors';
+import { readJsonFile } from '../settings/json-file';
+import { displayPath } from '../source/display-path';
 
 export const settingSpecSchema = z.strictObject({
   type: z.enum(['string', 'boolean', 'array', 'map']),
@@ -44,4 +49,20 @@ export const DEFAULT_SETTINGS: Record<string, SettingSpec> = {
  * Parse a function.json value (or `undefined` when the file is absent).
  * Throws FunctionConfigError naming `file` and the offending field.
  */
-export { parseFunctionConfig } from './config-parse';
+export function parseFunctionConfig(raw: unknown, file: string): FunctionConfig {
+  const parsed = functionConfigSchema.safeParse(raw ?? {});
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const field = issue.path.length ? issue.path.join('.') : '(root)';
+    throw new FunctionConfigError(`${file}: field "${field}": ${issue.message}`);
+  }
+  const config = parsed.data;
+  config.settings = { ...DEFAULT_SETTINGS, ...config.settings };
+  return config;
+}
+
+/** function.json of a folder, with defaults; the defaults alone when the file is absent. */
+export function readFunctionConfig(dir: string): FunctionConfig {
+  const file = join(dir, 'function.json');
+  return parseFunctionConfig(existsSync(file) ? readJsonFile(file) : undefined, displayPath(file));
+}

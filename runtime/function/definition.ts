@@ -2,18 +2,11 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { FunctionConfigError } from '../api/errors';
-import { parseFunctionConfig, type FunctionConfig } from './config';
-import { readJsonFile } from '../settings/json-file';
+import { readFunctionConfig, type FunctionConfig } from './config';
 import { compileFilter } from '../routing/filter';
 import { displayPath } from '../source/display-path';
 import { readFunctionSource, SOURCE_FILES } from '../source/read-source';
-
-export interface FunctionSource {
-  /** JavaScript: TS already stripped (script) or bundled to CommonJS (module) by esbuild. */
-  code: string;
-  style: 'script' | 'module';
-  filename: string;
-}
+import type { FunctionSource } from '../source/types';
 
 export interface FunctionDefinition {
   name: string;
@@ -43,10 +36,4 @@ export function discoverFunctions(functionsDir: string): FunctionDefinition[] {
     .map((entry) => entry.name)
     .sort()
     .map((name) => readFunctionDefinition(join(functionsDir, name)));
-}
-
-/** function.json of a folder, with defaults; the defaults alone when the file is absent. */
-export function readFunctionConfig(dir: string): FunctionConfig {
-  const file = join(dir, 'function.json');
-  return parseFunctionConfig(existsSync(file) ? readJsonFile(file) : undefined, displayPath(file));
 }

@@ -6,7 +6,7 @@
 import { chmodSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FunctionConfigError } from '../api/errors';
-import { readFunctionConfig } from '../function/definition';
+import { readFunctionConfig } from '../function/config';
 import { COMMITTED_SETTINGS_FILE, LOCAL_SETTINGS_FILE, readSettingsFile } from './file';
 import { displayPath } from '../source/display-path';
 

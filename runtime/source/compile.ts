@@ -11,7 +11,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type * as Esbuild from 'esbuild';
 import { FunctionConfigError } from '../api/errors';
-import type { FunctionSource } from '../function/definition';
+import type { FunctionSource } from './types';
 import { displayPath } from './display-path';
 
 /** What `import … from 'destfn'` (or '@destfn/runtime') resolves to inside a module-style bundle. */

@@ -4,7 +4,7 @@
  *
  *   writeFileSync(join(assetDir, 'function', 'index.js'), renderPrebuiltSource(definition.source))
  */
-import type { FunctionSource } from '../function/definition';
+import type { FunctionSource } from './types';
 
 const BANNER = /^\/\/ destfn-prebuilt style=(script|module)\r?\n/;
 

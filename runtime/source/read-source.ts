@@ -2,7 +2,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FunctionConfigError } from '../api/errors';
-import type { FunctionSource } from '../function/definition';
+import type { FunctionSource } from './types';
 import { compileFunctionSource } from './compile';
 import { displayPath } from './display-path';
 import { parsePrebuiltSource } from './prebuilt';

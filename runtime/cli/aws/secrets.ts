@@ -6,7 +6,7 @@
 import { GetSecretValueCommand, PutSecretValueCommand, ResourceNotFoundException, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { join, resolve } from 'node:path';
 import { isPlainObject } from '../../events/plain-object';
-import { readFunctionConfig } from '../../function/definition';
+import { readFunctionConfig } from '../../function';
 import { functionResources, readStackOutputs, withClientConfig, type AwsOpsOptions } from './stack-outputs';
 
 export interface SetSecretsOptions extends AwsOpsOptions {
