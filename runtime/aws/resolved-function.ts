@@ -10,10 +10,11 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { FunctionConfigError } from '../api/errors';
-import type { FunctionConfig, SettingSpec } from '../function/config';
+import type { FunctionConfig } from '../function/config';
 import type { FunctionDefinition } from '../function/definition';
 import { readJsonFile } from '../settings/json-file';
 import { COMMITTED_SETTINGS_FILE, readSettingsFile } from '../settings/file';
+import { SETTING_TYPES } from '../settings/types';
 import { displayPath } from '../source/display-path';
 import { readFunctionSource } from '../source/read-source';
 
@@ -57,7 +58,6 @@ const isNumber: Check = (v) => typeof v === 'number' && Number.isFinite(v);
 const isStrings: Check = (v) => Array.isArray(v) && v.every(isString);
 const optional = (check: Check): Check => (v) => v === undefined || check(v);
 const oneOf = (...values: string[]): Check => (v) => values.includes(v as string);
-const SETTING_TYPES: SettingSpec['type'][] = ['string', 'boolean', 'array', 'map'];
 
 const CONFIG_FIELDS: Record<keyof FunctionConfig, Check> = {
   description: isString,

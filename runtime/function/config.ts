@@ -4,10 +4,11 @@ import { join } from 'node:path';
 import * as z from 'zod'; // a namespace import lets esbuild drop the parts of zod not used (its locales: ~350 KB of the Lambda bundles)
 import { FunctionConfigError } from '../api/errors';
 import { readJsonFile } from '../settings/json-file';
+import { SETTING_TYPES } from '../settings/types';
 import { displayPath } from '../source/display-path';
 
 export const settingSpecSchema = z.strictObject({
-  type: z.enum(['string', 'boolean', 'array', 'map']),
+  type: z.enum(SETTING_TYPES),
   required: z.boolean().optional().default(false),
   secret: z.boolean().optional().default(false),
   default: z.unknown().optional(),

@@ -4,9 +4,9 @@
  */
 import type { SettingSpec } from '../function/config';
 import { resolveSetting, type DeclaredSettings } from './resolve';
-import { coerceSetting } from './types';
+import { coerceSetting, type SettingType } from './types';
 
-const HOW_TO_WRITE: Record<SettingSpec['type'], string> = {
+const HOW_TO_WRITE: Record<SettingType, string> = {
   string: 'a string',
   boolean: 'a boolean: use true or false',
   array: 'an array: use a JSON array of strings or a,b,c',

@@ -2,18 +2,21 @@
  * Segment's setting types. Values arriving as strings (CLI `KEY=VALUE`, env) are accepted where
  * unambiguous: "true"/"false" for boolean, a JSON array/object for array/map.
  */
-import type { SettingSpec } from '../function/config';
+
+/** The types function.json may declare (its schema, runtime/function/config.ts, and the Lambda's shape check use this list). */
+export const SETTING_TYPES = ['string', 'boolean', 'array', 'map'] as const;
+export type SettingType = (typeof SETTING_TYPES)[number];
 
 export type Coerced = { ok: true; value: unknown } | { ok: false; expected: string };
 
-const EXPECTED: Record<SettingSpec['type'], string> = {
+const EXPECTED: Record<SettingType, string> = {
   string: 'a string',
   boolean: 'a boolean',
   array: 'an array of strings',
   map: 'a map (object) of strings',
 };
 
-export function coerceSetting(type: SettingSpec['type'], value: unknown): Coerced {
+export function coerceSetting(type: SettingType, value: unknown): Coerced {
   const fail: Coerced = { ok: false, expected: EXPECTED[type] };
   switch (type) {
     case 'string':
