@@ -1,8 +1,7 @@
-/** `destfn deliveries <fn> [--status failed] [--json] [--limit n] [--data dir]`: the delivery records of a function. */
+/** `destfn deliveries <fn> [--status failed] [--json] [--limit n] [--data dir | --aws]`: the delivery records of a function. */
 import type { DeliveryStatus } from '../delivery/outcome';
-import { RecordStore } from '../local/records';
 import { formatDeliveries, formatDeliveriesJson } from './format-deliveries';
-import { openLocalData } from './local-data';
+import { withOperatorBackend } from './operator-command';
 import { AWS_FLAGS, AWS_USAGE, awsTargetOf, parseCommandArgs } from './args';
 
 export const summary = 'show the delivery records of a function (status, attempts, last error)';
@@ -29,19 +28,8 @@ export async function main(argv: string[]): Promise<number> {
     process.stderr.write(USAGE);
     return 1;
   }
-  if (values.aws) return (require('./aws/cli-commands') as typeof import('./aws/cli-commands')).deliveriesAwsCommand(fn, { status, limit, json: values.json }, target);
-  let local;
-  try {
-    local = openLocalData(values.data);
-  } catch (err) {
-    process.stderr.write(`destfn deliveries: ${(err as Error).message}\n`);
-    return 1;
-  }
-  try {
-    const records = new RecordStore(local.db).deliveries(fn, { status, limit });
+  return withOperatorBackend('deliveries', { aws: values.aws, data: values.data, target }, async (backend) => {
+    const records = await backend.deliveries(fn, { status, limit });
     process.stdout.write(values.json ? formatDeliveriesJson(records) : formatDeliveries(records));
-    return 0;
-  } finally {
-    local.db.close();
-  }
+  });
 }

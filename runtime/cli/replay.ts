@@ -1,7 +1,5 @@
-/** `destfn replay <fn> [--data dir]`: move a function's DLQ back to its queue (engine running or not). */
-import { Queue } from '../local/queue';
-import { runningEnginePid } from '../local/lock';
-import { openLocalData } from './local-data';
+/** `destfn replay <fn> [--data dir | --aws]`: move a function's DLQ back to its queue (locally: engine running or not). */
+import { withOperatorBackend } from './operator-command';
 import { AWS_FLAGS, AWS_USAGE, awsTargetOf, parseCommandArgs } from './args';
 
 export const summary = "move a function's dead-lettered events back to its queue";
@@ -18,26 +16,7 @@ export async function main(argv: string[]): Promise<number> {
     process.stderr.write(USAGE);
     return 1;
   }
-  if (parsed.values.aws) return (require('./aws/cli-commands') as typeof import('./aws/cli-commands')).replayAwsCommand(fn, target);
-  let local;
-  try {
-    local = openLocalData(parsed.values.data);
-  } catch (err) {
-    process.stderr.write(`destfn replay: ${(err as Error).message}\n`);
-    return 1;
-  }
-  try {
-    const moved = new Queue(local.db).replay(fn);
-    const pid = runningEnginePid(local.dataDir);
-    const next = moved === 0 ? '' : pid !== null
-      ? ` The running engine (pid ${pid}) delivers them now.`
-      : ' They are delivered when the engine starts (npm start).';
-    process.stdout.write(`replay: moved ${moved} event(s) from the DLQ of "${fn}" back to its queue.${next}\n`);
-    return 0;
-  } catch (err) {
-    process.stderr.write(`destfn replay: ${(err as Error).message}\n`);
-    return 1;
-  } finally {
-    local.db.close();
-  }
+  return withOperatorBackend('replay', { aws: parsed.values.aws, data: parsed.values.data, target }, async (backend) => {
+    process.stdout.write(await backend.replay(fn));
+  });
 }

@@ -1,12 +1,14 @@
 /**
  * `destfn secrets set <fn> KEY=VALUE [KEY=VALUE…] [--dir functions]`: store local setting values
- * (secret ones included) in functions/<fn>/settings.local.json, which git ignores. Only declared
- * setting names are accepted, and values are never printed.
+ * (secret ones included) in functions/<fn>/settings.local.json, which git ignores; with --aws, secret
+ * values in the function's Secrets Manager secret. Only declared setting names are accepted, and values are
+ * never printed.
  */
-import { join, relative, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { readFunctionDefinition } from '../function/definition';
-import { parseSettingAssignments, writeLocalSettingValues } from '../settings';
+import { parseSettingAssignments } from '../settings';
 import { AWS_FLAGS, AWS_USAGE, awsTargetOf, parseCommandArgs } from './args';
+import { withOperatorBackend } from './operator-command';
 
 export const summary = 'set local setting values, secrets included (functions/<fn>/settings.local.json)';
 
@@ -26,12 +28,9 @@ export async function main(argv: string[]): Promise<number> {
     const dir = join(resolve(parsed.values.dir), fn);
     const definition = readFunctionDefinition(dir);
     const updates = parseSettingAssignments(definition, pairs);
-    if (parsed.values.aws) return await (require('./aws/cli-commands') as typeof import('./aws/cli-commands')).secretsAwsCommand(fn, updates, parsed.values.dir, target);
-    const file = writeLocalSettingValues(dir, updates);
-    const specs = definition.config.settings;
-    const names = Object.keys(updates).map((n) => (specs[n].secret ? `${n} (secret)` : n)).join(', ');
-    process.stdout.write(`set ${names} for "${fn}" in ${relative(process.cwd(), file) || file}; a running engine reloads it.\n`);
-    return 0;
+    return await withOperatorBackend('secrets', { aws: parsed.values.aws, target }, async (backend) => {
+      process.stdout.write(await backend.setSecrets(definition, updates));
+    });
   } catch (err) {
     process.stderr.write(`destfn secrets: ${(err as Error).message}\n`);
     return 1;

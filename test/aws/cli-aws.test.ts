@@ -43,7 +43,7 @@ beforeAll(async () => {
   aws = await startFakeAws((call) => {
     switch (call.operation) {
       case 'DescribeStacks': return { body: describeStacksXml('Destfn', outputs), contentType: 'text/xml' };
-      case 'FilterLogEvents': return { body: JSON.stringify({ events: [{ eventId: 'e1', timestamp: Date.now(), message: JSON.stringify({
+      case 'FilterLogEvents': return { body: JSON.stringify({ events: JSON.parse(call.body).logGroupName !== '/aws/lambda/orders' ? [] : [{ eventId: 'e1', timestamp: Date.now(), message: JSON.stringify({
         message: 'delivery', timestamp: '2025-03-01T10:00:00.000Z', function: 'orders', messageId: 'm-1', logs: ['hello from orders'],
       }) }] }) };
       case 'GetQueueAttributes': return { body: JSON.stringify({ Attributes: { ApproximateNumberOfMessages: '2' } }), contentType: 'application/x-amz-json-1.0' };
@@ -96,6 +96,15 @@ describe('CLI --aws', () => {
     const { code, out } = await cli(logs.main, ['orders', '--aws']);
     expect(code).toBe(0);
     expect(out).toBe('2025-03-01 10:00:00.000  m-1  hello from orders\n');
+  });
+
+  it('logs: says so when nothing was captured, like the local command', async () => {
+    const saved = outputs;
+    outputs = { ...saved, OrdersLogGroup: '/aws/lambda/quiet' };
+    const { code, out } = await cli(logs.main, ['orders', '--aws']);
+    outputs = saved;
+    expect(code).toBe(0);
+    expect(out).toBe('no log output for "orders"\n');
   });
 
   it('replay: starts the DLQ move task', async () => {

@@ -3,6 +3,7 @@ import { writeFileSync } from 'node:fs';
 import type { Engine } from '../../runtime/local/engine';
 import * as deliveriesCli from '../../runtime/cli/deliveries';
 import * as logsCli from '../../runtime/cli/logs';
+import { followLogs } from '../../runtime/cli/local/backend';
 import * as replayCli from '../../runtime/cli/replay';
 import type { DeliveryRecord } from '../../runtime/delivery/record';
 import { copyWebhook, tempProject, writeFunction, URL_SETTING, type TempProject } from './helpers/functions';
@@ -101,7 +102,7 @@ test('`deliveries --json` prints the records; `logs` prints captured lines with 
   // --follow: new entries appear as they are written.
   const followed: string[] = [];
   const stop = new AbortController();
-  const following = logsCli.followLogs(engine.records, 'chatty', engine.records.lastLogs('chatty', 1)[0].id, (t) => followed.push(t), stop.signal);
+  const following = followLogs(engine.records, 'chatty', engine.records.lastLogs('chatty', 1)[0].id, (t) => followed.push(t), stop.signal);
   expect((await postJson(`${engine.url}/v1/track`, track('r-chat-2', { properties: { chat: true } }), engine.writeKey)).status).toBe(200);
   await waitFor('followed', () => followed.join('').includes('sending r-chat-2'), 5000);
   stop.abort();

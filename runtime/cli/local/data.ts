@@ -1,7 +1,7 @@
 /** Opening the local engine's database from a CLI command (engine running or not). */
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { dbPath, openDb, type Db } from '../local/db';
+import { dbPath, openDb, type Db } from '../../local/db';
 
 export const DEFAULT_DATA_DIR = '.destfn';
 

@@ -1,0 +1,70 @@
+/**
+ * The operator commands on the local engine's data (.destfn/, or --data): its SQLite database, whether the
+ * engine runs or not. Setting values go to functions/<fn>/settings.local.json, which a running engine reloads.
+ */
+import { relative } from 'node:path';
+import { runningEnginePid } from '../../local/lock';
+import { Queue } from '../../local/queue';
+import { RecordStore } from '../../local/records';
+import { writeLocalSettingValues } from '../../settings';
+import { formatLogs } from '../format-logs';
+import type { OperatorBackend } from '../operator-backend';
+import { openLocalData } from './data';
+
+const FOLLOW_POLL_MS = 500;
+
+export function createLocalBackend(dataDir: string | undefined): OperatorBackend {
+  // Opened on first use: `secrets set` needs no engine data.
+  let local: ReturnType<typeof openLocalData> | undefined;
+  const data = () => (local ??= openLocalData(dataDir));
+
+  return {
+    async deliveries(fn, query) {
+      return new RecordStore(data().db).deliveries(fn, query);
+    },
+
+    async logs(fn, { limit, follow, signal }, write) {
+      const store = new RecordStore(data().db);
+      const first = store.lastLogs(fn, limit);
+      if (first.length > 0) write(formatLogs(first));
+      if (follow) await followLogs(store, fn, first.at(-1)?.id ?? 0, write, signal);
+    },
+
+    async replay(fn) {
+      const { db, dataDir: dir } = data();
+      const moved = new Queue(db).replay(fn);
+      const pid = runningEnginePid(dir);
+      const next = moved === 0 ? '' : pid !== null
+        ? ` The running engine (pid ${pid}) delivers them now.`
+        : ' They are delivered when the engine starts (npm start).';
+      return `replay: moved ${moved} event(s) from the DLQ of "${fn}" back to its queue.${next}\n`;
+    },
+
+    async setSecrets(definition, values) {
+      const file = writeLocalSettingValues(definition.dir, { ...values });
+      const specs = definition.config.settings;
+      const names = Object.keys(values).map((n) => (specs[n].secret ? `${n} (secret)` : n)).join(', ');
+      return `set ${names} for "${definition.name}" in ${relative(process.cwd(), file) || file}; a running engine reloads it.\n`;
+    },
+
+    close() {
+      local?.db.close();
+    },
+  };
+}
+
+/** Writes log entries of `fn` newer than `afterId` as they are stored, until `signal` aborts. */
+export function followLogs(store: RecordStore, fn: string, afterId: number, write: (text: string) => void, signal: AbortSignal): Promise<void> {
+  let lastId = afterId;
+  return new Promise<void>((resolve) => {
+    const timer = setInterval(() => {
+      const next = store.logs(fn, lastId);
+      if (next.length > 0) {
+        lastId = next[next.length - 1].id;
+        write(formatLogs(next));
+      }
+    }, FOLLOW_POLL_MS);
+    const stop = () => { clearInterval(timer); resolve(); };
+    if (signal.aborted) stop(); else signal.addEventListener('abort', stop, { once: true });
+  });
+}

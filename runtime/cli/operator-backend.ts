@@ -1,0 +1,28 @@
+/**
+ * Where the operator commands (`destfn deliveries|logs|replay|secrets`) act: the local engine's data
+ * (local/backend.ts) or the deployed stack (aws/backend.ts, with --aws). Both report in the same words and
+ * formats; a command picks one, once (operator-command.ts).
+ */
+import type { DeliveryQuery, DeliveryRecord } from '../delivery';
+import type { FunctionDefinition } from '../function/definition';
+
+export interface LogsOptions {
+  /** The last `limit` records are printed first. */
+  limit: number;
+  /** Then keep printing newer ones as they come, until `signal` aborts. */
+  follow: boolean;
+  signal: AbortSignal;
+}
+
+export interface OperatorBackend {
+  /** A function's delivery records, newest first. */
+  deliveries(fn: string, query: DeliveryQuery): Promise<DeliveryRecord[]>;
+  /** Writes the captured (redacted) log output of a function, formatted (format-logs.ts), as it is read. */
+  logs(fn: string, options: LogsOptions, write: (text: string) => void): Promise<void>;
+  /** Moves a function's dead-lettered events back to its queue; returns what to tell the user. */
+  replay(fn: string): Promise<string>;
+  /** Stores setting values already checked against the function's declaration; returns what to tell the user. */
+  setSecrets(definition: FunctionDefinition, values: Readonly<Record<string, unknown>>): Promise<string>;
+  /** Releases what the backend opened (the local database). */
+  close(): void;
+}
