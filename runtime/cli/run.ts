@@ -5,8 +5,7 @@
  */
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { readFunctionDefinition } from '../function/definition';
-import { createFunctionInstance } from '../function/instance';
+import { createFunctionInstance, readFunctionDefinition } from '../function';
 import { compileFilter } from '../routing/filter';
 import { readLocalSettingValues, readSettingValues, resolveSettings } from '../settings';
 import { readEventInput } from './event-input';

@@ -1,9 +1,8 @@
 /** Loading the functions folder for the engine: definition + resolved local settings, per function. */
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { discoverFunctions, readFunctionDefinition, type FunctionDefinition } from '../function/definition';
-import { readLocalSettingValues } from '../settings/local';
-import { resolveSettings, secretValues, type Settings } from '../settings/resolve';
+import { discoverFunctions, readFunctionDefinition, type FunctionDefinition } from '../function';
+import { readLocalSettingValues, resolveSettings, secretValues, type Settings } from '../settings';
 
 export interface LoadedFunction {
   definition: FunctionDefinition;

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import * as devCli from '../../runtime/cli/dev';
 import * as runCliCommand from '../../runtime/cli/run';
 import * as secretsCli from '../../runtime/cli/secrets';
-import { readLocalSettingValues } from '../../runtime/settings/local';
+import { readLocalSettingValues } from '../../runtime/settings';
 import { runCli } from './helpers/cli';
 import { tempProject, writeFunction, type TempProject } from './helpers/functions';
 
