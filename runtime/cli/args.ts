@@ -4,10 +4,13 @@ import type { AwsTarget } from './aws/aws-config';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 
-/** Parses `argv` (positionals allowed); on an unknown or malformed flag prints `destfn <command>: …` and the usage, and returns undefined. */
-export function parseCommandArgs<const O extends Options>(command: string, usage: string, argv: string[], options: O) {
+/**
+ * Parses `argv` (positionals allowed unless `allowPositionals` is false); on an unknown or malformed flag, or
+ * an unexpected positional, prints `destfn <command>: …` and the usage, and returns undefined.
+ */
+export function parseCommandArgs<const O extends Options>(command: string, usage: string, argv: string[], options: O, allowPositionals = true) {
   try {
-    return parseArgs({ args: argv, allowPositionals: true as const, options });
+    return parseArgs({ args: argv, allowPositionals, options });
   } catch (err) {
     process.stderr.write(`destfn ${command}: ${(err as Error).message}\n${usage}`);
     return undefined;

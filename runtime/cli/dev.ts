@@ -1,7 +1,7 @@
 /** `destfn dev [--dir functions] [--port 3000] [--data .destfn] [--host h]` (= npm start): the local engine. */
 import { relative, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { startEngine, type Engine } from '../local/engine';
+import { parseCommandArgs } from './args';
 
 export const summary = 'run the local engine: ingest API, queues, worker threads, retries, dev page (npm start)';
 
@@ -31,22 +31,15 @@ export function banner(engine: Engine, displayHost: string): string {
 }
 
 export async function main(argv: string[]): Promise<number> {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      options: {
-        dir: { type: 'string', default: 'functions' },
-        port: { type: 'string', default: process.env.PORT ?? '3000' },
-        data: { type: 'string', default: '.destfn' },
-        host: { type: 'string' },
-        quiet: { type: 'boolean', default: false },
-      },
-    }));
-  } catch (err) {
-    process.stderr.write(`destfn dev: ${(err as Error).message}\n${USAGE}`);
-    return 1;
-  }
+  const parsed = parseCommandArgs('dev', USAGE, argv, {
+    dir: { type: 'string', default: 'functions' },
+    port: { type: 'string', default: process.env.PORT ?? '3000' },
+    data: { type: 'string', default: '.destfn' },
+    host: { type: 'string' },
+    quiet: { type: 'boolean', default: false },
+  }, false);
+  if (!parsed) return 1;
+  const { values } = parsed;
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     process.stderr.write(`destfn dev: --port must be a port number\n${USAGE}`);
