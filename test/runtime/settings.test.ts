@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FunctionConfigError } from '../../runtime/api/errors';
 import { readFunctionDefinition } from '../../runtime/function/definition';
+import { readJsonFile } from '../../runtime/settings/json-file';
 import { readLocalSettingValues } from '../../runtime/settings/local';
 import { resolveSettings, secretValues } from '../../runtime/settings/resolve';
 import { TmpFunctions } from './support/tmp-function';
@@ -102,5 +103,15 @@ describe('readLocalSettingValues', () => {
     expect(() => readLocalSettingValues(dir)).toThrow(/settings\.local\.json: invalid JSON/);
     const arrayDir = tmp.folder({ 'settings.json': '[1]' });
     expect(() => readLocalSettingValues(arrayDir)).toThrow(/settings\.json: field "\(root\)": expected an object/);
+  });
+});
+
+describe('readJsonFile', () => {
+  test('a missing file is named; a mistake is told by its kind and position, an unexpected character without quoting it', () => {
+    const dir = tmp.folder({ 'a.json': '{"key": "value",}', 'b.json': '{"key": hunter2}', 'c.json': '{"key": [1, 2}' });
+    expect(() => readJsonFile(join(dir, 'none.json'))).toThrow(/none\.json: not found$/);
+    expect(() => readJsonFile(join(dir, 'a.json'))).toThrow(/a\.json: invalid JSON: Expected double-quoted property name in JSON at position 16/);
+    expect(() => readJsonFile(join(dir, 'b.json'))).toThrow(/b\.json: invalid JSON: unexpected character$/);
+    expect(() => readJsonFile(join(dir, 'c.json'))).toThrow(/c\.json: invalid JSON: Expected ',' or ']' after array element in JSON at position 13/);
   });
 });
