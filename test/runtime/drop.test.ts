@@ -1,5 +1,6 @@
+/** function.json `drop`, as the function instance applies it (runtime/function/instance.ts). */
 import { sampleEvent } from '../../runtime/events/samples';
-import { TmpFunctions } from '../runtime/support/tmp-function';
+import { TmpFunctions } from './support/tmp-function';
 
 describe('drop: privacy controls applied before the handler sees the event', () => {
   const tmp = new TmpFunctions();
