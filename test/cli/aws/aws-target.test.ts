@@ -5,12 +5,12 @@
  */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import * as deliveries from '../../runtime/cli/deliveries';
-import * as logs from '../../runtime/cli/logs';
-import * as replay from '../../runtime/cli/replay';
-import * as secretsCli from '../../runtime/cli/secrets';
-import { describeStacksXml, startFakeAws, type FakeAws, type FakeCall } from './support/fake-aws';
-import { tempRoot } from './support/function-dir';
+import * as deliveries from '../../../runtime/cli/deliveries';
+import * as logs from '../../../runtime/cli/logs';
+import * as replay from '../../../runtime/cli/replay';
+import * as secretsCli from '../../../runtime/cli/secrets';
+import { describeStacksXml, startFakeAws, type FakeAws, type FakeCall } from '../../aws/support/fake-aws';
+import { tempRoot } from '../../aws/support/function-dir';
 
 const JSON_10 = 'application/x-amz-json-1.0';
 let aws: FakeAws; // every service the commands call, on one endpoint (told apart by operation)

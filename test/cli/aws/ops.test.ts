@@ -9,14 +9,14 @@ import {
   GetSecretValueCommand, PutSecretValueCommand, ResourceNotFoundException, SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
 import { mockClient } from 'aws-sdk-client-mock';
-import { fetchLogsAws, FILTER_PATTERN, logRecordOf } from '../../runtime/cli/aws/logs';
-import { replayAws } from '../../runtime/cli/aws/replay';
-import { setSecretsAws } from '../../runtime/cli/aws/secrets';
-import { functionResources, readStackOutputs } from '../../runtime/cli/aws/stack-outputs';
-import type { LogRecord } from '../../runtime/delivery/record';
-import { useFakeAwsEnv } from './support/aws-env';
-import { cloudFormationErrorXml, describeStacksXml, startFakeAws, type FakeAws } from './support/fake-aws';
-import { tempRoot } from './support/function-dir';
+import { fetchLogsAws, FILTER_PATTERN, logRecordOf } from '../../../runtime/cli/aws/logs';
+import { replayAws } from '../../../runtime/cli/aws/replay';
+import { setSecretsAws } from '../../../runtime/cli/aws/secrets';
+import { functionResources, readStackOutputs } from '../../../runtime/cli/aws/stack-outputs';
+import type { LogRecord } from '../../../runtime/delivery/record';
+import { useFakeAwsEnv } from '../../aws/support/aws-env';
+import { cloudFormationErrorXml, describeStacksXml, startFakeAws, type FakeAws } from '../../aws/support/fake-aws';
+import { tempRoot } from '../../aws/support/function-dir';
 
 const OUTPUTS = {
   ApiUrl: 'https://abc.execute-api.us-east-1.amazonaws.com/',
