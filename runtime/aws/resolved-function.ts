@@ -15,8 +15,7 @@ import type { FunctionDefinition } from '../function/definition';
 import { readJsonFile } from '../settings/json-file';
 import { COMMITTED_SETTINGS_FILE, readSettingsFile } from '../settings/file';
 import { SETTING_TYPES } from '../settings/types';
-import { displayPath } from '../source/display-path';
-import { readFunctionSource } from '../source/read-source';
+import { displayPath, readFunctionSource } from '../source';
 
 export const RESOLVED_FUNCTION_FILE = 'function.resolved.json';
 /** Bumped when the file's layout changes; the layer and the function assets ship in the same deploy. */

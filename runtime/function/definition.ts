@@ -4,9 +4,7 @@ import { basename, join, resolve } from 'node:path';
 import { FunctionConfigError } from '../api/errors';
 import { readFunctionConfig, type FunctionConfig } from './config';
 import { compileFilter } from '../routing/filter';
-import { displayPath } from '../source/display-path';
-import { readFunctionSource, SOURCE_FILES } from '../source/read-source';
-import type { FunctionSource } from '../source/types';
+import { displayPath, readFunctionSource, SOURCE_FILES, type FunctionSource } from '../source';
 
 export interface FunctionDefinition {
   name: string;

@@ -11,7 +11,7 @@ import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import vm from 'node:vm';
 import { HANDLER_NAMES, type HandlerName } from '../function/dispatch';
-import type { FunctionSource } from '../source/types';
+import type { FunctionSource } from '../source';
 
 export type Handler = (...args: unknown[]) => unknown;
 export type Handlers = Partial<Record<HandlerName, Handler>>;
