@@ -28,16 +28,15 @@ const MALFORMED: Record<string, string> = {
   'truncated': `{"apiKey": "${SECRET}`,
 };
 
+// One function for every case: each writes its settings.local.json, and every command fails before writing anything.
 let project: TempProject;
 let dir: string;
-beforeEach(() => {
+beforeAll(() => {
   project = tempProject();
-  dir = writeFunction(project.functionsDir, 'teams', {
-    code: 'async function onTrack() {}',
-    config: { settings: { apiKey: { type: 'string', required: true, secret: true }, channel: { type: 'string' }, verbose: { type: 'boolean' } } },
-  });
+  const settings = { apiKey: { type: 'string', required: true, secret: true }, channel: { type: 'string' }, verbose: { type: 'boolean' } };
+  dir = writeFunction(project.functionsDir, 'teams', { code: 'async function onTrack() {}', config: { settings } });
 });
-afterEach(() => project.cleanup());
+afterAll(() => project.cleanup());
 
 describe.each(Object.entries(MALFORMED))('settings.local.json with %s', (_label, text) => {
   beforeEach(() => writeFileSync(join(dir, 'settings.local.json'), text));
