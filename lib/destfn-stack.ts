@@ -3,7 +3,7 @@
  * the delivery-record table, alarms and two access policies. Environment-agnostic: no lookups, so
  * `cdk synth` runs offline without credentials.
  */
-import { Construct } from 'constructs';
+import type { Construct } from 'constructs';
 import { Annotations, CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import { assertDistinctIds, functionOutputNames, sourceSecretOutputName, STACK_OUTPUTS } from '../runtime/aws/contract';
 import { readSourceNames } from '../runtime/ingest/sources';

@@ -2,7 +2,7 @@
  * The ingest Lambda's environment (names and format: runtime/aws/contract.ts), with a check at synth that the
  * routing table fits Lambda's environment size limit.
  */
-import { Stack } from 'aws-cdk-lib';
+import type { Stack } from 'aws-cdk-lib';
 import { INGEST_ENV, ingestEnvironment, type IngestEnvironment } from '../runtime/aws/contract';
 import type { DestinationFunction } from './destination-function';
 import type { SourceSecret } from './source-secrets';

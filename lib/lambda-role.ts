@@ -2,7 +2,7 @@
  * An execution role that may write only to its own log group (instead of the AWS managed
  * AWSLambdaBasicExecutionRole, which allows writing to every log group in the account).
  */
-import { Construct } from 'constructs';
+import type { Construct } from 'constructs';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 

@@ -14,7 +14,7 @@ describe('drop: privacy controls applied before the handler sees the event', () 
       'function.json': { drop: ['context.ip', 'traits.email', 'properties.products', 'context.page.url', 'properties.absent.path'] },
     });
     const track = sampleEvent('track');
-    const seen = (await fn.invoke(track)).result as Record<string, any>;
+    const seen = (await fn.invoke(track)).result as { context: { ip?: unknown; page: Record<string, unknown> }; properties: Record<string, unknown> };
     expect(seen.context.ip).toBeUndefined();
     expect('ip' in seen.context).toBe(false);
     expect(seen.properties.products).toBeUndefined();
@@ -23,7 +23,7 @@ describe('drop: privacy controls applied before the handler sees the event', () 
     expect(seen.properties.total).toBe(82.5);
     expect(track.context?.ip).toBe('203.0.113.7');
 
-    const identify = (await fn.invoke(sampleEvent('identify'))).result as Record<string, any>;
+    const identify = (await fn.invoke(sampleEvent('identify'))).result as { traits: Record<string, unknown> };
     expect('email' in identify.traits).toBe(false);
     expect(identify.traits.name).toBe('Ada Lovelace');
   });
