@@ -1,17 +1,8 @@
 /** `destfn dev` reads its flags with the shared parser (runtime/cli/args.ts): bad flags print why and the usage, exit 1. */
 import { main } from '../../runtime/cli/dev';
+import { cli } from './support';
 
 const USAGE = 'usage: destfn dev [--dir functionsDir] [--port 3000] [--data dataDir] [--host 127.0.0.1] [--quiet]\n';
-
-async function dev(argv: string[]): Promise<{ code: number; err: string }> {
-  let err = '';
-  const spy = jest.spyOn(process.stderr, 'write').mockImplementation((c: unknown) => { err += String(c); return true; });
-  try {
-    return { code: await main(argv), err };
-  } finally {
-    spy.mockRestore();
-  }
-}
 
 test.each([
   [['--bogus'], "destfn dev: Unknown option '--bogus'\n"],
@@ -20,5 +11,5 @@ test.each([
   [['--port', 'x'], 'destfn dev: --port must be a port number\n'],
   [['--port', '70000'], 'destfn dev: --port must be a port number\n'],
 ])('destfn dev %j', async (argv, message) => {
-  expect(await dev(argv)).toEqual({ code: 1, err: `${message}${USAGE}` });
+  expect(await cli(main, argv)).toEqual({ code: 1, out: '', err: `${message}${USAGE}` });
 });

@@ -20,3 +20,18 @@ export function destfn(args: string[], cwd = ROOT): Promise<CliResult> {
 
 /** Replaces the last line ("status: delivered (took 12 ms, messageId …)") duration with a placeholder. */
 export const stableDuration = (text: string) => text.replace(/took \d+ ms/, 'took N ms');
+
+/** A command's main() in-process, capturing what it prints. */
+export async function cli(main: (argv: string[]) => Promise<number>, argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const spies = [
+    jest.spyOn(process.stdout, 'write').mockImplementation((c: unknown) => { out += String(c); return true; }),
+    jest.spyOn(process.stderr, 'write').mockImplementation((c: unknown) => { err += String(c); return true; }),
+  ];
+  try {
+    return { code: await main(argv), out, err };
+  } finally {
+    for (const spy of spies) spy.mockRestore();
+  }
+}

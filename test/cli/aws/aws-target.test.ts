@@ -11,6 +11,7 @@ import * as replay from '../../../runtime/cli/replay';
 import * as secretsCli from '../../../runtime/cli/secrets';
 import { describeStacksXml, startFakeAws, type FakeAws, type FakeCall } from '../../aws/support/fake-aws';
 import { tempRoot } from '../../aws/support/function-dir';
+import { cli } from '../support';
 
 const JSON_10 = 'application/x-amz-json-1.0';
 let aws: FakeAws; // every service the commands call, on one endpoint (told apart by operation)
@@ -34,20 +35,6 @@ const NO_AMBIENT_AWS = {
   AWS_CONTAINER_CREDENTIALS_RELATIVE_URI: undefined, AWS_CONTAINER_CREDENTIALS_FULL_URI: undefined,
   AWS_WEB_IDENTITY_TOKEN_FILE: undefined, AWS_ROLE_ARN: undefined,
 };
-
-async function cli(main: (argv: string[]) => Promise<number>, argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const spies = [
-    jest.spyOn(process.stdout, 'write').mockImplementation((c: unknown) => { out += String(c); return true; }),
-    jest.spyOn(process.stderr, 'write').mockImplementation((c: unknown) => { err += String(c); return true; }),
-  ];
-  try {
-    return { code: await main(argv), out, err };
-  } finally {
-    for (const spy of spies) spy.mockRestore();
-  }
-}
 
 /** "AWS4-HMAC-SHA256 Credential=AKIA…/20250101/eu-west-3/sqs/aws4_request, …" → key id, region, service. */
 function signedAs(call: FakeCall): string {

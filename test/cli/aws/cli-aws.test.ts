@@ -15,6 +15,7 @@ import { useFakeAwsEnv } from '../../aws/support/aws-env';
 import { createDeliveryTable, startDynalite, type Dynalite } from '../../aws/support/dynalite';
 import { describeStacksXml, startFakeAws, type FakeAws } from '../../aws/support/fake-aws';
 import { tempRoot } from '../../aws/support/function-dir';
+import { cli } from '../support';
 
 const secrets = mockClient(SecretsManagerClient);
 let ddb: Dynalite;
@@ -22,20 +23,6 @@ let aws: FakeAws; // CloudFormation, CloudWatch Logs and SQS on one fake endpoin
 let functionsDir: string;
 let restoreEnv: () => void;
 let outputs: Record<string, string>;
-
-async function cli(main: (argv: string[]) => Promise<number>, argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const spies = [
-    jest.spyOn(process.stdout, 'write').mockImplementation((c: unknown) => { out += String(c); return true; }),
-    jest.spyOn(process.stderr, 'write').mockImplementation((c: unknown) => { err += String(c); return true; }),
-  ];
-  try {
-    return { code: await main(argv), out, err };
-  } finally {
-    for (const spy of spies) spy.mockRestore();
-  }
-}
 
 beforeAll(async () => {
   ddb = await startDynalite();
