@@ -59,7 +59,7 @@ export class LambdaFunction {
     try {
       await env.ready;
     } catch (err) {
-      this.retire(env);
+      void this.retire(env);
       return { ok: false, error: { errorType: 'Runtime.ImportModuleError', errorMessage: (err as Error).message } };
     }
     const id = ++this.sequence;
@@ -77,13 +77,13 @@ export class LambdaFunction {
         finish(message.type === 'result' ? { ok: true, result: message.result } : { ok: false, error: message.error! });
       };
       const onExit = (code: number | null) => {
-        this.retire(env);
+        void this.retire(env);
         finish({ ok: false, error: { errorType: 'Runtime.ExitError', errorMessage: `RequestId: ${id} Error: Runtime exited with error: exit status ${code}` } });
       };
       const timer = setTimeout(() => {
         const message = `Task timed out after ${this.spec.timeoutSeconds.toFixed(2)} seconds`;
         this.failures.push(message);
-        this.retire(env);
+        void this.retire(env);
         finish({ ok: false, error: { errorType: 'Sandbox.Timedout', errorMessage: message } });
       }, this.spec.timeoutSeconds * 1000);
       env.child.on('message', onMessage);
@@ -142,6 +142,7 @@ export class LambdaFunction {
     return environment;
   }
 
+  /** Never rejects; an invocation's answer does not wait for the kill (`void this.retire(env)`). */
   private retire(env: Environment): Promise<void> {
     const i = this.environments.indexOf(env);
     if (i !== -1) this.environments.splice(i, 1);
