@@ -1,5 +1,5 @@
 /**
- * Error → outcome, exactly the table in DESIGN.md ("Errors and what happens next").
+ * Error → outcome, exactly the table in docs/ARCHITECTURE.md ("Errors and retries").
  *
  * A class is recognised by `instanceof` OR by `error.name`: the classes function code sees are
  * created in its vm realm (sandbox/realm-errors.ts), and module-style code may bundle its own copies.

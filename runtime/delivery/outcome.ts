@@ -2,7 +2,7 @@
 
 export type OutcomeStatus = 'delivered' | 'discarded' | 'retry';
 
-/** Why an event was discarded or will be retried (row of the error table in DESIGN.md). */
+/** Why an event was discarded or will be retried (a row of the error table, docs/ARCHITECTURE.md "Errors and retries"). */
 export type OutcomeReason =
   | 'unsupported'      // EventNotSupported
   | 'invalid-event'    // InvalidEventPayload
@@ -25,5 +25,5 @@ export interface Outcome {
   durationMs: number;
 }
 
-/** Status of a delivery record (DESIGN.md "Logs and delivery record"). */
+/** Status of a delivery record (docs/ARCHITECTURE.md). */
 export type DeliveryStatus = 'delivered' | 'discarded' | 'retrying' | 'failed' | 'filtered';
