@@ -13,22 +13,18 @@
  * POLLERS loops of ReceiveMessage (10) + DeleteMessageBatch. Target: report the ratio.
  *     npx tsx bench/aws-path.ts [events]
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { join } from 'node:path';
+import type { APIGatewayProxyEventV2, Context, SQSRecord } from 'aws-lambda';
 import {
   CreateQueueCommand, DeleteMessageBatchCommand, GetQueueAttributesCommand, PurgeQueueCommand, ReceiveMessageCommand,
   SendMessageBatchCommand, SQSClient,
 } from '@aws-sdk/client-sqs';
-import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { bundleHandler } from '../lib/asset-bundler';
-import { DEFAULT_HANDLER_ENTRIES } from '../lib/lambda-assets';
-import { readFunctionDefinition } from '../runtime/function/definition';
-import { RESOLVED_FUNCTION_FILE, renderResolvedFunction } from '../runtime/aws/resolved-function';
-import { renderPrebuiltSource } from '../runtime/source/prebuilt';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { sampleEvent } from '../runtime/events/samples';
 import { startChild } from './support/child';
+import { createDeliveryTable, loadShippedHandlers, stageWebhookFunction } from './support/shipped-lambdas';
 import { startFakeSecrets } from './support/fake-secrets';
 import { interceptLocalhostDns } from '../test/aws/support/localhost-dns'; // the tests' own helpers: one copy
 import { machineNote, note, percentile, printFigures } from './support/report';
@@ -40,14 +36,11 @@ const BATCH = 100;
 const INGEST_CONCURRENCY = 4;
 const POLLERS = 5;
 const TIMEOUT_MS = 240_000;
-const REPO = resolve(__dirname, '..');
 const TABLE = 'destfn-deliveries';
 const WRITE_KEY = 'wk_bench_0123456789abcdef';
 const SOURCE_ARN = 'arn:aws:secretsmanager:us-east-1:000000000000:secret:destfn-source-dev';
 const FN_ARN = 'arn:aws:secretsmanager:us-east-1:000000000000:secret:destfn-fn-webhook';
 
-type IngestHandler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
-type DestinationHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
 
 function context(functionName: string): Context {
   return {
@@ -128,22 +121,9 @@ async function main(): Promise<void> {
     };
     const fnQueue = await createQueue('webhook');
     const rawQueue = await createQueue('raw');
-    await ddb.send(new CreateTableCommand({
-      TableName: TABLE, BillingMode: 'PAY_PER_REQUEST',
-      AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }, { AttributeName: 'function', AttributeType: 'S' }, { AttributeName: 'updatedAt', AttributeType: 'S' }],
-      KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
-      GlobalSecondaryIndexes: [{ IndexName: 'byFunction', KeySchema: [{ AttributeName: 'function', KeyType: 'HASH' }, { AttributeName: 'updatedAt', KeyType: 'RANGE' }], Projection: { ProjectionType: 'ALL' } }],
-    }));
+    await createDeliveryTable(ddb, TABLE);
 
-    // The function folder as `cdk deploy` ships it (/var/task/function): prebuilt index.js, function.json,
-    // function.resolved.json (what the Lambda reads), settings.json.
-    const def = readFunctionDefinition(join(REPO, 'functions', 'webhook'));
-    const fnDir = join(root, 'function');
-    mkdirSync(fnDir);
-    writeFileSync(join(fnDir, 'index.js'), renderPrebuiltSource(def.source));
-    writeFileSync(join(fnDir, 'function.json'), JSON.stringify({ settings: def.config.settings }));
-    writeFileSync(join(fnDir, RESOLVED_FUNCTION_FILE), renderResolvedFunction(def));
-    writeFileSync(join(fnDir, 'settings.json'), JSON.stringify({ url: `${sink.url}/hook` }));
+    const fnDir = stageWebhookFunction(root, `${sink.url}/hook`);
 
     Object.assign(process.env, {
       AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'bench', AWS_SECRET_ACCESS_KEY: 'bench',
@@ -152,18 +132,10 @@ async function main(): Promise<void> {
       DESTFN_FUNCTIONS: JSON.stringify([{ name: 'webhook', queueUrl: fnQueue.url, sources: null, filter: null }]),
       DESTFN_SOURCE_SECRETS: JSON.stringify({ dev: SOURCE_ARN }),
     });
-    // The bundles lib/ ships, written inside the repo so their require('@aws-sdk/…') resolves to node_modules.
-    const outDir = join(REPO, 'node_modules', '.cache', 'destfn-bench', String(process.pid));
-    mkdirSync(outDir, { recursive: true });
-    writeFileSync(join(outDir, 'ingest.js'), bundleHandler(DEFAULT_HANDLER_ENTRIES.ingest));
-    writeFileSync(join(outDir, 'destination.js'), bundleHandler(DEFAULT_HANDLER_ENTRIES.destination));
-    const ingest = (require(join(outDir, 'ingest.js')) as { handler: IngestHandler }).handler;
-    const destination = (require(join(outDir, 'destination.js')) as { createDestinationHandler(env: NodeJS.ProcessEnv): DestinationHandler })
-      .createDestinationHandler({
+    const { ingest, destination } = loadShippedHandlers({
         ...process.env, DESTFN_FUNCTION_NAME: 'webhook', DESTFN_FUNCTION_DIR: fnDir, DESTFN_TABLE_NAME: TABLE,
         DESTFN_SECRET_ARN: FN_ARN, DESTFN_QUEUE_URL: fnQueue.url,
       });
-    rmSync(outDir, { recursive: true, force: true });
     note(`${EVENTS} events: /v1/batch of ${BATCH} → ingest handler (${INGEST_CONCURRENCY} in flight) → fauxqs → ${POLLERS} pollers × destination handler (10 records) → sink`);
 
     // ---- through the handlers

@@ -8,20 +8,16 @@
  *     npx tsx bench/log-bytes.ts [batches]
  */
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import type { APIGatewayProxyEventV2, Context, SQSRecord } from 'aws-lambda';
 import { CreateQueueCommand, DeleteMessageBatchCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { CreateTableCommand, DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
-import { bundleHandler } from '../lib/asset-bundler';
-import { DEFAULT_HANDLER_ENTRIES } from '../lib/lambda-assets';
-import { RESOLVED_FUNCTION_FILE, renderResolvedFunction } from '../runtime/aws/resolved-function';
+import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { sampleEvent } from '../runtime/events/samples';
-import { readFunctionDefinition } from '../runtime/function/definition';
-import { renderPrebuiltSource } from '../runtime/source/prebuilt';
 import { interceptLocalhostDns } from '../test/aws/support/localhost-dns';
 import { startChild } from './support/child';
+import { createDeliveryTable, loadShippedHandlers, stageWebhookFunction } from './support/shipped-lambdas';
 import { startFakeSecrets } from './support/fake-secrets';
 import { machineNote, note } from './support/report';
 import { startSink } from './support/sink';
@@ -36,8 +32,6 @@ const FN_ARN = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:FunctionWeb
 const INGEST_NAME = 'Destfn-IngestHandler3EA8EDEE-AbCdEfGhIjKl';
 const DESTINATION_NAME = 'Destfn-FunctionWebhookHandlerA46B04C3-MnOpQrStUvWx';
 
-type IngestHandler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
-type DestinationHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
 
 function context(functionName: string, memoryMb: number): Context {
   return {
@@ -116,19 +110,8 @@ async function main(): Promise<void> {
   const ddb = new DynamoDBClient({ endpoint: dynalite.info.endpoint, region: 'us-east-1', credentials });
   try {
     const { QueueUrl: queueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: 'webhook', Attributes: { VisibilityTimeout: '30' } }));
-    await ddb.send(new CreateTableCommand({
-      TableName: TABLE, BillingMode: 'PAY_PER_REQUEST',
-      AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }, { AttributeName: 'function', AttributeType: 'S' }, { AttributeName: 'updatedAt', AttributeType: 'S' }],
-      KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
-      GlobalSecondaryIndexes: [{ IndexName: 'byFunction', KeySchema: [{ AttributeName: 'function', KeyType: 'HASH' }, { AttributeName: 'updatedAt', KeyType: 'RANGE' }], Projection: { ProjectionType: 'ALL' } }],
-    }));
-    // The webhook example as `cdk deploy` stages it, delivering to the sink.
-    const def = readFunctionDefinition(join(REPO, 'functions', 'webhook'));
-    const fnDir = join(root, 'function');
-    mkdirSync(fnDir);
-    writeFileSync(join(fnDir, 'index.js'), renderPrebuiltSource(def.source));
-    writeFileSync(join(fnDir, RESOLVED_FUNCTION_FILE), renderResolvedFunction(def));
-    writeFileSync(join(fnDir, 'settings.json'), JSON.stringify({ url: `${sink.url}/hook` }));
+    await createDeliveryTable(ddb, TABLE);
+    const fnDir = stageWebhookFunction(root, `${sink.url}/hook`);
 
     Object.assign(process.env, {
       AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'bench', AWS_SECRET_ACCESS_KEY: 'bench',
@@ -140,18 +123,11 @@ async function main(): Promise<void> {
       DESTFN_FUNCTIONS: JSON.stringify([{ name: 'webhook', queueUrl, sources: null, filter: null }]),
       DESTFN_SOURCE_SECRETS: JSON.stringify({ dev: SOURCE_ARN }),
     });
-    const outDir = join(REPO, 'node_modules', '.cache', 'destfn-bench', String(process.pid));
-    mkdirSync(outDir, { recursive: true });
-    writeFileSync(join(outDir, 'ingest.js'), bundleHandler(DEFAULT_HANDLER_ENTRIES.ingest));
-    writeFileSync(join(outDir, 'destination.js'), bundleHandler(DEFAULT_HANDLER_ENTRIES.destination));
-    const ingest = (require(join(outDir, 'ingest.js')) as { handler: IngestHandler }).handler;
-    const destination = (require(join(outDir, 'destination.js')) as { createDestinationHandler(env: NodeJS.ProcessEnv): DestinationHandler })
-      .createDestinationHandler({
+    const { ingest, destination } = loadShippedHandlers({
         ...process.env, DESTFN_FUNCTION_NAME: 'webhook', DESTFN_FUNCTION_DIR: fnDir, DESTFN_TABLE_NAME: TABLE,
         DESTFN_SECRET_ARN: FN_ARN, DESTFN_QUEUE_URL: queueUrl!,
         DESTFN_RECORD_CONCURRENCY: '5', // what the stack sets for the default maxConcurrency 10
       });
-    rmSync(outDir, { recursive: true, force: true });
 
     const ingestRuns = async (path: string, body: () => string, n: number) => {
       const runs = [];
