@@ -43,6 +43,16 @@ export type SettingsOf<D extends SettingDeclarations> =
 
 export type Handler<E, S> = (event: E, settings: S) => unknown;
 
+/**
+ * The handlers a function may define, one per event type; an event whose type has no handler is discarded
+ * as not supported.
+ *
+ * @example
+ * async function onIdentify(event: IdentifyEvent, settings) {
+ *   if (!event.userId) throw new InvalidEventPayload('identify without a userId');
+ *   return { upserted: event.userId };
+ * }
+ */
 export interface FunctionHandlers<S> {
   onTrack?: Handler<TrackEvent, S>;
   onIdentify?: Handler<IdentifyEvent, S>;
@@ -57,6 +67,27 @@ export interface FunctionHandlers<S> {
 
 export type FunctionDefinitionInput<D extends SettingDeclarations> = { settings?: D } & FunctionHandlers<SettingsOf<D>>;
 
+/**
+ * Declares a module-style function: its settings (as in function.json) and its handlers, typed from them.
+ * What a handler returns is recorded as the delivery's result; what it throws decides what happens next
+ * (see the error classes: `RetryError`, `EventNotSupported`, `InvalidEventPayload`, `ValidationError`).
+ *
+ * @example
+ * import { defineFunction, RetryError } from 'destfn';
+ *
+ * export default defineFunction({
+ *   settings: { url: { type: 'string', required: true }, apiKey: { type: 'string', secret: true } },
+ *   async onTrack(event, settings) {
+ *     const response = await fetch(settings.url, {
+ *       method: 'POST',
+ *       headers: { 'content-type': 'application/json', authorization: `Bearer ${settings.apiKey}` },
+ *       body: JSON.stringify({ name: event.event, properties: event.properties }),
+ *     });
+ *     if (response.status === 429 || response.status >= 500) throw new RetryError(`status ${response.status}`);
+ *     return response.json();
+ *   },
+ * });
+ */
 export function defineFunction<const D extends SettingDeclarations = Record<never, SettingDeclaration>>(
   definition: FunctionDefinitionInput<D>,
 ): FunctionDefinitionInput<D> {
