@@ -1,5 +1,5 @@
 import { inspect } from 'node:util';
-import { createRedactor, MIN_SECRET_LENGTH, REDACTED } from '../../runtime/settings/redact';
+import { createRedactor, MIN_SECRET_LENGTH, REDACTED, redactDeep } from '../../runtime/settings/redact';
 import { TmpFunctions } from './support/tmp-function';
 import { track } from './support/events';
 import { waitFor } from './support/wait-for';
@@ -33,6 +33,42 @@ describe('createRedactor', () => {
   test(`values shorter than ${MIN_SECRET_LENGTH} characters are left alone (they would mangle every log line)`, () => {
     const redact = createRedactor(['abc', '', 'abcd']);
     expect(redact('abc abcd abcde')).toBe(`abc ${REDACTED} ${REDACTED}e`);
+  });
+
+  test('hex, base64 (unpadded, url), inside longer base64 at each alignment, Buffer-printed, JSON bytes, a prefix', () => {
+    const secret = 'sk_live_Zq8v3Xw9/PmT4+rLa2';
+    const redact = createRedactor([secret]);
+    const b = Buffer.from(secret);
+    const inside = (n: number) => Buffer.concat([Buffer.from('x'.repeat(n)), b, Buffer.from('tail!')]).toString('base64');
+    const cases: Record<string, [string, string]> = {
+      hex: [`h=${b.toString('hex')};`, `h=${REDACTED};`],
+      hexUpper: [`h=${b.toString('hex').toUpperCase()};`, `h=${REDACTED};`],
+      base64Unpadded: [`t=${b.toString('base64').replace(/=+$/, '')};`, `t=${REDACTED};`],
+      base64url: [`t=${b.toString('base64url')};`, `t=${REDACTED};`],
+      urlEncoded: [`?k=${encodeURIComponent(secret)}&x=1`, `?k=${REDACTED}&x=1`],
+      formEncoded: [new URLSearchParams({ k: secret }).toString(), `k=${REDACTED}`],
+      buffer: [inspect(b), `<Buffer ${REDACTED}>`],
+      bufferJson: [JSON.stringify(b), `{"type":"Buffer","data":[${REDACTED}]}`],
+      prefix8: [`key ${secret.slice(0, 8)}…`, `key ${REDACTED}…`],
+      prefix12: [`key ${secret.slice(0, 12)}…`, `key ${REDACTED}…`],
+    };
+    for (const [name, [text, expected]] of Object.entries(cases)) expect({ name, out: redact(text) }).toEqual({ name, out: expected });
+    for (const n of [3, 4, 5]) { // the secret starts 0, 1 and 2 bytes into a base64 group
+      const out = redact(inside(n));
+      expect(out).toContain(REDACTED);
+      // 34 characters depend on the secret's 26 bytes alone; the 1–2 around them mix in bits of the neighbours
+      expect(out.replace(REDACTED, '')).toHaveLength(inside(n).length - 34);
+    }
+    expect(redactDeep({ result: { type: 'Buffer', data: [...b] }, other: [1, 2, 3, 4] }, redact)).toEqual({ result: { type: 'Buffer', data: REDACTED }, other: [1, 2, 3, 4] });
+  });
+
+  test('a prefix shorter than 8 characters, or the public scheme and host of a URL secret, stay visible', () => {
+    const redact = createRedactor(['sk_live_Zq8v3Xw9', 'https://hooks.slack.test/services/T0001/B0002/XyZsecret']);
+    expect(redact('sk_live sk_live_Z')).toBe(`sk_live ${REDACTED}`);
+    expect(redact('posting to https://hooks.slack.test/ and https://hooks.slack.test/servic')).toBe('posting to https://hooks.slack.test/ and https://hooks.slack.test/servic');
+    expect(redact('https://hooks.slack.test/services/X0009')).toBe(`${REDACTED}X0009`); // 8 characters past the host
+    expect(redact('posting to https://hooks.slack.test/services/T0001/B0002/XyZsecret!')).toBe(`posting to ${REDACTED}!`);
+    expect(redact('an ordinary line, 0123456789abcdef, aGVsbG8gd29ybGQ=')).toBe('an ordinary line, 0123456789abcdef, aGVsbG8gd29ybGQ=');
   });
 
   test('no secrets: identity', () => {
