@@ -1,4 +1,7 @@
-/** The ingest routes: Segment's HTTP Tracking API and its Webhooks destination (README.md, "The two commands"). */
+/**
+ * The ingest routes: Segment's HTTP Tracking API, the short paths analytics.js posts to (`/v1/t` … `/v1/b`), and
+ * its Webhooks destination (README.md, "The two commands").
+ */
 import type { EventType } from '../events/types';
 import { refuse, type IngestRefusal } from './types';
 
@@ -8,6 +11,8 @@ export type IngestRoute =
   | { kind: 'webhook'; source: string };
 
 const SINGLE_TYPES = new Set(['track', 'identify', 'page', 'screen', 'group', 'alias']);
+/** analytics.js (browser) posts each type to its first letter, and a batch to `/v1/b`. */
+const SHORT_PATHS = new Map([['t', 'track'], ['i', 'identify'], ['p', 'page'], ['s', 'screen'], ['g', 'group'], ['a', 'alias'], ['b', 'batch']]);
 
 export function matchRoute(method: string, rawPath: string): IngestRoute | IngestRefusal {
   const path = rawPath.split('?')[0].replace(/\/+$/, '');
@@ -20,8 +25,9 @@ export function matchRoute(method: string, rawPath: string): IngestRoute | Inges
 function routeOf(path: string): IngestRoute | null {
   const v1 = /^\/v1\/([a-z]+)$/.exec(path);
   if (v1) {
-    if (v1[1] === 'batch' || v1[1] === 'import') return { kind: 'batch' };
-    if (SINGLE_TYPES.has(v1[1])) return { kind: 'single', type: v1[1] as Exclude<EventType, 'delete'> };
+    const name = SHORT_PATHS.get(v1[1]) ?? v1[1];
+    if (name === 'batch' || v1[1] === 'import') return { kind: 'batch' };
+    if (SINGLE_TYPES.has(name)) return { kind: 'single', type: name as Exclude<EventType, 'delete'> };
     return null;
   }
   const webhook = /^\/webhook\/([^/]+)$/.exec(path);

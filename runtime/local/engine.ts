@@ -14,6 +14,7 @@ import { DevSink, sinkPortMismatches } from './dev-sink';
 import { renderDevPage } from './dev-page';
 import { createEnqueuer, routeAll } from './enqueue';
 import { createGroupCommit } from './group-commit';
+import { isLoopbackHost } from './host-check';
 import { loadAllFunctions } from './loader';
 import { acquireEngineLock } from './lock';
 import { duplicateLine, noticeLine, outcomeLine } from './live-line';
@@ -166,6 +167,8 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
   const servers: http.Server[] = [];
   const serverDeps = {
     ingest,
+    sources,
+    boundHost: options.host,
     sink,
     page: () => devPage(),
     health: () => ({ ok: true, functions: registry.names }),
@@ -200,6 +203,9 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
     db.close();
     releaseLock();
     throw err;
+  }
+  if (options.host !== undefined && !isLoopbackHost(options.host)) {
+    notice(`listening on ${options.host}, not only loopback: anyone who can reach this machine can send events and read the dev page`);
   }
   for (const fn of loaded) for (const text of sinkPortMismatches(fn.definition.name, fn.settings, port)) notice(text);
   const watcher: FunctionsWatcher | null = options.watch === false ? null : watchFunctions(functionsDir, (name) => registry.reload(name));

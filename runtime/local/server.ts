@@ -1,11 +1,13 @@
 /**
  * The local engine's HTTP front: the ingest API (validated by the shared runtime/ingest code and
- * committed to the queue before answering), the dev sink, /health and the dev page.
+ * committed to the queue before answering), what analytics.js asks besides (its settings, /v1/m), the dev
+ * sink, /health and the dev page. Requests whose Host is not this engine are refused (host-check.ts).
  * Never throws on any input: every path ends in a JSON (or HTML) answer.
  */
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
-import type { IngestRequest } from '../ingest';
+import { answerBrowserRequest, type IngestRequest, type SourceCredentials } from '../ingest';
 import type { DevSink } from './dev-sink';
+import { allowedHost } from './host-check';
 import { flatHeaders, readBody, sendHtml, sendJson } from './http-io';
 
 /** The ingest code refuses anything over 500 KB with a proper 413; the reader stops a bit above. */
@@ -16,6 +18,10 @@ export interface IngestAnswer { status: number; body: unknown }
 export interface ServerDeps {
   /** A Promise when the answer waits for a commit (group commit, see group-commit.ts). */
   ingest(req: IngestRequest): IngestAnswer | Promise<IngestAnswer>;
+  /** For the write key in analytics.js's settings request. */
+  sources: SourceCredentials[];
+  /** The `--host` the engine was bound to, if any (its name is then a valid Host). */
+  boundHost?: string;
   sink: DevSink;
   page(): string;
   health(): unknown;
@@ -26,8 +32,9 @@ export interface ServerDeps {
 const CORS = { 'access-control-allow-origin': '*' };
 const PREFLIGHT = {
   ...CORS,
-  'access-control-allow-methods': 'POST, OPTIONS',
-  'access-control-allow-headers': 'authorization, content-type, x-signature',
+  'access-control-allow-methods': 'GET, POST, OPTIONS',
+  // Every header analytics.js sends (X-Retry-Count on its retries) and the webhook signature.
+  'access-control-allow-headers': 'authorization, content-type, x-retry-count, x-signature',
   'access-control-max-age': '86400',
 };
 
@@ -44,6 +51,9 @@ export function createRequestHandler(deps: ServerDeps) {
   function route(req: IncomingMessage, res: ServerResponse): void {
     const method = req.method ?? 'GET';
     const path = pathOf(req.url);
+    if (!allowedHost(req, deps.boundHost)) {
+      return sendJson(res, 403, { success: false, error: 'the Host header does not name this engine (use localhost, 127.0.0.1 or [::1] with its port)' });
+    }
     if (method === 'OPTIONS') {
       res.writeHead(204, PREFLIGHT);
       res.end();
@@ -62,6 +72,9 @@ export function createRequestHandler(deps: ServerDeps) {
     }
     readBody(req, MAX_BODY_BYTES, (result) => {
       if (!result.ok) return tooLarge(res);
+      const request: IngestRequest = { method, path, headers: flatHeaders(req), body: result.body };
+      const browser = answerBrowserRequest(request, deps.sources, 'http');
+      if (browser) return sendJson(res, browser.status, browser.body, CORS);
       const failed = (err: unknown): IngestAnswer => {
         deps.onError(err);
         return { status: 500, body: { success: false, error: 'internal error' } };
@@ -69,7 +82,7 @@ export function createRequestHandler(deps: ServerDeps) {
       const send = (answer: IngestAnswer) => sendJson(res, answer.status, answer.body, CORS);
       let answer: IngestAnswer | Promise<IngestAnswer>;
       try {
-        answer = deps.ingest({ method, path, headers: flatHeaders(req), body: result.body });
+        answer = deps.ingest(request);
       } catch (err) {
         answer = failed(err);
       }
