@@ -18,8 +18,16 @@ import { acknowledgePinnedRuntime, LAMBDA_ARCHITECTURE, LAMBDA_RUNTIME } from '.
 import { lambdaLogGroup, lambdaRole } from './lambda-role';
 import type { SourceSecret } from './source-secrets';
 
-/** `{type}` covers the six event types (the handler answers 404 for anything else). */
-export const INGEST_ROUTES = ['/v1/{type}', '/v1/batch', '/v1/import', '/webhook/{source}'];
+/**
+ * `{type}` covers the six event types, analytics.js's short paths (`/v1/t` … `/v1/b`) and its `/v1/m` (the
+ * handler answers 404 for anything else); analytics.js reads its settings with GET.
+ */
+export const INGEST_ROUTES: ReadonlyArray<{ path: string; method: apigwv2.HttpMethod }> = [
+  ...['/v1/{type}', '/v1/batch', '/v1/import', '/webhook/{source}'].map((path) => ({ path, method: apigwv2.HttpMethod.POST })),
+  { path: '/v1/projects/{writeKey}/settings', method: apigwv2.HttpMethod.GET },
+];
+/** Every header analytics.js sends (X-Retry-Count on its retries) and the webhook signature. */
+export const CORS_ALLOW_HEADERS = ['authorization', 'content-type', 'x-retry-count', 'x-signature'];
 /** Stage-wide limits so a runaway client cannot use up the account's API Gateway quota. */
 export const THROTTLE = { rateLimit: 1000, burstLimit: 2000 };
 
@@ -67,8 +75,8 @@ export class IngestApi extends Construct {
       createDefaultStage: false,
       corsPreflight: {
         allowOrigins: ['*'],
-        allowMethods: [apigwv2.CorsHttpMethod.POST],
-        allowHeaders: ['authorization', 'content-type', 'x-signature'],
+        allowMethods: [apigwv2.CorsHttpMethod.GET, apigwv2.CorsHttpMethod.POST],
+        allowHeaders: CORS_ALLOW_HEADERS,
         maxAge: Duration.hours(1),
       },
     });
@@ -79,14 +87,15 @@ export class IngestApi extends Construct {
       accessLogSettings: { destination: new apigwv2.LogGroupLogDestination(accessLogGroup(this)), format: accessLogFormat() },
     });
     const integration = new HttpLambdaIntegration('Ingest', this.handler);
-    for (const path of INGEST_ROUTES) {
-      for (const route of this.api.addRoutes({ path, methods: [apigwv2.HttpMethod.POST], integration })) {
+    for (const { path, method } of INGEST_ROUTES) {
+      for (const route of this.api.addRoutes({ path, methods: [method], integration })) {
         Validations.of(route).acknowledge({
           id: 'AwsSolutions-APIG4',
           reason:
             'Authorization is part of the Segment protocol and is checked by the ingest handler: HTTP Basic write ' +
             'key or body.writeKey on /v1, HMAC-SHA1 X-Signature over the raw body on /webhook. An API Gateway ' +
-            'authorizer cannot see the body, so it cannot implement either.',
+            'authorizer cannot see the body, so it cannot implement either. The settings route (GET, the write key ' +
+            'in the path) answers 404 for an unknown key, and /v1/m stores nothing.',
         });
       }
     }
@@ -116,14 +125,16 @@ function accessLogGroup(scope: Construct): logs.LogGroup {
   return new logs.LogGroup(scope, 'AccessLogs', { retention: logs.RetentionDays.ONE_MONTH });
 }
 
-/** JSON lines without headers or bodies: write keys never reach the access log. */
+/**
+ * JSON lines without headers, bodies or paths (the settings path holds a write key): write keys never reach the
+ * access log. The route key names the endpoint.
+ */
 function accessLogFormat(): AccessLogFormat {
   return AccessLogFormat.custom(JSON.stringify({
     requestId: '$context.requestId',
     ip: '$context.identity.sourceIp',
     requestTime: '$context.requestTime',
     routeKey: '$context.routeKey',
-    path: '$context.path',
     status: '$context.status',
     responseLength: '$context.responseLength',
     integrationError: '$context.integrationErrorMessage',

@@ -4,7 +4,7 @@
  * subscribed function's queue. 200 only when every accepted event is in every queue, else 503.
  */
 import type { IngestRequest, SourceCredentials } from '../ingest';
-import { parseIngestRequest } from '../ingest';
+import { answerBrowserRequest, parseIngestRequest } from '../ingest';
 import { createRouter } from '../routing/router';
 import type { QueueSubscriber } from './ingest-config';
 import { toMessage, type OutgoingMessage } from './sqs-chunks';
@@ -36,6 +36,10 @@ export function createIngestService(deps: IngestServiceDeps): (req: IngestReques
       deps.log.error('ingest: source credentials unavailable', { error: describe(err) });
       return unavailable('source credentials are unavailable; retry the request');
     }
+
+    // analytics.js's settings and /v1/m; API Gateway is https-only.
+    const browser = answerBrowserRequest(req, sources, 'https');
+    if (browser) return browser;
 
     const parsed = parseIngestRequest(req, sources);
     if (!parsed.ok) return { status: parsed.status, body: { ...parsed.body } };

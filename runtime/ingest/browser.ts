@@ -11,7 +11,7 @@
 import { sourceForWriteKey } from './auth';
 import type { IngestRequest, SourceCredentials } from './types';
 
-export interface BrowserAnswer { status: number; body: unknown }
+export interface BrowserAnswer { status: number; body: Record<string, unknown> }
 
 const SETTINGS_PATH = /^\/v1\/projects\/([^/]+)\/settings$/;
 

@@ -237,11 +237,18 @@ describe('least privilege', () => {
 });
 
 describe('ingest', () => {
-  test('HTTP API routes: POST /v1/{type}, /v1/batch, /v1/import, /webhook/{source}, all to the ingest Lambda', () => {
+  test('HTTP API routes: POST /v1/{type}, /v1/batch, /v1/import, /webhook/{source}, GET analytics.js\'s settings, all to the ingest Lambda', () => {
     const routes = Object.values(resourcesOf(s.template, 'AWS::ApiGatewayV2::Route'));
     expect(routes.map((r) => r.RouteKey).sort()).toEqual(
-      ['POST /v1/batch', 'POST /v1/import', 'POST /v1/{type}', 'POST /webhook/{source}'],
+      ['GET /v1/projects/{writeKey}/settings', 'POST /v1/batch', 'POST /v1/import', 'POST /v1/{type}', 'POST /webhook/{source}'],
     );
+    s.template.hasResourceProperties('AWS::ApiGatewayV2::Api', {
+      CorsConfiguration: {
+        AllowOrigins: ['*'],
+        AllowMethods: ['GET', 'POST'],
+        AllowHeaders: ['authorization', 'content-type', 'x-retry-count', 'x-signature'],
+      },
+    });
     s.template.resourceCountIs('AWS::ApiGatewayV2::Integration', 1);
     s.template.hasResourceProperties('AWS::ApiGatewayV2::Integration', {
       IntegrationType: 'AWS_PROXY',
@@ -253,6 +260,10 @@ describe('ingest', () => {
       AccessLogSettings: { DestinationArn: Match.anyValue(), Format: Match.stringLikeRegexp('requestId') },
       DefaultRouteSettings: { ThrottlingRateLimit: 1000, ThrottlingBurstLimit: 2000 },
     });
+    // The settings path holds a write key: the access log has the route key, never the path.
+    const [stage] = Object.values(resourcesOf(s.template, 'AWS::ApiGatewayV2::Stage'));
+    expect(JSON.stringify(stage.AccessLogSettings)).toContain('$context.routeKey');
+    expect(JSON.stringify(stage.AccessLogSettings)).not.toContain('$context.path');
   });
 
   test('DESTFN_FUNCTIONS and DESTFN_SOURCE_SECRETS per the contract', () => {

@@ -223,12 +223,29 @@ describe('ingest → queues → function Lambdas → destination, with IAM enfor
     await waitFor('analytics-node track to big-orders', () => delivered('big-orders', 'rh-node-1').length === 1);
   }, 60_000);
 
+  test('analytics.js (browser) through API Gateway: settings by GET, a short path with text/plain and the write key in the body, /v1/m, CORS for X-Retry-Count', async () => {
+    const api = new URL(stack.api.url);
+    const settings = await fetch(new URL(`/v1/projects/${writeKeys.web}/settings`, api));
+    expect(settings.status).toBe(200);
+    expect(await settings.json()).toMatchObject({ integrations: { 'Segment.io': { apiKey: writeKeys.web, apiHost: `${api.host}/v1`, protocol: 'https' } } });
+    expect((await fetch(new URL('/v1/projects/wk_unknown/settings', api))).status).toBe(404);
+    const preflight = await fetch(new URL('/v1/t', api), { method: 'OPTIONS', headers: {
+      origin: 'http://127.0.0.1:1', 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization,content-type,x-retry-count',
+    } });
+    expect(preflight.headers.get('access-control-allow-headers')).toMatch(/x-retry-count/);
+    const event = { type: 'track', userId: 'u4', event: 'Browser Sent', properties: { total: 71 }, messageId: 'rh-ajs-t', writeKey: writeKeys.web };
+    expect(await statusOf(post('/v1/t', JSON.stringify(event), { 'content-type': 'text/plain', 'x-retry-count': '1' }))).toMatch(/^200 /);
+    expect(await statusOf(post('/v1/m', JSON.stringify({ series: [] }), { 'content-type': 'text/plain' }))).toMatch(/^200 /);
+    await waitFor('analytics.js delivery', () => delivered('relay', 'rh-ajs-t').length === 1);
+    expect(JSON.parse(delivered('relay', 'rh-ajs-t')[0].body)).not.toHaveProperty('writeKey');
+  }, 60_000);
+
   test('a delivery record per event, written with the function role', async () => {
-    await waitFor('records', async () => (await records('relay')).filter((r) => r.status === 'delivered').length >= 13);
+    await waitFor('records', async () => (await records('relay')).filter((r) => r.status === 'delivered').length >= 15);
     const relay = await records('relay');
     expect(new Set(relay.map((r) => r.messageId))).toEqual(new Set([
       'rh-track-big', 'rh-track-small', 'rh-identify', 'rh-page', 'rh-screen', 'rh-group', 'rh-alias',
-      'rh-batch-1', 'rh-batch-2', 'rh-import', 'rh-gzip', 'rh-node-1', 'rh-node-2', 'rh-node-3',
+      'rh-batch-1', 'rh-batch-2', 'rh-import', 'rh-gzip', 'rh-node-1', 'rh-node-2', 'rh-node-3', 'rh-ajs-t',
     ]));
     expect(relay.every((r) => r.status === 'delivered' && r.pk === `relay#${String(r.messageId)}`)).toBe(true);
   }, 30_000);
