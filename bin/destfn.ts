@@ -8,6 +8,7 @@ const commands: Record<string, () => Command> = {
   deliveries: () => require('../runtime/cli/deliveries'),
   logs: () => require('../runtime/cli/logs'),
   replay: () => require('../runtime/cli/replay'),
+  rejected: () => require('../runtime/cli/rejected'),
   secrets: () => require('../runtime/cli/secrets'),
 };
 

@@ -5,6 +5,7 @@
 import middy from '@middy/core';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { jsonResponse, toIngestRequest } from './api-gateway';
 import { readPowertoolsConfig } from './contract';
@@ -18,7 +19,9 @@ import type { IngestRequest } from '../ingest';
 type Service = (req: IngestRequest) => Promise<IngestResponse>;
 
 export function createIngestHandler(env: Env = process.env) {
-  const logger = new Logger({ serviceName: readPowertoolsConfig(env).serviceName });
+  const { serviceName, metricsNamespace } = readPowertoolsConfig(env);
+  const logger = new Logger({ serviceName });
+  const metrics = new Metrics({ serviceName, namespace: metricsNamespace });
   let service: Service | undefined;
 
   function getService(): Service {
@@ -29,6 +32,11 @@ export function createIngestHandler(env: Env = process.env) {
       loadSources: () => loadSourceCredentials(config.sourceSecrets),
       sender: createSqsSender(),
       log: logger,
+      // Published at once, only when there is something to count (no empty-metrics warning per request).
+      countRejected: (count) => {
+        metrics.addMetric('RejectedEvents', MetricUnit.Count, count);
+        metrics.publishStoredMetrics();
+      },
     });
     return service;
   }

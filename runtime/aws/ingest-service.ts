@@ -1,9 +1,11 @@
 /**
  * The ingest Lambda's work for one request: authenticate and validate (shared ingest code), route with the
  * functions' sources and filters (shared router; filtered events are sent nowhere), queue each event in every
- * subscribed function's queue. 200 only when every accepted event is in every queue, else 503.
+ * subscribed function's queue. 200 only when every accepted event is in every queue, else 503. The invalid events
+ * of a batch are left out (the 200 lists them): one log line each, with a redacted snippet, and a metric.
  */
 import type { IngestRequest, SourceCredentials } from '../ingest';
+import { acceptedBody, type RejectedEvent } from '../ingest/types';
 import { answerBrowserRequest, parseIngestRequest } from '../ingest';
 import { createRouter } from '../routing/router';
 import type { QueueSubscriber } from './ingest-config';
@@ -14,6 +16,7 @@ export interface IngestResponse { status: number; body: Record<string, unknown> 
 
 export interface IngestLog {
   info(message: string, attributes: Record<string, unknown>): void;
+  warn(message: string, attributes: Record<string, unknown>): void;
   error(message: string, attributes: Record<string, unknown>): void;
 }
 
@@ -22,6 +25,8 @@ export interface IngestServiceDeps {
   loadSources: () => Promise<SourceCredentials[]>;
   sender: SqsSender;
   log: IngestLog;
+  /** Counts the rejected events of a request (the ingest Lambda: EMF metric RejectedEvents). */
+  countRejected(count: number): void;
 }
 
 export function createIngestService(deps: IngestServiceDeps): (req: IngestRequest) => Promise<IngestResponse> {
@@ -43,6 +48,7 @@ export function createIngestService(deps: IngestServiceDeps): (req: IngestReques
 
     const parsed = parseIngestRequest(req, sources);
     if (!parsed.ok) return { status: parsed.status, body: { ...parsed.body } };
+    if (parsed.rejected.length > 0) reportRejected(parsed.source, parsed.rejected);
 
     const perFunction = new Map<string, OutgoingMessage[]>();
     let filtered = 0;
@@ -71,8 +77,13 @@ export function createIngestService(deps: IngestServiceDeps): (req: IngestReques
       return unavailable(`${count} event deliveries could not be queued; retry the request (duplicates are dropped)`);
     }
     deps.log.info('ingest: accepted', { source: parsed.source, events: parsed.events.length, queued, filtered });
-    return { status: 200, body: { success: true } };
+    return { status: 200, body: { ...acceptedBody(parsed.rejected) } };
   };
+
+  function reportRejected(source: string, rejected: RejectedEvent[]): void {
+    for (const r of rejected) deps.log.warn('ingest: event rejected', { source, index: r.index, reason: r.error, snippet: r.snippet });
+    deps.countRejected(rejected.length);
+  }
 }
 
 function unavailable(error: string): IngestResponse {

@@ -9,7 +9,8 @@ import { basicAuthUser, sourceForWriteKey, validSignature } from './auth';
 import { checkContentHeaders, checkRequestSize, decodeBody, parseJsonBody } from './body';
 import { openEnvelope, type Envelope } from './envelope';
 import { matchRoute } from './routes';
-import { refuse, type IngestRefusal, type IngestRequest, type IngestResult, type SourceCredentials } from './types';
+import { createRedactor, type Redactor } from '../settings/redact';
+import { refuse, type IngestRefusal, type IngestRequest, type IngestResult, type RejectedEvent, type SourceCredentials } from './types';
 
 const WRITE_KEY_HELP = 'use HTTP Basic auth with the write key as user name and an empty password, or "writeKey" in the body';
 
@@ -55,8 +56,8 @@ function parse(req: IngestRequest, sources: SourceCredentials[], now: Date): Ing
     if (!source) return refuse(401, `invalid write key: ${WRITE_KEY_HELP}`);
   }
 
-  const events = validateAll(envelope, now, jsonSizeBound(decoded.body.length));
-  return Array.isArray(events) ? { ok: true, source: source.name, events } : events;
+  const valid = validateAll(envelope, now, jsonSizeBound(decoded.body.length), sources);
+  return 'ok' in valid ? valid : { ok: true, source: source.name, ...valid };
 }
 
 function authenticateWebhook(
@@ -74,14 +75,34 @@ function authenticateWebhook(
   return matched ?? refuse(401, `missing or invalid write key for source "${source.name}": ${WRITE_KEY_HELP}`);
 }
 
-function validateAll(envelope: Envelope, now: Date, maxBytes: number): SegmentEvent[] | IngestRefusal {
+/**
+ * A single event that is invalid refuses the request. In a batch each invalid event is rejected alone and
+ * the valid ones are accepted.
+ */
+function validateAll(envelope: Envelope, now: Date, maxBytes: number, sources: SourceCredentials[]): { events: SegmentEvent[]; rejected: RejectedEvent[] } | IngestRefusal {
   const events: SegmentEvent[] = [];
+  const rejected: RejectedEvent[] = [];
+  let redact: Redactor | undefined;
   for (let index = 0; index < envelope.events.length; index++) {
     const label = envelope.indexed ? `batch[${index}]` : undefined;
-    const result = validateEvent(envelope.events[index], { label, now, maxBytes });
-    if (!result.ok) return refuse(result.tooLarge ? 413 : 400, result.error, envelope.indexed ? index : undefined);
-    events.push(result.event);
+    const raw = envelope.events[index];
+    const result = validateEvent(raw, { label, now, maxBytes });
+    if (result.ok) {
+      events.push(result.event);
+      continue;
+    }
+    if (!envelope.indexed) return refuse(result.tooLarge ? 413 : 400, result.error);
+    redact ??= createRedactor(sources.flatMap((s) => [s.writeKey, s.sharedSecret ?? '']));
+    rejected.push({ index, error: result.error, snippet: snippetOf(raw, redact) });
   }
-  return events;
+  return { events, rejected };
 }
 
+const SNIPPET_CHARS = 300;
+
+function snippetOf(raw: unknown, redact: Redactor): string {
+  const json = JSON.stringify(raw) ?? String(raw);
+  // Redacted before the cut too: a cut could leave a prefix too short to be recognised.
+  const text = redact(json.length > SNIPPET_CHARS * 2 ? json.slice(0, SNIPPET_CHARS * 2) : json);
+  return text.length > SNIPPET_CHARS ? `${text.slice(0, SNIPPET_CHARS)}…` : text;
+}

@@ -14,12 +14,28 @@ export interface IngestRequest {
 
 export interface IngestErrorBody { success: false; error: string; index?: number }
 
+/** An invalid event of a batch: left out, the valid ones accepted (as Segment does: clients drop a 4xx batch whole). */
+export interface RejectedEvent {
+  /** Position in the batch (or webhook array). */
+  index: number;
+  error: string;
+  /** The event as sent, cut short, the sources' write keys and shared secrets redacted. */
+  snippet: string;
+}
+
+/** 200: `rejected` lists the invalid events of a batch, when there are any. */
+export interface IngestAcceptedBody { success: true; rejected?: Array<{ index: number; error: string }> }
+
 export type IngestResult =
-  | { ok: true; source: string; events: SegmentEvent[] }
+  | { ok: true; source: string; events: SegmentEvent[]; rejected: RejectedEvent[] }
   | { ok: false; status: number; body: IngestErrorBody };
 
 export type IngestRefusal = Extract<IngestResult, { ok: false }>;
 
 export function refuse(status: number, error: string, index?: number): IngestRefusal {
   return { ok: false, status, body: index === undefined ? { success: false, error } : { success: false, error, index } };
+}
+
+export function acceptedBody(rejected: readonly RejectedEvent[]): IngestAcceptedBody {
+  return rejected.length === 0 ? { success: true } : { success: true, rejected: rejected.map(({ index, error }) => ({ index, error })) };
 }

@@ -1,6 +1,7 @@
-/** GET / of the local engine: functions, recent deliveries, logs and sink hits. Plain HTML, refreshes itself. */
+/** GET / of the local engine: functions, recent deliveries, logs, rejected events and sink hits. Plain HTML, refreshes itself. */
 import type { DeliveryRecord, LogRecord } from '../delivery';
 import type { SinkHit } from './dev-sink';
+import type { RejectedRecord } from './rejected';
 
 export interface DevPageFunction { name: string; sources: string[] | null; filter: string | null; queued: number; dlq: number; inFlight: number }
 
@@ -9,6 +10,7 @@ export interface DevPageState {
   deliveries: DeliveryRecord[];
   logs: LogRecord[];
   sink: SinkHit[];
+  rejected?: RejectedRecord[];
 }
 
 const esc = (value: unknown): string =>
@@ -29,6 +31,7 @@ export function renderDevPage(state: DevPageState): string {
       d.status, d.attempts, d.durationMs ?? '', d.lastError ? `${d.lastError.name}: ${d.lastError.message}` : '', (d.result ?? '').slice(0, 120)]));
   const logs = table(['at', 'function', 'messageId', 'output'],
     state.logs.map((l) => [l.at.slice(11, 23), l.function, l.messageId, l.lines.join('\n')]));
+  const rejected = table(['at', 'source', 'index', 'error', 'event'], (state.rejected ?? []).map((r) => [r.at.slice(11, 23), r.source, r.index, r.error, r.snippet]));
   const sink = table(['at', 'sink', 'bytes', 'body'], state.sink.map((s) => [s.at.slice(11, 23), s.name, s.bytes, s.body.slice(0, 300)]));
   return `<!doctype html>
 <html><head><meta charset="utf-8"><meta http-equiv="refresh" content="3"><title>destfn dev</title>
@@ -41,6 +44,7 @@ td{font-family:ui-monospace,monospace;font-size:12px;white-space:pre-wrap;word-b
 <h2>Functions</h2>${functions}
 <h2>Recent deliveries</h2>${deliveries}
 <h2>Recent logs</h2>${logs}
+<h2>Rejected events (invalid, left out of their batch)</h2>${rejected}
 <h2>Dev sink (POST /_sink/&lt;name&gt;)</h2>${sink}
 </body></html>`;
 }

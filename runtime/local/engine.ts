@@ -8,6 +8,7 @@ import { cpus } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { parseIngestRequest, type IngestRequest, type SourceCredentials } from '../ingest';
 import { loadLocalSourceCredentials } from '../ingest/sources';
+import { acceptedBody, type RejectedEvent } from '../ingest/types';
 import { startCheckpointer } from './checkpointer';
 import { openDb } from './db';
 import { DevSink, sinkPortMismatches } from './dev-sink';
@@ -20,6 +21,7 @@ import { acquireEngineLock } from './lock';
 import { duplicateLine, noticeLine, outcomeLine } from './live-line';
 import { Queue } from './queue';
 import { RecordStore } from './records';
+import { RejectedLog, rejectedNotices } from './rejected';
 import { FunctionRegistry } from './registry';
 import { createServer, type IngestAnswer } from './server';
 import { createSettler, type SettledAttempt } from './settle';
@@ -64,6 +66,8 @@ export interface Engine {
   functions(): string[];
   queue: Queue;
   records: RecordStore;
+  /** Invalid events of batches, left out while the rest was accepted. */
+  rejected: RejectedLog;
   sink: DevSink;
   stats: EngineStats;
   /** 'settled' (fn, SettledAttempt[]), 'notice' (text). */
@@ -71,7 +75,6 @@ export interface Engine {
   stop(): Promise<void>;
 }
 
-const ACCEPTED: IngestAnswer = { status: 200, body: { success: true } };
 const RECORD_RETENTION_MS = 7 * 24 * 60 * 60 * 1000;
 
 /** Threads per function unless told otherwise: a few, whatever the core count (each loads the runtime). */
@@ -110,6 +113,7 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
   const checkpointer = startCheckpointer(db);
   const queue = new Queue(db);
   const records = new RecordStore(db);
+  const rejectedLog = new RejectedLog(db);
   const settle = new SettleBuffer(createSettler(db, queue, records));
   const enqueue = createEnqueuer(db, queue, records);
   const commit = createGroupCommit(db);
@@ -147,21 +151,32 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
       stats.refused++;
       return { status: result.status, body: result.body };
     }
+    const accepted: IngestAnswer = { status: 200, body: acceptedBody(result.rejected) };
+    if (result.rejected.length > 0) noteRejected(result.source, result.rejected);
     const routed = routeAll(result.events, result.source, registry.route);
     if (!routed) {
       stats.accepted += result.events.length; // no function subscribes: accepted, nothing to store
-      return ACCEPTED;
+      return accepted;
     }
     return commit(() => enqueue(result.events, routed, Date.now())).then((done): IngestAnswer => {
       registry.wake(done.functions);
       stats.accepted += result.events.length;
-      return ACCEPTED;
+      return accepted;
     }, (err: unknown): IngestAnswer => {
       // SQLITE_BUSY / SQLITE_FULL / I/O: nothing was committed; the client retries (dedupe makes that safe).
       const code = (err as { code?: string }).code ?? 'error';
       notice(`ingest: queue unavailable (${code}): ${(err as Error).message}`);
       return { status: 503, body: { success: false, error: `queue unavailable (${code}), retry later` } };
     });
+  }
+
+  function noteRejected(source: string, rejected: RejectedEvent[]): void {
+    for (const line of rejectedNotices(source, rejected)) notice(line);
+    try {
+      rejectedLog.record(source, rejected);
+    } catch (err) {
+      notice(`ingest: rejected events not recorded: ${(err as Error).message}`);
+    }
   }
 
   const servers: http.Server[] = [];
@@ -190,6 +205,7 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
       })),
       deliveries: records.recentDeliveries(registry.names, 30),
       logs: records.lastLogs(null, 30),
+      rejected: rejectedLog.recent(20),
       sink: sink.recent().slice(0, 20),
     });
   }
@@ -232,6 +248,7 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
     functions: () => registry.names,
     queue,
     records,
+    rejected: rejectedLog,
     sink,
     stats,
     events,

@@ -148,13 +148,30 @@ describe('ingest handler', () => {
     expect(await drainBodies(sqs.client, orders)).toEqual([]);
   });
 
-  it('answers 400 naming the invalid event of a batch, and for invalid JSON; queues nothing', async () => {
+  it('queues the valid events of a batch and answers 200 naming the invalid one: one log line (snippet redacted) and a RejectedEvents metric', async () => {
     const invalid = await invoke({
       path: '/v1/batch', headers: { authorization: basicAuth('wk_web'), ...json },
-      body: JSON.stringify({ batch: [track('Order Completed'), { type: 'track', event: 'No user' }] }),
+      body: JSON.stringify({ batch: [track('Order Completed', { messageId: 'm-valid' }), { type: 'track', event: 'No user', writeKey: 'wk_web' }] }),
     });
+    expect(invalid.statusCode).toBe(200);
+    expect(bodyOf(invalid)).toEqual({ success: true, rejected: [{ index: 1, error: expect.stringContaining('userId') }] });
+    expect((await drainBodies(sqs.client, orders)).map((e) => e.messageId)).toEqual(['m-valid']);
+
+    const lines = quiet.flatMap((spy) => spy.mock.calls.map((call) => String(call[0]))).join('').split('\n').filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(lines.filter((l) => l.message === 'ingest: event rejected')).toEqual([expect.objectContaining({
+      level: 'WARN', source: 'web', index: 1, reason: expect.stringContaining('userId'),
+      snippet: '{"type":"track","event":"No user","writeKey":"[REDACTED]"}',
+    })]);
+    const emf = lines.filter((l) => l._aws !== undefined);
+    expect(emf).toEqual([expect.objectContaining({ RejectedEvents: 1 })]);
+    expect(emf[0]._aws).toMatchObject({ CloudWatchMetrics: [{ Metrics: [{ Name: 'RejectedEvents', Unit: 'Count' }] }] });
+  });
+
+  it('answers 400 for a single invalid event and for invalid JSON; queues nothing', async () => {
+    const invalid = await invoke({ path: '/v1/track', headers: { authorization: basicAuth('wk_web'), ...json }, body: JSON.stringify({ type: 'track', event: 'No user' }) });
     expect(invalid.statusCode).toBe(400);
-    expect(bodyOf(invalid)).toMatchObject({ success: false, index: 1, error: expect.stringContaining('userId') });
+    expect(bodyOf(invalid)).toMatchObject({ success: false, error: expect.stringContaining('userId') });
 
     const garbage = await invoke({ path: '/v1/track', headers: { authorization: basicAuth('wk_web'), ...json }, body: '{"type": "track",' });
     expect(garbage.statusCode).toBe(400);

@@ -6,6 +6,8 @@ import { join } from 'node:path';
 import type { Engine } from '../../runtime/local/engine';
 import { tempProject, writeFunction, type TempProject } from './helpers/functions';
 import { postJson, storedCounts, testEngine, track } from './helpers/engine';
+import { runCli } from './helpers/cli';
+import * as rejectedCli from '../../runtime/cli/rejected';
 
 const FIXTURES = join(__dirname, '..', 'fixtures', 'events'); // Segment-spec samples (test/fixtures/events/README.md)
 const badInputs = JSON.parse(readFileSync(join(FIXTURES, 'bad-inputs.json'), 'utf8')) as { why: string; body: unknown }[];
@@ -40,33 +42,55 @@ afterAll(async () => {
 });
 
 describe('every bad input of the fixtures', () => {
-  test.each(badInputs.map((b) => [b.why, b.body]))('%s → 4xx JSON error, nothing queued', async (_why, body) => {
+  test.each(badInputs.map((b) => [b.why, b.body]))('%s → 4xx JSON error (or, in a batch, rejected alone), nothing queued', async (_why, body) => {
     const before = storedCounts(engine);
-    // Bare events go in a batch (the single-event routes take the type from the path) and to the
-    // webhook endpoint as they are; raw strings and {batch} bodies are sent as they are.
+    // Bare events go to the webhook endpoint as they are, and in a batch (the single-event routes take the
+    // type from the path), where they are rejected alone; raw strings and {batch} bodies are sent as they are.
     const raw = typeof body === 'string';
     const isBatch = !raw && typeof body === 'object' && body !== null && 'batch' in body;
     const sends: [string, unknown, string][] = raw
       ? [['/v1/track', body, WRITE_KEY], ['/v1/batch', body, WRITE_KEY], ['/webhook/plain', body, 'plain-key']]
       : isBatch
         ? [['/v1/batch', body, WRITE_KEY], ['/v1/import', body, WRITE_KEY]]
-        : [['/v1/batch', { batch: [body] }, WRITE_KEY], ['/webhook/plain', body, 'plain-key']];
+        : [['/webhook/plain', body, 'plain-key']];
     for (const [path, payload, key] of sends) {
       const res = await postJson(`${engine.url}${path}`, payload, key);
       expect(res.status).toBeGreaterThanOrEqual(400);
       expect(res.status).toBeLessThan(500);
       expect(res.json).toEqual(expect.objectContaining({ success: false, error: expect.any(String) }));
-      if (path === '/v1/batch' && !raw && !isBatch && res.status === 400) expect((res.json as { index?: number }).index).toBe(0);
+    }
+    if (!raw && !isBatch) {
+      const res = await postJson(`${engine.url}/v1/batch`, { batch: [body] }, WRITE_KEY);
+      expect(res).toEqual({ status: 200, json: { success: true, rejected: [{ index: 0, error: expect.stringMatching(/^batch\[0\]: /) }] } });
     }
     expect(storedCounts(engine)).toEqual(before);
     expect(Object.prototype).not.toHaveProperty('polluted');
   });
 
-  test('a batch with one invalid event is refused whole, naming its index', async () => {
-    const res = await postJson(`${engine.url}/v1/batch`, { batch: [track('ok-1'), track('ok-2'), { type: 'track', userId: 'u' }] }, WRITE_KEY);
-    expect(res.status).toBe(400);
-    expect(res.json).toMatchObject({ success: false, index: 2 });
-    expect(storedCounts(engine).messages).toBe(0);
+  test('a batch with one invalid event: the valid ones are committed, the invalid one rejected (200 naming it) and recorded', async () => {
+    const before = storedCounts(engine).messages;
+    const notices: string[] = [];
+    const onNotice = (text: string) => notices.push(text);
+    engine.events.on('notice', onNotice);
+    const invalid = { type: 'track', userId: 'u', messageId: 'bad-3', writeKey: WRITE_KEY };
+    const res = await postJson(`${engine.url}/v1/batch`, { batch: [track('ok-1'), track('ok-2'), invalid] }, WRITE_KEY);
+    engine.events.off('notice', onNotice);
+    expect(res).toEqual({ status: 200, json: { success: true, rejected: [{ index: 2, error: 'batch[2]: "event" is required for a track event' }] } });
+    expect(storedCounts(engine).messages).toBe(before + 2);
+    expect(engine.rejected.recent(1)).toEqual([{
+      id: expect.any(Number), at: expect.any(String), source: 'dev', index: 2, error: 'batch[2]: "event" is required for a track event',
+      snippet: '{"type":"track","userId":"u","messageId":"bad-3","writeKey":"[REDACTED]"}',
+    }]);
+    expect(notices).toEqual([expect.stringMatching(/^rejected an event from source "dev": batch\[2\]: "event" is required .*bad-3/)]);
+    const page = await (await fetch(`${engine.url}/`)).text();
+    expect(page).toContain('Rejected events');
+    expect(page).toContain('batch[2]: &quot;event&quot; is required');
+    expect(page).not.toContain(WRITE_KEY);
+
+    const cli = await runCli(rejectedCli.main, ['--data', project.dataDir, '--limit', '1']);
+    expect(cli).toEqual({ code: 0, stderr: '', stdout: expect.stringMatching(/^\S+Z {2}dev {2}batch\[2\]: "event" is required for a track event\n {4}\{"type":"track".*"writeKey":"\[REDACTED\]"\}\n$/) });
+    const json = await runCli(rejectedCli.main, ['--data', project.dataDir, '--json']);
+    expect(JSON.parse(json.stdout)).toEqual(expect.arrayContaining([expect.objectContaining({ source: 'dev', index: 2 })]));
   });
 
   test('the engine still serves after all of them', async () => {
