@@ -1,44 +1,79 @@
 /**
  * One engine per data dir. Starting releases every lease in the queue (they belong to a dead
  * process), which is only right when no other engine is using the database.
+ *
+ * The lock is SQLite's own: an exclusive transaction held open on `<dataDir>/engine.lock`. It is a POSIX
+ * advisory lock, so the OS drops it the moment the holding process dies (SIGKILL included, before the
+ * process is reaped) and a supervisor can start the next engine at once; a stale or reused PID in
+ * `engine.pid` means nothing. `engine.pid` only names the holder in messages.
  */
-import { readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import Database from 'better-sqlite3';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-const heldHere = new Set<string>();
+const LOCK_FILE = 'engine.lock';
+const PID_FILE = 'engine.pid';
+/** A CLI command probing the lock holds it for a moment: an engine starting meanwhile waits that long. */
+const ACQUIRE_WAIT_MS = 500;
 
-function alive(pid: number): boolean {
+function isBusy(err: unknown): boolean {
+  return /^SQLITE_BUSY/.test((err as { code?: string }).code ?? '');
+}
+
+/** The exclusive lock on `dataDir`, or null when another connection (any process) holds it. */
+function tryLock(dataDir: string, waitMs: number): Database.Database | null {
+  const db = new Database(join(dataDir, LOCK_FILE));
   try {
-    process.kill(pid, 0);
-    return true;
+    db.pragma(`busy_timeout = ${waitMs}`);
+    db.exec('BEGIN EXCLUSIVE');
+    return db;
   } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
+    db.close();
+    if (isBusy(err)) return null;
+    throw err;
+  }
+}
+
+function unlock(db: Database.Database): void {
+  try { db.exec('ROLLBACK'); } catch { /* not in a transaction */ }
+  db.close();
+}
+
+function readPid(dataDir: string): number | null {
+  try {
+    const pid = Number.parseInt(readFileSync(join(dataDir, PID_FILE), 'utf8'), 10);
+    return Number.isInteger(pid) ? pid : null;
+  } catch {
+    return null;
   }
 }
 
 export function acquireEngineLock(dataDir: string): () => void {
   mkdirSync(dataDir, { recursive: true });
-  const file = join(dataDir, 'engine.pid');
-  let pid = NaN;
-  try { pid = Number.parseInt(readFileSync(file, 'utf8'), 10); } catch { /* no lock */ }
-  const ours = pid === process.pid;
-  if (Number.isInteger(pid) && ((ours && heldHere.has(file)) || (!ours && alive(pid)))) {
-    throw new Error(`another destfn engine (pid ${pid}) is using ${dataDir}; stop it or use another --data dir`);
+  const db = tryLock(dataDir, ACQUIRE_WAIT_MS);
+  if (!db) {
+    const pid = readPid(dataDir);
+    throw new Error(`another destfn engine${pid === null ? '' : ` (pid ${pid})`} is using ${dataDir}; stop it or use another --data dir`);
   }
-  writeFileSync(file, String(process.pid));
-  heldHere.add(file);
+  const pidFile = join(dataDir, PID_FILE);
+  writeFileSync(pidFile, String(process.pid));
+  let held = true;
   return () => {
-    heldHere.delete(file);
-    try { if (readFileSync(file, 'utf8') === String(process.pid)) rmSync(file); } catch { /* gone */ }
+    if (!held) return;
+    held = false;
+    try { rmSync(pidFile); } catch { /* gone */ }
+    unlock(db);
   };
 }
 
 /** The pid of the engine running on `dataDir`, if any (for CLI messages). */
 export function runningEnginePid(dataDir: string): number | null {
+  let db: Database.Database | null;
   try {
-    const pid = Number.parseInt(readFileSync(join(dataDir, 'engine.pid'), 'utf8'), 10);
-    return Number.isInteger(pid) && alive(pid) ? pid : null;
+    db = tryLock(dataDir, 0);
   } catch {
-    return null;
+    return null; // no data dir, unreadable: no engine we can tell of
   }
+  if (db) { unlock(db); return null; }
+  return readPid(dataDir) ?? 0;
 }
