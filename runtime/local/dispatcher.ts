@@ -41,7 +41,8 @@ export interface DispatcherOptions {
 export class Dispatcher {
   private pool: WorkerPool;
   private readonly retiring = new Set<Promise<void>>();
-  private readonly inflight = new Map<number, { message: LeasedMessage; deadline: number }>();
+  /** `settling`: its outcome waits to be recorded (SettleBuffer), so its lease never expires. */
+  private readonly inflight = new Map<number, { message: LeasedMessage; deadline: number; settling?: boolean }>();
   private readonly busy = new Map<string, number>();
   private timer: NodeJS.Timeout | null = null;
   private scheduled = false;
@@ -125,7 +126,7 @@ export class Dispatcher {
 
   private expireLeases(now: number): void {
     let expired = 0;
-    for (const [id, held] of this.inflight) if (held.deadline < now) { this.untrack(id); expired++; }
+    for (const [id, held] of this.inflight) if (held.deadline < now && !held.settling) { this.untrack(id); expired++; }
     if (expired > 0) this.options.hooks.notice(`${this.name}: ${expired} lease(s) expired without an answer: delivering again`);
   }
 
@@ -139,6 +140,8 @@ export class Dispatcher {
         this.nextExpiryCheck = now + 1000;
         this.expireLeases(now);
       }
+      // Outcomes cannot be recorded (disk full…): deliver nothing new until they can.
+      if (this.options.settle.blocked) return this.sleep(false);
       let free = this.free();
       while (free > 0) {
         const want = Math.min(free, MAX_LEASE);
@@ -180,7 +183,9 @@ export class Dispatcher {
     const attempts: Attempt[] = [];
     for (const { task, outcome } of results) {
       const held = this.inflight.get(task.id);
-      if (held) attempts.push({ message: held.message, outcome }); // else its lease expired: being delivered again
+      if (!held) continue; // its lease expired: being delivered again
+      held.settling = true;
+      attempts.push({ message: held.message, outcome });
     }
     if (attempts.length === 0) return this.wake();
     const options = { retry: this.current.definition.config.retry, retryScale: this.options.retryScale };

@@ -114,7 +114,10 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
   const queue = new Queue(db);
   const records = new RecordStore(db);
   const rejectedLog = new RejectedLog(db);
-  const settle = new SettleBuffer(createSettler(db, queue, records));
+  const settle = new SettleBuffer(createSettler(db, queue, records), {
+    blocked: (err) => notice(`cannot record outcomes (${(err as { code?: string }).code}): ${err.message}; delivery paused until the store can write again`),
+    resumed: () => notice('outcomes recorded again: delivery resumes'),
+  });
   const enqueue = createEnqueuer(db, queue, records);
   const commit = createGroupCommit(db);
   records.prune(RECORD_RETENTION_MS);
@@ -231,7 +234,7 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
     watcher?.close();
     await closeServers(servers);
     await registry.stopAll();
-    settle.flush();
+    settle.close();
     await checkpointer.stop();
     try { db.pragma('wal_checkpoint(TRUNCATE)'); } catch { /* best effort */ }
     db.close();
