@@ -27,7 +27,8 @@ export interface Sandbox {
 
 /** @param fallbackLog where console output goes outside any event (the instance's load log). */
 export function createSandbox(name: string, fallbackLog: () => LogBuffer): Sandbox {
-  const timers = createSandboxTimers();
+  const console = createSandboxConsole(fallbackLog);
+  const timers = createSandboxTimers((error) => console.error('Uncaught error in a timer:', error));
   const context = vm.createContext({
     Request,
     Response,
@@ -48,7 +49,7 @@ export function createSandbox(name: string, fallbackLog: () => LogBuffer): Sandb
     crypto: nodeCrypto,
     AWS: createAwsNamespace(),
     Buffer,
-    console: createSandboxConsole(fallbackLog),
+    console,
     setTimeout: timers.setTimeout,
     clearTimeout: timers.clearTimeout,
     setInterval: timers.setInterval,

@@ -1,4 +1,8 @@
-/** Timers for function code, tracked so `dispose()` can stop an instance's stray intervals. */
+/**
+ * Timers for function code, tracked so `dispose()` can stop an instance's stray intervals. A callback's
+ * throw (or rejected promise) goes to `onError`: uncaught, it would kill the worker thread (or the Lambda)
+ * and with it every other event in flight there.
+ */
 
 export interface SandboxTimers {
   setTimeout: typeof setTimeout;
@@ -10,27 +14,36 @@ export interface SandboxTimers {
   dispose(): void;
 }
 
-export function createSandboxTimers(): SandboxTimers {
+export function createSandboxTimers(onError: (error: unknown) => void): SandboxTimers {
+  const contained = (callback: (...args: unknown[]) => unknown, args: unknown[]) => {
+    try {
+      const result = callback(...args);
+      if (result && typeof (result as Promise<unknown>).then === 'function') (result as Promise<unknown>).then(undefined, onError);
+    } catch (err) {
+      onError(err);
+    }
+  };
+
   const timers = new Set<NodeJS.Timeout>();
   const immediates = new Set<NodeJS.Immediate>();
 
   const wrappedTimeout = (callback: (...args: unknown[]) => void, ms?: number, ...args: unknown[]) => {
     const timer = setTimeout(() => {
       timers.delete(timer);
-      callback(...args);
+      contained(callback, args);
     }, ms);
     timers.add(timer);
     return timer;
   };
   const wrappedInterval = (callback: (...args: unknown[]) => void, ms?: number, ...args: unknown[]) => {
-    const timer = setInterval(callback, ms, ...args);
+    const timer = setInterval(() => contained(callback, args), ms);
     timers.add(timer);
     return timer;
   };
   const wrappedImmediate = (callback: (...args: unknown[]) => void, ...args: unknown[]) => {
     const immediate = setImmediate(() => {
       immediates.delete(immediate);
-      callback(...args);
+      contained(callback, args);
     });
     immediates.add(immediate);
     return immediate;
