@@ -12,8 +12,18 @@ export class InvalidEventPayload extends Error {
 export class ValidationError extends Error {
   constructor(message = 'Invalid settings') { super(message); this.name = 'ValidationError'; }
 }
+export interface RetryErrorOptions {
+  /** Wait at least this long before the next attempt (e.g. the destination's Retry-After). */
+  retryAfterSeconds?: number;
+}
+/** `new RetryError(message)` as in Segment; the options are destfn's (Segment ignores a second argument). */
 export class RetryError extends Error {
-  constructor(message = 'Retryable error') { super(message); this.name = 'RetryError'; }
+  readonly retryAfterSeconds?: number;
+  constructor(message = 'Retryable error', options?: RetryErrorOptions) {
+    super(message);
+    this.name = 'RetryError';
+    if (options?.retryAfterSeconds !== undefined) this.retryAfterSeconds = options.retryAfterSeconds;
+  }
 }
 /** Raised by the runtime when a handler exceeds `timeoutSeconds`. */
 export class TimeoutError extends Error {

@@ -87,7 +87,7 @@ export function createRecordProcessor(deps: RecordProcessorDeps): (record: SQSRe
 
     const { retry } = deps.loader.definition().config;
     const { outcome, invoked } = await invoke(event);
-    const decision = decideSettle(outcome.status, attempt, retry, deps.random);
+    const decision = decideSettle(outcome.status, attempt, retry, deps.random, { retryAfterMs: outcome.retryAfterMs });
     const hideSeconds = sqsVisibilityAfter(decision);
     const durationMs = invoked ? outcome.durationMs : null;
 

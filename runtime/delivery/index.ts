@@ -8,7 +8,8 @@
 export type { Outcome, OutcomeError, OutcomeReason, OutcomeStatus, DeliveryStatus } from './outcome';
 export { classifyThrown, describeThrown, isError, MAX_ERROR_MESSAGE_CHARS, type Classification } from './classify';
 export { nextRetry, MAX_DELAY_MS, JITTER, type NextRetry } from './retry-policy';
-export { decideSettle, type SettleDecision, type SettledStatus } from './settle-decision';
+export { decideSettle, type RetryTiming, type SettleDecision, type SettledStatus } from './settle-decision';
+export { parseRetryAfter, retryAfterOption } from './retry-after';
 export { resultSnippet, RESULT_SNIPPET_BYTES, type DeliveryRecord, type LogRecord } from './record';
 export { recordAfterAttempt, type AttemptFacts } from './record-after-attempt';
 export type { DeliveryStore } from './store';

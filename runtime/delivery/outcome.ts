@@ -23,6 +23,11 @@ export interface Outcome {
   /** Captured console output, redacted, capped at 4 KB per event. */
   logs: string[];
   durationMs: number;
+  /**
+   * For a RetryError: wait at least this long before the next attempt (its `retryAfterSeconds`, else the
+   * Retry-After of the event's last fetch response when that was a 429 or 503).
+   */
+  retryAfterMs?: number;
 }
 
 /** Status of a delivery record (docs/ARCHITECTURE.md). */

@@ -86,7 +86,7 @@ export function createFunctionInstance(def: FunctionDefinition, settings: Settin
     const handlerResult: HandlerResult = handler
       ? await runGuarded(scope, timeoutMs, timeoutMessage, () => handler(prepare(event), parseInContext(settingsJson)))
       : { ok: false, thrown: new EventNotSupported(unsupportedMessage(event?.type)) };
-    return outcomeOf(messageIdOf(event), handlerResult, scope.logs.close(), elapsed(startedAt), outcomeContext);
+    return outcomeOf(messageIdOf(event), handlerResult, scope.logs.close(), elapsed(startedAt), outcomeContext, scope.fetchRetryAfterMs);
   };
 
   const invokeBatch = async (events: SegmentEvent[]): Promise<Outcome[]> => {
@@ -96,7 +96,7 @@ export function createFunctionInstance(def: FunctionDefinition, settings: Settin
     const startedAt = performance.now();
     const scope = new EventScope(redact);
     const handlerResult = await runGuarded(scope, timeoutMs, timeoutMessage, () => onBatch(prepare(events), parseInContext(settingsJson)));
-    return batchOutcomes(events.map(messageIdOf), handlerResult, scope.logs.close(), elapsed(startedAt), outcomeContext);
+    return batchOutcomes(events.map(messageIdOf), handlerResult, scope.logs.close(), elapsed(startedAt), outcomeContext, scope.fetchRetryAfterMs);
   };
 
   return {

@@ -10,6 +10,8 @@ import type { Redactor } from '../settings/redact';
 export class EventScope {
   readonly logs: LogBuffer;
   private controller: AbortController | undefined;
+  /** Retry-After (ms) of the event's last fetch response if it was a 429 or 503, else null. */
+  fetchRetryAfterMs: number | null = null;
 
   constructor(redact: Redactor) {
     this.logs = new LogBuffer(redact);

@@ -1,5 +1,5 @@
 /** How a handler call ended → the Outcome of one event (classified, JSON-safe, redacted). */
-import { classifyThrown, type Outcome, type OutcomeError } from '../delivery';
+import { classifyThrown, retryAfterOption, type Outcome, type OutcomeError } from '../delivery';
 import type { FunctionConfig } from '../function/config';
 import { redactDeep, type Redactor } from '../settings/redact';
 import type { HandlerResult } from './run-guarded';
@@ -9,12 +9,19 @@ export interface OutcomeContext {
   redact: Redactor;
 }
 
-export function outcomeOf(messageId: string, handlerResult: HandlerResult, logs: string[], durationMs: number, ctx: OutcomeContext): Outcome {
+/**
+ * @param fetchRetryAfterMs the Retry-After of the event's last fetch response when it was a 429 or 503: a
+ * RetryError without its own `retryAfterSeconds` waits that long.
+ */
+export function outcomeOf(messageId: string, handlerResult: HandlerResult, logs: string[], durationMs: number, ctx: OutcomeContext, fetchRetryAfterMs: number | null = null): Outcome {
   if (handlerResult.ok) {
     return { messageId, status: 'delivered', reason: null, result: jsonSafe(handlerResult.value, ctx.redact), error: null, logs, durationMs };
   }
   const { status, reason, error } = classifyThrown(handlerResult.thrown, ctx.onUnknownError);
-  return { messageId, status, reason, result: undefined, error: redactError(error, ctx.redact), logs, durationMs };
+  const outcome: Outcome = { messageId, status, reason, result: undefined, error: redactError(error, ctx.redact), logs, durationMs };
+  const retryAfterMs = reason === 'retry-error' ? retryAfterOption(handlerResult.thrown) ?? fetchRetryAfterMs : null;
+  if (retryAfterMs !== null) outcome.retryAfterMs = retryAfterMs;
+  return outcome;
 }
 
 export function redactError(error: OutcomeError, redact: Redactor): OutcomeError {

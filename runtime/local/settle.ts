@@ -22,7 +22,7 @@ export interface SettledAttempt {
 
 export interface SettleOptions {
   retry: RetryConfig;
-  /** Multiplies every retry delay (DESTFN_RETRY_SCALE; 0.001 turns hours into seconds). */
+  /** Multiplies every retry policy delay (DESTFN_RETRY_SCALE; 0.001 turns hours into seconds), not a Retry-After. */
   retryScale: number;
   random?: () => number;
 }
@@ -38,11 +38,9 @@ export function createSettler(db: Db, queue: Queue, records: RecordStore) {
       case 'ack':
         queue.ack(message.id);
         return null;
-      case 'retry': {
-        const retryInMs = Math.max(1, Math.round(decision.delayMs * options.retryScale));
-        queue.retryAt(message.id, now + retryInMs, message.attempts, lastError);
-        return retryInMs;
-      }
+      case 'retry':
+        queue.retryAt(message.id, now + decision.delayMs, message.attempts, lastError);
+        return decision.delayMs;
       case 'dead-letter':
         queue.deadLetter(message.id, message.attempts, lastError, now);
         return null;
@@ -51,7 +49,8 @@ export function createSettler(db: Db, queue: Queue, records: RecordStore) {
 
   const settleGroup = (attempts: readonly Attempt[], options: SettleOptions, now: number): SettledAttempt[] =>
     attempts.map(({ message, outcome }) => {
-      const decision = decideSettle(outcome.status, message.attempts, options.retry, options.random);
+      const timing = { retryAfterMs: outcome.retryAfterMs, scale: options.retryScale };
+      const decision = decideSettle(outcome.status, message.attempts, options.retry, options.random, timing);
       const retryInMs = applyToQueue(message, decision, outcome, options, now);
       // No previous record: the local upsert keeps its firstSeenAt and lastError itself (delivery/store.ts), and
       // the attempts are the queue entry's, so a message replayed from the DLQ counts from 1 again.

@@ -9,6 +9,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import nodeFetch, { Headers, Request, Response, type RequestInit } from 'node-fetch';
+import { parseRetryAfter } from '../delivery/retry-after';
 import { currentScope } from '../invocation/event-scope';
 import { FetchError } from './fetch-error';
 
@@ -29,7 +30,11 @@ export async function compatFetch(input: unknown, init?: CompatInit | null): Pro
   if (eventSignal) options.signal = ownSignal ? AbortSignal.any([eventSignal, ownSignal]) : eventSignal;
 
   try {
-    return await nodeFetch(input instanceof URL ? input.href : (input as string | Request), options as RequestInit);
+    const response = await nodeFetch(input instanceof URL ? input.href : (input as string | Request), options as RequestInit);
+    const scope = currentScope();
+    // Kept for a RetryError the handler throws next (invocation/outcome-of.ts).
+    if (scope) scope.fetchRetryAfterMs = response.status === 429 || response.status === 503 ? parseRetryAfter(response.headers.get('retry-after')) : null;
+    return response;
   } catch (err) {
     // The event timed out: say so (node-fetch would only say "The user aborted a request.").
     if (eventSignal?.aborted && !ownSignal?.aborted) throw eventSignal.reason;

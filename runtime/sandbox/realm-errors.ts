@@ -19,7 +19,11 @@ export interface RealmErrors {
 const DEFINE = `(function (defaults) {
   const define = (name, defaultMessage) => {
     const cls = class extends Error {
-      constructor(message = defaultMessage) { super(message); this.name = name; }
+      constructor(message = defaultMessage, options) {
+        super(message);
+        this.name = name;
+        if (name === 'RetryError' && options && options.retryAfterSeconds !== undefined) this.retryAfterSeconds = options.retryAfterSeconds;
+      }
     };
     Object.defineProperty(cls, 'name', { value: name });
     return cls;

@@ -3,7 +3,7 @@
  * delivering to a real HTTP sink on 127.0.0.1, recording in dynalite; Secrets Manager mocked.
  * The test plays the Lambda event source: it receives a batch, invokes the handler, deletes what was not reported.
  */
-import { SendMessageBatchCommand } from '@aws-sdk/client-sqs';
+import { ChangeMessageVisibilityCommand, SendMessageBatchCommand } from '@aws-sdk/client-sqs';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
@@ -83,7 +83,7 @@ async function deployFunction(
 }
 
 let seq = 0;
-function trackEvent(outcome: 'ok' | 'fail' | 'bad', messageId = `msg-${++seq}-${outcome}`) {
+function trackEvent(outcome: 'ok' | 'fail' | 'bad' | 'busy', messageId = `msg-${++seq}-${outcome}`) {
   return { type: 'track', event: 'Order Completed', userId: 'u1', messageId, properties: { outcome }, receivedAt: new Date().toISOString() };
 }
 
@@ -208,6 +208,20 @@ describe('destination handler', () => {
     expect(Date.now() - settledAt).toBeGreaterThanOrEqual(2900);
     expect(again.messageId).toBe(records[0].messageId);
     expect(again.attributes.ApproximateReceiveCount).toBe('2');
+    await deleteSucceeded(sqs.client, hooks.queue, [again], { batchItemFailures: [] });
+  });
+
+  it("honours a 429's Retry-After when it is longer than the policy delay (visibility timeout)", async () => {
+    const event = trackEvent('busy');
+    await enqueue(hooks.queue, [event]);
+    const { records, response } = await poll(hooks);
+
+    expect(response.batchItemFailures).toEqual([{ itemIdentifier: records[0].messageId }]);
+    expect(deliveryLines(event.messageId)[0]).toMatchObject({ status: 'retrying', attempt: 1, retryInSeconds: 7 }); // the policy says 3
+    await sleep(3500);
+    expect(await receiveRecords(sqs.client, hooks.queue)).toEqual([]);
+    await sqs.client.send(new ChangeMessageVisibilityCommand({ QueueUrl: hooks.queue.url, ReceiptHandle: records[0].receiptHandle, VisibilityTimeout: 0 }));
+    const [again] = await receiveRecords(sqs.client, hooks.queue, 2);
     await deleteSucceeded(sqs.client, hooks.queue, [again], { batchItemFailures: [] });
   });
 

@@ -1,4 +1,4 @@
-/** A real HTTP destination on 127.0.0.1: answers by path (/ok 200, /fail 503, /bad 400) and records every request. */
+/** A real HTTP destination on 127.0.0.1: answers by path (/ok 200, /fail 503, /bad 400, /busy 429 Retry-After: 7) and records every request. */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -11,7 +11,7 @@ export interface HttpSink {
   close(): Promise<void>;
 }
 
-const STATUS: Record<string, number> = { '/ok': 200, '/fail': 503, '/bad': 400 };
+const STATUS: Record<string, number> = { '/ok': 200, '/fail': 503, '/bad': 400, '/busy': 429 };
 
 export async function startHttpSink(): Promise<HttpSink> {
   const requests: SinkRequest[] = [];
@@ -22,7 +22,7 @@ export async function startHttpSink(): Promise<HttpSink> {
       const path = req.url ?? '/';
       requests.push({ path, headers: req.headers, body: Buffer.concat(chunks).toString('utf8'), at: Date.now() });
       const status = STATUS[path] ?? 404;
-      res.writeHead(status, { 'content-type': 'application/json' });
+      res.writeHead(status, { 'content-type': 'application/json', ...(status === 429 ? { 'retry-after': '7' } : {}) });
       res.end(JSON.stringify(status === 200 ? { ok: true, received: requests.length } : { error: `status ${status}` }));
     });
   });
