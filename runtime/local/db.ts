@@ -70,6 +70,10 @@ CREATE TABLE IF NOT EXISTS logs (
   lines      TEXT    NOT NULL
 );
 CREATE INDEX IF NOT EXISTS logs_by_function ON logs(function, id);
+
+CREATE TABLE IF NOT EXISTS functions (
+  name TEXT PRIMARY KEY
+) WITHOUT ROWID;
 `;
 
 export interface OpenDbOptions {

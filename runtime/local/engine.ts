@@ -22,6 +22,8 @@ import { duplicateLine, noticeLine, outcomeLine } from './live-line';
 import { Queue } from './queue';
 import { RecordStore } from './records';
 import { RejectedLog, rejectedNotices } from './rejected';
+import { saveFunctionNames } from './function-names';
+import { deadLetterOrphans } from './orphans';
 import { FunctionRegistry } from './registry';
 import { createServer, type IngestAnswer } from './server';
 import { createSettler, type SettledAttempt } from './settle';
@@ -141,8 +143,23 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
       },
       notice,
     },
-  });
+  }, () => syncFunctionNames());
   for (const fn of loaded) registry.add(fn);
+  syncFunctionNames();
+
+  /** Record the functions running now; dead-letter the queued events of any that no longer exists. */
+  function syncFunctionNames(): void {
+    settle.flush(); // outcomes of a removed function's last events first
+    try {
+      const moved = db.transaction(() => {
+        saveFunctionNames(db, registry.names);
+        return deadLetterOrphans(db, queue, records, registry.names, Date.now());
+      })();
+      for (const [fn, n] of Object.entries(moved)) notice(`${fn}: no such function any more: ${n} queued event(s) moved to its DLQ (destfn deliveries ${fn})`);
+    } catch (err) {
+      notice(`could not record the functions: ${(err as Error).message}`);
+    }
+  }
 
   const stats: EngineStats = { requests: 0, accepted: 0, refused: 0, internalErrors: 0 };
   const sink = new DevSink(50, quiet ? null : (line) => print(noticeLine(line)));

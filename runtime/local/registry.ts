@@ -9,7 +9,8 @@ export class FunctionRegistry {
   private readonly dispatchers = new Map<string, Dispatcher>();
   private router: Route = () => ({ deliver: [], filtered: [] });
 
-  constructor(private readonly functionsDir: string, private readonly options: DispatcherOptions) {}
+  /** @param changed called when a function is added by hot reload, or removed (once its dispatcher stopped). */
+  constructor(private readonly functionsDir: string, private readonly options: DispatcherOptions, private readonly changed: () => void = () => {}) {}
 
   get route(): Route { return this.router; }
   get names(): string[] { return [...this.dispatchers.keys()].sort(); }
@@ -36,8 +37,8 @@ export class FunctionRegistry {
       if (existing) {
         this.dispatchers.delete(name);
         this.rebuildRouter();
-        void existing.stop();
-        notice(`${name}: removed (its queued events stay in the queue)`);
+        void existing.stop().then(this.changed);
+        notice(`${name}: removed`);
       }
       return;
     }
@@ -51,6 +52,7 @@ export class FunctionRegistry {
     if (basename(fn.definition.dir) !== name) return;
     if (!existing) {
       this.add(fn);
+      this.changed();
       notice(`${name}: added`);
     } else if (existing.loaded.fingerprint !== fn.fingerprint) {
       existing.replace(fn);

@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openDb } from '../../runtime/local/db';
+import { saveFunctionNames } from '../../runtime/local/function-names';
 import { BIN, ROOT, type CliResult } from './support';
 
 const PROBE = `process.on('exit', () => {
@@ -21,7 +22,9 @@ beforeAll(() => {
   tmp = mkdtempSync(join(tmpdir(), 'destfn-lazy-sdk-'));
   probe = join(tmp, 'probe.cjs');
   writeFileSync(probe, PROBE);
-  openDb(join(tmp, 'data')).close();
+  const db = openDb(join(tmp, 'data'));
+  saveFunctionNames(db, ['orders']); // what an engine running `orders` records
+  db.close();
 });
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 

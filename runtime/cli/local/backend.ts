@@ -3,6 +3,7 @@
  * engine runs or not. Setting values go to functions/<fn>/settings.local.json, which a running engine reloads.
  */
 import { relative } from 'node:path';
+import { knownFunctionNames } from '../../local/function-names';
 import { runningEnginePid } from '../../local/lock';
 import { Queue } from '../../local/queue';
 import { RecordStore } from '../../local/records';
@@ -17,21 +18,30 @@ export function createLocalBackend(dataDir: string | undefined): OperatorBackend
   // Opened on first use: `secrets set` needs no engine data.
   let local: ReturnType<typeof openLocalData> | undefined;
   const data = () => (local ??= openLocalData(dataDir));
+  /** The data, once `fn` is a function it knows (else an error naming those it knows). */
+  const dataOf = (fn: string) => {
+    const opened = data();
+    const names = knownFunctionNames(opened.db);
+    if (!names.includes(fn)) {
+      throw new Error(`no function "${fn}" in ${opened.dataDir}; ${names.length > 0 ? `the functions are: ${names.join(', ')}` : 'no function has run here yet'}`);
+    }
+    return opened;
+  };
 
   return {
     async deliveries(fn, query) {
-      return new RecordStore(data().db).deliveries(fn, query);
+      return new RecordStore(dataOf(fn).db).deliveries(fn, query);
     },
 
     async logs(fn, { limit, follow, signal }, write) {
-      const store = new RecordStore(data().db);
+      const store = new RecordStore(dataOf(fn).db);
       const first = store.lastLogs(fn, limit);
       if (first.length > 0) write(formatLogs(first));
       if (follow) await followLogs(store, fn, first.at(-1)?.id ?? 0, write, signal);
     },
 
     async replay(fn) {
-      const { db, dataDir: dir } = data();
+      const { db, dataDir: dir } = dataOf(fn);
       const moved = new Queue(db).replay(fn);
       const pid = runningEnginePid(dir);
       const next = moved === 0 ? '' : pid !== null
