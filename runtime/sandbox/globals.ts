@@ -29,6 +29,10 @@ export interface Sandbox {
 export function createSandbox(name: string, fallbackLog: () => LogBuffer): Sandbox {
   const console = createSandboxConsole(fallbackLog);
   const timers = createSandboxTimers((error) => console.error('Uncaught error in a timer:', error));
+  // Like a timer's, a microtask's throw would otherwise be uncaught and take the worker down.
+  const containedMicrotask = (callback: () => void) => queueMicrotask(() => {
+    try { callback(); } catch (error) { console.error('Uncaught error in a microtask:', error); }
+  });
   const context = vm.createContext({
     Request,
     Response,
@@ -42,7 +46,7 @@ export function createSandbox(name: string, fallbackLog: () => LogBuffer): Sandb
     TextEncoder,
     TextDecoder,
     structuredClone,
-    queueMicrotask,
+    queueMicrotask: containedMicrotask,
     performance,
     atob,
     btoa,
