@@ -1,6 +1,7 @@
 /** Starting engines and talking to them in tests. */
 import { startEngine, type Engine, type EngineOptions } from '../../../runtime/local/engine';
-import type { TempProject } from './functions';
+import { copyWebhook, tempProject, type TempProject } from './functions';
+import { startSink, type Sink } from './sink';
 
 export async function testEngine(project: TempProject, options: Partial<EngineOptions> = {}): Promise<Engine> {
   return startEngine({
@@ -51,4 +52,24 @@ export function storedCounts(engine: Engine): { messages: number; dlq: number; d
     dlq: depths.reduce((n, d) => n + d.dlq, 0),
     deliveries: engine.functions().reduce((n, fn) => n + engine.records.deliveries(fn, { limit: 1_000_000 }).length, 0),
   };
+}
+
+/**
+ * A test file's engine with one copy of the webhook example, `fnName`, delivering to a fresh sink at /hook:
+ * started before the file's tests, stopped after them.
+ */
+export function webhookEngine(fnName: string): { readonly project: TempProject; readonly sink: Sink; readonly engine: Engine } {
+  const fixture = {} as { project: TempProject; sink: Sink; engine: Engine };
+  beforeAll(async () => {
+    fixture.project = tempProject();
+    fixture.sink = await startSink();
+    copyWebhook(fixture.project.functionsDir, fnName, `${fixture.sink.url}/hook`);
+    fixture.engine = await testEngine(fixture.project);
+  });
+  afterAll(async () => {
+    await fixture.engine?.stop();
+    await fixture.sink?.close();
+    fixture.project?.cleanup();
+  });
+  return fixture;
 }
