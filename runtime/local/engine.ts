@@ -25,7 +25,7 @@ import { RejectedLog, rejectedNotices } from './rejected';
 import { saveFunctionNames } from './function-names';
 import { deadLetterOrphans } from './orphans';
 import { FunctionRegistry } from './registry';
-import { createServer, type IngestAnswer } from './server';
+import { createServer, DEFAULT_HTTP_LIMITS, type HttpLimits, type IngestAnswer } from './server';
 import { createSettler, type SettledAttempt } from './settle';
 import { SettleBuffer } from './settle-buffer';
 import { watchFunctions, type FunctionsWatcher } from './watcher';
@@ -54,6 +54,8 @@ export interface EngineOptions {
   print?: (line: string) => void;
   /** Start one worker per function at once (default true). */
   prewarm?: boolean;
+  /** HTTP timeouts and connection cap (default DEFAULT_HTTP_LIMITS, server.ts); tests shorten them. */
+  http?: Partial<HttpLimits>;
 }
 
 export interface EngineStats { requests: number; accepted: number; refused: number; internalErrors: number }
@@ -230,9 +232,10 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
     });
   }
 
+  const httpLimits: HttpLimits = { ...DEFAULT_HTTP_LIMITS, ...options.http };
   let port: number;
   try {
-    port = await listen(servers, () => createServer(serverDeps), options.port ?? 3000, options.host);
+    port = await listen(servers, () => createServer(serverDeps, httpLimits), options.port ?? 3000, options.host);
   } catch (err) {
     await registry.stopAll();
     await checkpointer.stop();

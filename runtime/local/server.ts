@@ -15,6 +15,16 @@ export const MAX_BODY_BYTES = 500 * 1024 + 16 * 1024;
 
 export interface IngestAnswer { status: number; body: unknown }
 
+/**
+ * How long a client may take, and how many may be connected at once (per listening address), so slow or idle
+ * clients cannot hold sockets: all its headers within 10 s, the whole request (500 KB at most) within 30 s,
+ * an idle keep-alive connection closed after 5 s (analytics-node and analytics.js reconnect freely), and at
+ * most 1,024 connections (more are closed at once). A timed-out request is answered 408 and closed.
+ */
+export interface HttpLimits { headersTimeoutMs: number; requestTimeoutMs: number; keepAliveTimeoutMs: number; maxConnections: number }
+
+export const DEFAULT_HTTP_LIMITS: HttpLimits = { headersTimeoutMs: 10_000, requestTimeoutMs: 30_000, keepAliveTimeoutMs: 5_000, maxConnections: 1024 };
+
 export interface ServerDeps {
   /** A Promise when the answer waits for a commit (group commit, see group-commit.ts). */
   ingest(req: IngestRequest): IngestAnswer | Promise<IngestAnswer>;
@@ -107,13 +117,21 @@ function decodeSafe(text: string): string {
   try { return decodeURIComponent(text); } catch { return text; }
 }
 
-export function createServer(deps: ServerDeps): http.Server {
-  const server = http.createServer({ keepAliveTimeout: 30_000 }, createRequestHandler(deps));
+export function createServer(deps: ServerDeps, limits: HttpLimits = DEFAULT_HTTP_LIMITS): http.Server {
+  const server = http.createServer({
+    headersTimeout: limits.headersTimeoutMs,
+    requestTimeout: limits.requestTimeoutMs,
+    keepAliveTimeout: limits.keepAliveTimeoutMs,
+    // Node checks the two timeouts above only this often (default 30 s, which would let a slow client stay 30 s longer).
+    connectionsCheckingInterval: Math.min(1000, Math.ceil(limits.headersTimeoutMs / 4)),
+  }, createRequestHandler(deps));
+  server.maxConnections = limits.maxConnections;
   // Malformed HTTP (bad request line, oversized headers): a JSON 400 instead of a bare one.
   server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
     if (!socket.writable || err.code === 'ECONNRESET') return socket.destroy();
     const body = JSON.stringify({ success: false, error: `bad HTTP request: ${err.code ?? err.message}` });
-    const status = err.code === 'HPE_HEADER_OVERFLOW' ? '431 Request Header Fields Too Large' : '400 Bad Request';
+    const status = err.code === 'HPE_HEADER_OVERFLOW' ? '431 Request Header Fields Too Large'
+      : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? '408 Request Timeout' : '400 Bad Request';
     socket.end(`HTTP/1.1 ${status}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
   });
   return server;
