@@ -3,11 +3,13 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { DeliveryQuery, DeliveryRecord } from '../../delivery';
 import { listDeliveryRecords } from '../../aws/delivery-list';
-import { readStackOutputs, tableNameOf, withClientConfig, type AwsOpsOptions } from './stack-outputs';
+import { assertDeployed, readStackOutputs, tableNameOf, withClientConfig, type AwsOpsOptions } from './stack-outputs';
 
 export async function listDeliveriesAws(fn: string, query: DeliveryQuery = {}, options: AwsOpsOptions = {}): Promise<DeliveryRecord[]> {
   const opts = await withClientConfig(options);
-  const tableName = tableNameOf(await readStackOutputs(opts));
+  const outputs = await readStackOutputs(opts);
+  assertDeployed(outputs, fn);
+  const tableName = tableNameOf(outputs);
   const client = new DynamoDBClient(opts.clientConfig);
   try {
     return await listDeliveryRecords(DynamoDBDocumentClient.from(client), tableName, fn, query);

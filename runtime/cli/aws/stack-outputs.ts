@@ -53,7 +53,25 @@ export async function readStackOutputs(options: AwsOpsOptions = {}): Promise<Sta
   return outputs;
 }
 
+const QUEUE_URL_SUFFIX = functionOutputNames('x').queueUrl.slice(1);
+
+/** The functions the stack deploys, as their outputs name them (the PascalCase id of `<Id>QueueUrl`). */
+export function deployedFunctionIds(outputs: StackOutputs): string[] {
+  return Object.keys(outputs).filter((key) => key.endsWith(QUEUE_URL_SUFFIX) && key.length > QUEUE_URL_SUFFIX.length)
+    .map((key) => key.slice(0, -QUEUE_URL_SUFFIX.length)).sort();
+}
+
+/** Throws, listing the deployed functions, when the stack does not deploy `fn`. */
+export function assertDeployed(outputs: StackOutputs, fn: string): void {
+  const queueUrl = functionOutputNames(fn).queueUrl;
+  if (outputs[queueUrl]) return;
+  const ids = deployedFunctionIds(outputs);
+  const deployed = ids.length === 0 ? 'the stack has no function' : `deployed functions (as their stack outputs name them): ${ids.join(', ')}`;
+  throw new Error(`function "${fn}" is not deployed (stack output ${queueUrl} missing); ${deployed}. Deploy it with \`npx cdk deploy\``);
+}
+
 export function functionResources(outputs: StackOutputs, fn: string): FunctionOutputs {
+  assertDeployed(outputs, fn);
   const names = functionOutputNames(fn);
   const get = (name: string) => {
     const value = outputs[name];

@@ -122,6 +122,6 @@ describe('CLI --aws', () => {
     const { code, err } = await cli(replay.main, ['orders', '--aws']);
     outputs = saved;
     expect(code).toBe(1);
-    expect(err).toBe('destfn replay --aws: function "orders" is not deployed (stack output OrdersQueueUrl missing): run `npx cdk deploy`\n');
+    expect(err).toBe('destfn replay --aws: function "orders" is not deployed (stack output OrdersQueueUrl missing); the stack has no function. Deploy it with `npx cdk deploy`\n');
   });
 });
