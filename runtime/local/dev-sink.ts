@@ -1,8 +1,12 @@
 /**
  * POST /_sink/<name>: a place for the example functions to deliver to out of the box
  * (their committed settings point at http://localhost:3000/_sink/<name>). Answers 200 {"ok":true},
- * prints a line, keeps the last few requests for the dev page.
+ * prints a line, keeps the last few requests for the dev page. A function may send its secret settings
+ * there; the sink cannot tell which function sent a request, so what it keeps and prints is redacted with
+ * the secrets of every running function.
  */
+import { createRedactor, noRedaction, type Redactor } from '../settings/redact';
+
 export interface SinkHit { name: string; at: string; contentType: string | null; bytes: number; body: string }
 
 const BODY_PREVIEW = 2048;
@@ -10,11 +14,19 @@ const BODY_PREVIEW = 2048;
 export class DevSink {
   private readonly hits: SinkHit[] = [];
   private total = 0;
+  private redaction: { key: string; redact: Redactor } = { key: '[]', redact: noRedaction };
 
-  constructor(private readonly keep = 50, private readonly print: ((line: string) => void) | null = null) {}
+  /** @param secrets the secret setting values of the running functions (asked at each request: hot reload changes them). */
+  constructor(
+    private readonly keep = 50,
+    private readonly print: ((line: string) => void) | null = null,
+    private readonly secrets: () => readonly string[] = () => [],
+  ) {}
 
-  record(name: string, contentType: string | undefined, body: Buffer): SinkHit {
-    const text = body.toString('utf8');
+  record(rawName: string, contentType: string | undefined, body: Buffer): SinkHit {
+    const redact = this.redactor();
+    const name = redact(rawName);
+    const text = redact(body.toString('utf8'));
     const hit: SinkHit = {
       name,
       at: new Date().toISOString(),
@@ -36,6 +48,14 @@ export class DevSink {
   }
 
   get count(): number { return this.total; }
+
+  /** Built again only when the secrets changed. */
+  private redactor(): Redactor {
+    const secrets = this.secrets();
+    const key = JSON.stringify(secrets);
+    if (key !== this.redaction.key) this.redaction = { key, redact: createRedactor(secrets) };
+    return this.redaction.redact;
+  }
 }
 
 const SINK_URL = /^https?:\/\/(?:localhost|127\.0\.0\.1|\[::1\])(?::(\d+))?\/_sink\//i;

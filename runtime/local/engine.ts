@@ -164,7 +164,7 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
   }
 
   const stats: EngineStats = { requests: 0, accepted: 0, refused: 0, internalErrors: 0 };
-  const sink = new DevSink(50, quiet ? null : (line) => print(noticeLine(line)));
+  const sink = new DevSink(50, quiet ? null : (line) => print(noticeLine(line)), () => registry.all().flatMap((d) => d.loaded.secrets));
 
   function ingest(req: IngestRequest): IngestAnswer | Promise<IngestAnswer> {
     stats.requests++;
