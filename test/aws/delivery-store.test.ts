@@ -65,8 +65,10 @@ describe('DynamoDB delivery store', () => {
   });
 
   it('backs `deliveries --aws`: the table comes from the stack outputs', async () => {
-    const records = await listDeliveriesAws('beta', {}, { outputs: { TableName: TABLE } });
+    // A deployed function has its outputs (only the queue's is consulted to know it is deployed).
+    const beta = { BetaQueueUrl: 'https://sqs.us-east-1.amazonaws.com/000000000000/beta' };
+    const records = await listDeliveriesAws('beta', {}, { outputs: { TableName: TABLE, ...beta } });
     expect(records).toEqual([rec('beta', 'm1', 'delivered', '2025-03-01T10:00:04.000Z')]);
-    await expect(listDeliveriesAws('beta', {}, { outputs: {} })).rejects.toThrow('TableName');
+    await expect(listDeliveriesAws('beta', {}, { outputs: beta })).rejects.toThrow('TableName');
   });
 });
