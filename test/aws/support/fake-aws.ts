@@ -57,3 +57,15 @@ export function cloudFormationErrorXml(code: string, message: string): string {
   return `<ErrorResponse xmlns="http://cloudformation.amazonaws.com/doc/2010-05-15/"><Error><Type>Sender</Type><Code>${code}</Code>`
     + `<Message>${message}</Message></Error><RequestId>fake</RequestId></ErrorResponse>`;
 }
+
+/** The stack outputs of a deployed "orders" function (and the table), with its queues on the fake endpoint. */
+export function ordersStackOutputs(endpoint: string, region: string): Record<string, string> {
+  return {
+    TableName: 'deliveries',
+    OrdersQueueUrl: `${endpoint}/000000000000/orders`,
+    OrdersDlqUrl: `${endpoint}/000000000000/orders-dlq`,
+    OrdersDlqArn: `arn:aws:sqs:${region}:000000000000:orders-dlq`,
+    OrdersSecretArn: `arn:aws:secretsmanager:${region}:000000000000:secret:orders`,
+    OrdersLogGroup: '/aws/lambda/orders',
+  };
+}

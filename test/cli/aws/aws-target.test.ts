@@ -9,7 +9,7 @@ import * as deliveries from '../../../runtime/cli/deliveries';
 import * as logs from '../../../runtime/cli/logs';
 import * as replay from '../../../runtime/cli/replay';
 import * as secretsCli from '../../../runtime/cli/secrets';
-import { describeStacksXml, startFakeAws, type FakeAws, type FakeCall } from '../../aws/support/fake-aws';
+import { describeStacksXml, ordersStackOutputs, startFakeAws, type FakeAws, type FakeCall } from '../../aws/support/fake-aws';
 import { tempRoot } from '../../aws/support/function-dir';
 import { cli } from '../support';
 
@@ -83,14 +83,7 @@ beforeAll(async () => {
 });
 
 function outputs(): Record<string, string> {
-  return {
-    TableName: 'deliveries',
-    OrdersQueueUrl: `${aws.endpoint}/000000000000/orders`,
-    OrdersDlqUrl: `${aws.endpoint}/000000000000/orders-dlq`,
-    OrdersDlqArn: 'arn:aws:sqs:eu-west-3:000000000000:orders-dlq',
-    OrdersSecretArn: 'arn:aws:secretsmanager:eu-west-3:000000000000:secret:orders',
-    OrdersLogGroup: '/aws/lambda/orders',
-  };
+  return ordersStackOutputs(aws.endpoint, 'eu-west-3');
 }
 
 beforeEach(() => {

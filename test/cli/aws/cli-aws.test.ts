@@ -13,7 +13,7 @@ import * as replay from '../../../runtime/cli/replay';
 import * as secretsCli from '../../../runtime/cli/secrets';
 import { useFakeAwsEnv } from '../../aws/support/aws-env';
 import { createDeliveryTable, startDynalite, type Dynalite } from '../../aws/support/dynalite';
-import { describeStacksXml, startFakeAws, type FakeAws } from '../../aws/support/fake-aws';
+import { describeStacksXml, ordersStackOutputs, startFakeAws, type FakeAws } from '../../aws/support/fake-aws';
 import { tempRoot } from '../../aws/support/function-dir';
 import { cli } from '../support';
 
@@ -38,14 +38,7 @@ beforeAll(async () => {
       default: return { status: 400, body: '{}' };
     }
   });
-  outputs = {
-    TableName: 'deliveries',
-    OrdersQueueUrl: `${aws.endpoint}/000000000000/orders`,
-    OrdersDlqUrl: `${aws.endpoint}/000000000000/orders-dlq`,
-    OrdersDlqArn: 'arn:aws:sqs:us-east-1:000000000000:orders-dlq',
-    OrdersSecretArn: 'arn:aws:secretsmanager:us-east-1:000000000000:secret:orders',
-    OrdersLogGroup: '/aws/lambda/orders',
-  };
+  outputs = ordersStackOutputs(aws.endpoint, 'us-east-1');
   restoreEnv = useFakeAwsEnv({
     AWS_ENDPOINT_URL_CLOUDFORMATION: aws.endpoint,
     AWS_ENDPOINT_URL_CLOUDWATCH_LOGS: aws.endpoint,
