@@ -4,6 +4,7 @@
  * in a fraction of that. The bundle is content-addressed by its inputs' mtimes and sizes and kept
  * under the package's node_modules/.cache (so `require` from module-style functions still resolves
  * destfn's dependencies). Any failure falls back to the tsx bootstrap.
+ * Workers are processes (worker-launch.ts); this file also says what their code needs to read.
  */
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -17,6 +18,13 @@ const ENTRY = join(__dirname, 'worker-main.ts');
 export const WORKER_BOOTSTRAP = join(__dirname, 'worker-bootstrap.cjs');
 
 let pending: Promise<string> | null = null;
+
+/** What a worker started with `entry` reads besides node_modules (its process may read nothing else: worker-launch.ts). */
+export function entryReadPaths(entry: string): string[] {
+  if (entry !== WORKER_BOOTSTRAP) return [entry];
+  // tsx compiles the TypeScript sources as it loads them.
+  return [join(PACKAGE_ROOT, 'runtime'), join(PACKAGE_ROOT, 'package.json'), join(PACKAGE_ROOT, 'tsconfig.json')];
+}
 
 /** Path of the script to start workers with. */
 export function workerEntry(): Promise<string> {

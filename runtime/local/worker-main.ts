@@ -1,50 +1,47 @@
 /**
- * A function worker thread: loads one function once, keeps the events the pool sends in a queue,
- * runs `parallelism` of them at once, and reports outcomes in messages coalesced over a couple of
- * milliseconds: a busy worker costs a message per several events each way, not one per event.
- * Which events are running is kept in shared memory (see WorkerInit.running), free of messages.
+ * A function's worker process: loads one function once, keeps the events the pool sends in a queue,
+ * runs `parallelism` of them at once, and reports outcomes in coalesced messages: a busy worker costs
+ * a message per several events each way, not one per event. Before any handler starts, the ids it
+ * starts are sent (with the outcomes gathered so far), so the pool knows what was running if the
+ * process then hangs or dies. It runs under Node's permission model (worker-launch.ts); the
+ * process is locked down further before the function's code loads (worker-lockdown.ts).
  */
-import { parentPort, workerData } from 'node:worker_threads';
 import { createFunctionInstance, type FunctionInstance } from '../function/instance';
 import type { SegmentEvent } from '../events/types';
 import type { Outcome } from '../delivery';
 import { secretValues } from '../settings/resolve';
-import { createRedactor } from '../settings/redact';
-import type { FromWorker, ToWorker, WorkerInit, WorkerTask } from './worker-protocol';
+import { createRedactor, type Redactor } from '../settings/redact';
+import type { FromWorker, ToWorker, WorkerInit, WorkerResult, WorkerTask } from './worker-protocol';
+import { lockDownProcess } from './worker-lockdown';
 
 const FLUSH_MS = 2;
 const FLUSH_AT = 64;
 
-const port = parentPort!;
-const init = workerData as WorkerInit;
-const redact = createRedactor(safeSecrets());
-// onBatch functions get chunks (invokeBatch); others one event per invoke, so a slow event never
-// holds the slots of faster ones. A mention of onBatch in a comment only costs that granularity.
-const batches = /\bonBatch\b/.test(init.definition.source.code);
+// Taken before the function's code runs: whatever it does to `process` later, the worker still talks to the pool.
+const ipcSend = process.send!.bind(process) as (message: FromWorker) => boolean;
+const exit = process.exit.bind(process);
+const stderr = process.stderr;
 
-function safeSecrets(): string[] {
-  try { return secretValues(init.definition, init.settings); } catch { return []; }
-}
+let results: WorkerResult[] = [];
+let flushTimer: NodeJS.Timeout | null = null;
 
 function send(message: FromWorker): void {
-  port.postMessage(message);
-}
-
-let results: { id: number; outcome: Outcome }[] = [];
-let flushTimer: NodeJS.Timeout | null = null;
-const running = new BigInt64Array(init.running);
-
-function flush(): void {
-  if (flushTimer) { clearTimeout(flushTimer); flushTimer = null; }
-  if (results.length === 0) return;
-  const message: FromWorker = { type: 'progress', results };
-  results = [];
   try {
-    send(message);
+    ipcSend(message);
   } catch {
     // A result that cannot be cloned (functions, symbols…): keep only its JSON form.
-    send({ ...message, results: message.results.map((r) => ({ id: r.id, outcome: { ...r.outcome, result: jsonSafe(r.outcome.result) } })) });
+    if (message.type !== 'progress') throw new Error(`cannot send ${message.type}`);
+    ipcSend({ ...message, results: message.results.map((r) => ({ id: r.id, outcome: { ...r.outcome, result: jsonSafe(r.outcome.result) } })) });
   }
+}
+
+/** Sends the outcomes gathered so far, and `started` (ids about to run) when there are any. */
+function flush(started: number[] = []): void {
+  if (flushTimer) { clearTimeout(flushTimer); flushTimer = null; }
+  if (results.length === 0 && started.length === 0) return;
+  const message: FromWorker = { type: 'progress', started, results };
+  results = [];
+  send(message);
 }
 
 function scheduleFlush(): void {
@@ -56,79 +53,103 @@ function jsonSafe(value: unknown): unknown {
   try { return value === undefined ? undefined : JSON.parse(JSON.stringify(value) ?? 'null'); } catch { return String(value); }
 }
 
-function done(id: number, outcome: Outcome): void {
-  results.push({ id, outcome });
-  scheduleFlush();
+function startWorker(init: WorkerInit): void {
+  const redact = createRedactor(safeSecrets(init));
+  // onBatch functions get chunks (invokeBatch); others one event per invoke, so a slow event never
+  // holds the slots of faster ones. A mention of onBatch in a comment only costs that granularity.
+  const batches = /\bonBatch\b/.test(init.definition.source.code);
+  const waiting: WorkerTask[] = [];
+  let runningCount = 0;
+  let pumpScheduled = false;
+
+  const done = (id: number, outcome: Outcome) => {
+    results.push({ id, outcome });
+    scheduleFlush();
+  };
+
+  const runChunk = async (instance: FunctionInstance, tasks: WorkerTask[]): Promise<void> => {
+    const events: SegmentEvent[] = [];
+    const ids: number[] = [];
+    for (const task of tasks) {
+      try {
+        events.push(JSON.parse(task.event) as SegmentEvent);
+        ids.push(task.id);
+      } catch (err) {
+        done(task.id, { ...failure(redact, '', err), status: 'discarded', reason: 'invalid-event' });
+      }
+    }
+    if (events.length === 0) return;
+    try {
+      const outcomes = events.length === 1 ? [await instance.invoke(events[0])] : await instance.invokeBatch(events);
+      ids.forEach((id, i) => done(id, outcomes[i] ?? failure(redact, events[i].messageId, new Error('no outcome for this event'))));
+    } catch (err) {
+      ids.forEach((id, i) => done(id, failure(redact, events[i].messageId, err)));
+    }
+  };
+
+  // Events that finish in the same turn of the event loop start their successors together: one message.
+  const schedulePump = (instance: FunctionInstance) => {
+    if (pumpScheduled) return;
+    pumpScheduled = true;
+    setImmediate(() => { pumpScheduled = false; pump(instance); });
+  };
+
+  const pump = (instance: FunctionInstance) => {
+    const chunks: WorkerTask[][] = [];
+    while (runningCount < init.parallelism && waiting.length > 0) {
+      const chunk = waiting.splice(0, batches ? init.parallelism - runningCount : 1);
+      runningCount += chunk.length;
+      chunks.push(chunk);
+    }
+    if (chunks.length === 0) return;
+    flush(chunks.flatMap((chunk) => chunk.map((t) => t.id))); // before any of their code runs
+    for (const chunk of chunks) {
+      void runChunk(instance, chunk).finally(() => {
+        runningCount -= chunk.length;
+        schedulePump(instance);
+      });
+    }
+  };
+
+  // A stray rejection from a handler's fire-and-forget promise must not take down the other events.
+  process.on('unhandledRejection', (reason) => {
+    stderr.write(redact(`[${init.definition.name}] unhandled rejection: ${reason instanceof Error ? reason.message : String(reason)}\n`));
+  });
+
+  let instance: FunctionInstance | null = null;
+  try {
+    instance = createFunctionInstance(init.definition, init.settings);
+    send({ type: 'ready', loadLogs: instance.loadLogs });
+  } catch (err) {
+    send({ type: 'load-error', error: { name: err instanceof Error ? err.name : 'Error', message: redact(err instanceof Error ? err.message : String(err)) } });
+  }
+
+  process.on('message', (message: ToWorker) => {
+    if (!instance) return;
+    if (message.type === 'run') {
+      waiting.push(...message.tasks);
+      pump(instance);
+    } else if (message.type === 'drain') {
+      flush();
+      send({ type: 'released', ids: waiting.splice(0).map((t) => t.id) });
+    }
+  });
 }
 
-function failure(messageId: string, err: unknown): Outcome {
+function safeSecrets(init: WorkerInit): string[] {
+  try { return secretValues(init.definition, init.settings); } catch { return []; }
+}
+
+function failure(redact: Redactor, messageId: string, err: unknown): Outcome {
   const error = err instanceof Error ? { name: err.name, message: redact(err.message) } : { name: 'Error', message: redact(String(err)) };
   return { messageId, status: 'retry', reason: 'error', result: undefined, error, logs: [], durationMs: 0 };
 }
 
-async function runChunk(instance: FunctionInstance, tasks: WorkerTask[]): Promise<void> {
-  const events: SegmentEvent[] = [];
-  const ids: number[] = [];
-  for (const task of tasks) {
-    try {
-      events.push(JSON.parse(task.event) as SegmentEvent);
-      ids.push(task.id);
-    } catch (err) {
-      done(task.id, { ...failure('', err), status: 'discarded', reason: 'invalid-event' });
-    }
-  }
-  if (events.length === 0) return;
-  try {
-    const outcomes = events.length === 1 ? [await instance.invoke(events[0])] : await instance.invokeBatch(events);
-    ids.forEach((id, i) => done(id, outcomes[i] ?? failure(events[i].messageId, new Error('no outcome for this event'))));
-  } catch (err) {
-    ids.forEach((id, i) => done(id, failure(events[i].messageId, err)));
-  }
-}
+// The engine went away (stopped, or killed): nothing left to do.
+process.on('disconnect', () => exit(0));
 
-const waiting: WorkerTask[] = [];
-let runningCount = 0;
-
-/** Mark `id` running in the shared table; returns its cell. */
-function markRunning(id: number): number {
-  const cell = running.indexOf(0n);
-  Atomics.store(running, cell, BigInt(id));
-  return cell;
-}
-
-function pump(instance: FunctionInstance): void {
-  while (runningCount < init.parallelism && waiting.length > 0) {
-    const chunk = waiting.splice(0, batches ? init.parallelism - runningCount : 1);
-    runningCount += chunk.length;
-    const cells = chunk.map((task) => markRunning(task.id));
-    void runChunk(instance, chunk).finally(() => {
-      for (const cell of cells) Atomics.store(running, cell, 0n);
-      runningCount -= chunk.length;
-      pump(instance);
-    });
-  }
-}
-
-// A stray rejection from a handler's fire-and-forget promise must not take down the other events.
-process.on('unhandledRejection', (reason) => {
-  process.stderr.write(redact(`[${init.definition.name}] unhandled rejection: ${reason instanceof Error ? reason.message : String(reason)}\n`));
-});
-
-let instance: FunctionInstance | null = null;
-try {
-  instance = createFunctionInstance(init.definition, init.settings);
-  send({ type: 'ready', loadLogs: instance.loadLogs });
-} catch (err) {
-  send({ type: 'load-error', error: { name: err instanceof Error ? err.name : 'Error', message: redact(err instanceof Error ? err.message : String(err)) } });
-}
-
-port.on('message', (message: ToWorker) => {
-  if (!instance) return;
-  if (message.type === 'run') {
-    waiting.push(...message.tasks);
-    pump(instance);
-  } else if (message.type === 'drain') {
-    flush();
-    send({ type: 'released', ids: waiting.splice(0).map((t) => t.id) });
-  }
+process.once('message', (message: ToWorker) => {
+  if (message.type !== 'init') return exit(1);
+  lockDownProcess();
+  startWorker(message.init);
 });

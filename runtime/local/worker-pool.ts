@@ -1,18 +1,21 @@
 /**
- * One pool of worker threads per function. A worker runs at most its share of the function's
- * `maxConcurrency` events at once and holds a few more queued, so it never waits for the engine
- * between events. A worker that goes silent past the timeout while holding events is stuck (a
- * synchronous `while(true){}`: the in-thread timeout cannot fire; a healthy worker answers within
- * the timeout because every running event ends by then): it is terminated and replaced. The events
- * it was running get a retryable timeout outcome; the rest it held is handed back unattempted.
- * A crashed worker is handled the same way.
+ * One pool of worker processes per function (worker-launch.ts: each under Node's permission model,
+ * so function code never shares a process with the engine or another function). A worker runs at
+ * most its share of the function's `maxConcurrency` events at once and holds a few more queued, so
+ * it never waits for the engine between events. A worker that goes silent past the timeout while
+ * holding events is stuck (a synchronous `while(true){}`: the in-process timeout cannot fire; a
+ * healthy worker answers within the timeout because every running event ends by then): it is killed
+ * and replaced. The events it had started get a retryable timeout outcome; the rest it held is
+ * handed back unattempted. A crashed worker (or one sending what no worker sends) is handled the same way.
  */
-import { Worker } from 'node:worker_threads';
+import type { ChildProcess } from 'node:child_process';
+import { createInterface } from 'node:readline';
 import type { FunctionDefinition } from '../function/definition';
 import type { Outcome, OutcomeError, OutcomeReason } from '../delivery';
 import type { Settings } from '../settings/resolve';
-import type { FromWorker, ToWorker, WorkerInit } from './worker-protocol';
+import { isFromWorker, type ToWorker, type WorkerInit } from './worker-protocol';
 import { WORKER_BOOTSTRAP } from './worker-bundle';
+import { launchWorker } from './worker-launch';
 
 export interface PoolTask { id: number; messageId: string; event: string }
 export interface PoolResult { task: PoolTask; outcome: Outcome }
@@ -22,7 +25,7 @@ export interface PoolOptions {
   settings: Settings;
   /** Total events running at once (the function's maxConcurrency). */
   concurrency: number;
-  /** Upper bound on threads for this function. */
+  /** Upper bound on worker processes for this function. */
   maxWorkers: number;
   /** Per-event timeout of the function (its `timeoutSeconds`). */
   timeoutMs: number;
@@ -53,13 +56,13 @@ interface Slot {
   parallelism: number;
   /** Events it may hold (running + queued in it). */
   capacity: number;
-  worker: Worker | null;
+  worker: ChildProcess | null;
   ready: boolean;
   startedAt: number;
   /** Posted to the worker. */
   held: Map<number, Held>;
-  /** Ids the worker is running right now (shared with it; see WorkerInit.running). */
-  running: BigInt64Array;
+  /** Ids the worker said it started and has not answered yet (see FromWorker 'progress'). */
+  running: Set<number>;
   /** Waiting for the worker to be ready. */
   waiting: PoolTask[];
   lastHeardAt: number;
@@ -71,7 +74,7 @@ export function prefetchFor(parallelism: number): number {
   return Math.min(128, Math.max(4 * parallelism, 32));
 }
 
-/** Running share of each worker: `concurrency` split over at most `maxWorkers` threads. */
+/** Running share of each worker: `concurrency` split over at most `maxWorkers` processes. */
 export function workerShares(concurrency: number, maxWorkers: number): number[] {
   const workers = Math.max(1, Math.min(maxWorkers, concurrency));
   const base = Math.floor(concurrency / workers);
@@ -98,7 +101,7 @@ export class WorkerPool {
       return {
         parallelism, capacity: parallelism + prefetchFor(parallelism),
         worker: null, ready: false, startedAt: 0, held: new Map(), waiting: [], lastHeardAt: 0, crashReason: null,
-        running: new BigInt64Array(0),
+        running: new Set(),
       };
     });
     this.slackMs = options.slackMs ?? 1000 + Math.round(options.timeoutMs * 0.1);
@@ -176,47 +179,66 @@ export class WorkerPool {
     this.drained = null;
     clearInterval(this.watchdog);
     const started: PoolTask[] = [];
+    const stopping: Promise<void>[] = [];
     for (const slot of this.slots) {
-      const running = runningIds(slot);
-      for (const h of slot.held.values()) (running.has(h.task.id) ? started : notStarted).push(h.task);
+      for (const h of slot.held.values()) (slot.running.has(h.task.id) ? started : notStarted).push(h.task);
       slot.held.clear();
+      slot.running.clear();
       const worker = slot.worker;
       slot.worker = null;
-      if (worker) await worker.terminate().catch(() => undefined);
+      if (worker) stopping.push(kill(worker));
     }
+    await Promise.all(stopping);
     return { started, notStarted };
   }
 
   private spawn(slot: Slot): void {
     const { definition, settings } = this.options;
-    slot.running = new BigInt64Array(new SharedArrayBuffer(8 * slot.parallelism));
+    slot.running = new Set();
     const init: WorkerInit = {
       // Only the contract's fields: anything else on the definition may not be cloneable.
       definition: { name: definition.name, dir: definition.dir, config: definition.config, source: definition.source },
       settings,
       parallelism: slot.parallelism,
-      running: slot.running.buffer as SharedArrayBuffer,
     };
-    const worker = new Worker(this.options.entry ?? WORKER_BOOTSTRAP, {
-      workerData: init,
-      resourceLimits: { maxOldGenerationSizeMb: this.options.memoryLimitMb ?? 512 },
+    const worker = launchWorker({
+      entry: this.options.entry ?? WORKER_BOOTSTRAP,
+      functionDir: definition.dir,
+      memoryLimitMb: this.options.memoryLimitMb ?? 512,
     });
     slot.worker = worker;
     slot.ready = false;
     slot.startedAt = Date.now();
     slot.crashReason = null;
-    worker.on('message', (message: FromWorker) => this.onMessage(slot, worker, message));
-    worker.on('error', (err) => { if (slot.worker === worker) slot.crashReason = `${err.name}: ${err.message}`; });
-    worker.on('exit', (code) => {
+    for (const stream of [worker.stdout, worker.stderr]) {
+      if (stream) createInterface({ input: stream, crlfDelay: Infinity }).on('line', (line) => this.workerOutput(slot, worker, line));
+    }
+    worker.on('message', (message: unknown) => this.onMessage(slot, worker, message));
+    worker.on('error', (err) => { if (slot.worker === worker) slot.crashReason ??= `${err.name}: ${err.message}`; });
+    // 'close': the process exited and every message it sent before has been handled.
+    worker.on('close', (code, signal) => {
       if (slot.worker !== worker) return; // stopped on purpose; already handled
-      const reason = slot.crashReason ?? `worker exited with code ${code}`;
-      this.options.onNotice?.(this.redact(`${this.name}: worker crashed (${reason}): replaced`));
-      this.stop(slot, 'error', { name: 'WorkerCrashed', message: this.redact(`function worker crashed: ${reason}`) });
+      this.crashed(slot, slot.crashReason ?? `worker exited with ${signal ? `signal ${signal}` : `code ${code}`}`);
     });
+    worker.send({ type: 'init', init } satisfies ToWorker);
   }
 
-  private onMessage(slot: Slot, worker: Worker, message: FromWorker): void {
+  private crashed(slot: Slot, reason: string): void {
+    this.options.onNotice?.(this.redact(`${this.name}: worker crashed (${reason}): replaced`));
+    this.stop(slot, 'error', { name: 'WorkerCrashed', message: this.redact(`function worker crashed: ${reason}`) });
+  }
+
+  /** What the worker process printed (Node's own errors, e.g. out of memory): redacted, to stderr. */
+  private workerOutput(slot: Slot, worker: ChildProcess, line: string): void {
+    if (line.trim() === '') return;
+    const text = this.redact(line).slice(0, 2000);
+    if (slot.worker === worker && /FATAL ERROR|out of memory/i.test(text)) slot.crashReason = text.slice(0, 200);
+    process.stderr.write(`[${this.name}] ${text}\n`);
+  }
+
+  private onMessage(slot: Slot, worker: ChildProcess, message: unknown): void {
     if (slot.worker !== worker) return;
+    if (!isFromWorker(message)) return this.crashed(slot, 'it sent a message no worker sends');
     slot.lastHeardAt = Date.now();
     switch (message.type) {
       case 'ready': {
@@ -239,11 +261,13 @@ export class WorkerPool {
         return this.checkDrained();
       }
       case 'progress': {
+        for (const id of message.started) if (slot.held.has(id)) slot.running.add(id);
         const results: PoolResult[] = [];
         for (const { id, outcome } of message.results) {
           const h = slot.held.get(id);
           if (!h) continue;
           slot.held.delete(id);
+          slot.running.delete(id);
           results.push({ task: h.task, outcome });
         }
         return this.deliver(results);
@@ -259,7 +283,8 @@ export class WorkerPool {
   }
 
   private postMessage(slot: Slot, message: ToWorker): void {
-    slot.worker!.postMessage(message);
+    // A worker that has just died cannot take it: its 'close' handles what it held.
+    slot.worker!.send(message, (err) => { if (err) slot.crashReason ??= `${err.name}: ${err.message}`; });
   }
 
   private check(): void {
@@ -292,10 +317,11 @@ export class WorkerPool {
    */
   private stop(slot: Slot, reason: OutcomeReason | null, error: OutcomeError): void {
     const worker = slot.worker;
-    const running = runningIds(slot);
+    const running = slot.running;
     slot.worker = null;
     slot.ready = false;
-    if (worker) void worker.terminate().catch(() => undefined);
+    slot.running = new Set();
+    if (worker) void kill(worker);
     const held = [...slot.held.values()];
     slot.held.clear();
     const released = slot.waiting.splice(0);
@@ -326,13 +352,13 @@ export class WorkerPool {
   }
 }
 
-function runningIds(slot: Slot): Set<number> {
-  const ids = new Set<number>();
-  for (let i = 0; i < slot.running.length; i++) {
-    const id = Atomics.load(slot.running, i);
-    if (id !== 0n) ids.add(Number(id));
-  }
-  return ids;
+/** Kill the worker process; resolves once it has exited. */
+function kill(worker: ChildProcess): Promise<void> {
+  if (worker.exitCode !== null || worker.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    worker.once('exit', () => resolve());
+    if (!worker.kill('SIGKILL')) resolve();
+  });
 }
 
 function load(slot: Slot): number {

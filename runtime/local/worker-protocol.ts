@@ -1,4 +1,7 @@
-/** Messages between the worker pool (engine thread) and a function worker thread. */
+/**
+ * Messages between the worker pool (engine) and a function's worker process (IPC, structured clone).
+ * The settings travel in `init`, after the spawn: never in the worker's environment or arguments.
+ */
 import type { FunctionDefinition } from '../function/definition';
 import type { Outcome, OutcomeError } from '../delivery';
 import type { Settings } from '../settings/resolve';
@@ -8,12 +11,6 @@ export interface WorkerInit {
   settings: Settings;
   /** Events the worker runs at once; the rest of what it is sent waits in its queue. */
   parallelism: number;
-  /**
-   * BigInt64Array[parallelism]: the ids of the events running right now (0 = free). Written by the
-   * worker as it starts and finishes events, read by the pool when it has to stop the worker (stuck
-   * or crashed): exactly those events are blamed, no matter how many finished without a report.
-   */
-  running: SharedArrayBuffer;
 }
 
 export interface WorkerTask {
@@ -24,12 +21,53 @@ export interface WorkerTask {
 }
 
 export type ToWorker =
+  | { type: 'init'; init: WorkerInit }
   | { type: 'run'; tasks: WorkerTask[] }
   /** Start nothing more: hand back what is still waiting (graceful stop, hot reload). */
   | { type: 'drain' };
 
+export interface WorkerResult { id: number; outcome: Outcome }
+
 export type FromWorker =
   | { type: 'ready'; loadLogs: string[] }
   | { type: 'load-error'; error: OutcomeError }
-  | { type: 'progress'; results: { id: number; outcome: Outcome }[] }
+  /**
+   * `started`: ids the worker is about to run, sent before their handler's first line, so the pool
+   * knows them even if that line never returns (a stuck or crashing worker): exactly those events
+   * are blamed, and the ones the worker only held go back unattempted.
+   * `results`: finished events (coalesced over a couple of milliseconds).
+   */
+  | { type: 'progress'; started: number[]; results: WorkerResult[] }
   | { type: 'released'; ids: number[] };
+
+const STATUSES = new Set<unknown>(['delivered', 'discarded', 'retry']);
+const REASONS = new Set<unknown>([null, 'unsupported', 'invalid-event', 'invalid-settings', 'retry-error', 'timeout', 'error']);
+
+const isIds = (value: unknown): value is number[] => Array.isArray(value) && value.every((id) => typeof id === 'number');
+const isError = (value: unknown): value is OutcomeError =>
+  typeof value === 'object' && value !== null && typeof (value as OutcomeError).name === 'string' && typeof (value as OutcomeError).message === 'string';
+
+function isOutcome(value: unknown): value is Outcome {
+  if (typeof value !== 'object' || value === null) return false;
+  const o = value as Outcome;
+  return typeof o.messageId === 'string' && STATUSES.has(o.status) && REASONS.has(o.reason)
+    && (o.error === null || isError(o.error)) && Array.isArray(o.logs) && o.logs.every((l) => typeof l === 'string')
+    && typeof o.durationMs === 'number' && (o.retryAfterMs === undefined || typeof o.retryAfterMs === 'number');
+}
+
+/**
+ * Whether `message` is one a worker sends. The pool checks every message: a function's code may have
+ * taken over its worker process and send anything.
+ */
+export function isFromWorker(message: unknown): message is FromWorker {
+  if (typeof message !== 'object' || message === null) return false;
+  const m = message as FromWorker;
+  switch (m.type) {
+    case 'ready': return Array.isArray(m.loadLogs) && m.loadLogs.every((l) => typeof l === 'string');
+    case 'load-error': return isError(m.error);
+    case 'released': return isIds(m.ids);
+    case 'progress': return isIds(m.started) && Array.isArray(m.results)
+      && m.results.every((r: unknown) => typeof (r as WorkerResult)?.id === 'number' && isOutcome((r as WorkerResult).outcome));
+    default: return false;
+  }
+}

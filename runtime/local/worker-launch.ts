@@ -1,0 +1,57 @@
+/**
+ * Starts a function's worker process under Node's permission model: it may read only the worker's
+ * own code (worker-bundle.ts), the node_modules directories its `require`s resolve from, and the
+ * function's own folder; it may not write files, start processes or threads, load addons, use WASI
+ * or the inspector. Its environment is empty (none of the engine's variables), and the function's
+ * settings reach it over IPC after the spawn (worker-protocol.ts `init`), never in its environment
+ * or command line. Function code that escapes its vm context therefore reaches this process only,
+ * whose one secret is that function's own settings.
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { basename, join } from 'node:path';
+import { entryReadPaths } from './worker-bundle';
+
+export interface WorkerLaunch {
+  /** The worker's script (worker-bundle.ts workerEntry()). */
+  entry: string;
+  /** The function's folder: readable, and the process's working directory. */
+  functionDir: string;
+  memoryLimitMb: number;
+}
+
+export function launchWorker(launch: WorkerLaunch): ChildProcess {
+  const reads = readablePaths(launch);
+  return fork(launch.entry, [], {
+    cwd: launch.functionDir,
+    env: {},
+    execArgv: [
+      '--experimental-permission',
+      // On Node 20 a comma is part of the path: one flag per path.
+      ...reads.map((path) => `--allow-fs-read=${path}`),
+      `--max-old-space-size=${launch.memoryLimitMb}`,
+      '--disable-warning=ExperimentalWarning',
+    ],
+    serialization: 'advanced',
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+  });
+}
+
+/** Everything the worker process may read. */
+export function readablePaths(launch: Pick<WorkerLaunch, 'entry' | 'functionDir'>): string[] {
+  const paths = new Set<string>([
+    ...entryReadPaths(launch.entry),
+    ...nodeModulesOnPath(launch.entry),
+    launch.functionDir,
+    // A module-style function's external packages (`@aws-sdk/*`), from its folder up.
+    ...nodeModulesOnPath(join(launch.functionDir, 'index.js')),
+  ]);
+  return [...paths];
+}
+
+/** The node_modules directories `require` looks in from `file`, those that exist. */
+function nodeModulesOnPath(file: string): string[] {
+  const lookup = createRequire(file).resolve.paths('some-package') ?? [];
+  return lookup.filter((dir) => basename(dir) === 'node_modules' && existsSync(dir));
+}
