@@ -3,18 +3,19 @@
  *
  * Only the committed, non-secret functions/<name>/settings.json is read: settings.local.json holds local
  * secrets and never reaches AWS. Secret settings live in each function's Secrets Manager secret.
+ * A folder that declares instances gives one deployable function per instance (`<folder>:<instance>`), whose
+ * committed values are settings.json then its `instances.<name>.settings` (runtime/function/instances.ts).
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { FunctionConfigError } from '../runtime/api/errors';
 import { discoverFunctions, type FunctionDefinition } from '../runtime/function';
-import { isPlainObject } from '../runtime/events/plain-object';
-import { COMMITTED_SETTINGS_FILE, readJsonFile, resolveSettings } from '../runtime/settings';
+import { COMMITTED_SETTINGS_FILE, readSettingsFile, resolveSettings } from '../runtime/settings';
 import { assertDistinctIds, pascalCase } from '../runtime/aws/contract';
 
 export interface DeployableFunction {
   readonly definition: FunctionDefinition;
-  /** PascalCase of the folder name; used for construct ids and output names. */
+  /** PascalCase of the function name (`fn:eu` → FnEu); used for construct ids and output names. */
   readonly id: string;
   /** The committed non-secret setting values (settings.json as written, validated). */
   readonly settingValues: Record<string, unknown>;
@@ -62,10 +63,10 @@ export function committedSettings(fn: DeployableFunction): Record<string, unknow
 
 function readCommittedSettings(def: FunctionDefinition): Record<string, unknown> {
   const file = join(def.dir, COMMITTED_SETTINGS_FILE);
-  const values = existsSync(file) ? readJsonFile(file) : {};
-  if (!isPlainObject(values)) throw new FunctionConfigError(`${file}: must be a JSON object of setting values`);
+  const values = readSettingsFile(file);
   const shipped: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(values)) {
+  // An instance's function.json values were checked for secrets when it was expanded.
+  for (const [key, value] of Object.entries({ ...values, ...def.instance?.settings })) {
     if (!def.config.settings[key]?.secret) {
       shipped[key] = value;
     } else if (!isBlank(value)) {

@@ -66,9 +66,11 @@ const CONFIG_FIELDS: Record<keyof FunctionConfig, Check> = {
   settings: (v) => isObject(v) && Object.values(v).every(isSettingSpec),
   timeoutSeconds: isNumber,
   maxConcurrency: isNumber,
+  rateLimit: (v) => v === undefined || (isObject(v) && isNumber(v.perSecond) && optional(isNumber)(v.burst)),
   retry: (v) => isObject(v) && isNumber(v.attempts) && isNumber(v.windowHours),
   onUnknownError: oneOf('retry', 'discard'),
   deploy: isBoolean,
+  instances: (v) => v === undefined, // synth stages each instance resolved, without the folder's list
 };
 
 function isSettingSpec(v: unknown): boolean {

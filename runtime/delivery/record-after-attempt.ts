@@ -18,6 +18,8 @@ export interface AttemptFacts {
   durationMs: number | null;
   /** The handler's return value; kept (as a snippet) only when delivered. */
   result: unknown;
+  /** The code version of the function that made this attempt (runtime/function/version.ts), when known. */
+  version?: string;
 }
 
 /**
@@ -37,5 +39,6 @@ export function recordAfterAttempt(facts: AttemptFacts, previous: DeliveryRecord
     result: facts.status === 'delivered' ? resultSnippet(facts.result) : null,
     firstSeenAt: previous?.firstSeenAt ?? facts.queuedAt,
     updatedAt: now.toISOString(),
+    ...(facts.version !== undefined ? { version: facts.version } : {}),
   };
 }

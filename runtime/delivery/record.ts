@@ -15,6 +15,8 @@ export interface DeliveryRecord {
   result: string | null;
   firstSeenAt: string; // ISO
   updatedAt: string;   // ISO
+  /** The code version that made the last attempt (runtime/function/version.ts); absent when unknown (a filtered event). */
+  version?: string;
 }
 
 export interface LogRecord {

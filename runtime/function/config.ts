@@ -22,6 +22,22 @@ export const retryConfigSchema = z.strictObject({
 });
 export type RetryConfig = z.infer<typeof retryConfigSchema>;
 
+/** A function or instance name: what may stand in `<folder>:<instance>`, a `<name>#` record key and a construct id. */
+export const NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
+
+/** One configured instance of a folder (function.json `instances.<name>`): what it replaces of the folder's config. */
+export const instanceConfigSchema = z.strictObject({
+  description: z.string().optional(),
+  sources: z.array(z.string().min(1)).optional(),
+  filter: z.string().optional(),
+  drop: z.array(z.string().min(1)).optional(),
+  /** Committed, non-secret setting values of this instance, over the folder's settings.json. */
+  settings: z.record(z.string(), z.unknown()).optional().default({}),
+  retry: retryConfigSchema.optional(),
+  deploy: z.boolean().optional(),
+});
+export type InstanceConfig = z.infer<typeof instanceConfigSchema>;
+
 export const functionConfigSchema = z.strictObject({
   description: z.string().optional().default(''),
   /** Source names this function subscribes to; omitted = all sources. */
@@ -32,12 +48,21 @@ export const functionConfigSchema = z.strictObject({
   drop: z.array(z.string().min(1)).optional().default([]),
   settings: z.record(z.string(), settingSpecSchema).optional().default({}),
   timeoutSeconds: z.number().positive().max(900).default(5),
+  /** Ceiling of the adaptive concurrency limit (runtime/delivery-control): events at the destination at once. */
   maxConcurrency: z.number().int().min(1).max(1000).default(10),
+  /** Never more than `perSecond` events a second (`burst` at once; default a tenth of a second's worth). */
+  rateLimit: z.strictObject({ perSecond: z.number().positive().max(100_000), burst: z.number().int().min(1).optional() }).optional(),
   retry: retryConfigSchema.optional().default({ attempts: 10, windowHours: 4 }),
   /** What "any other throw" (not one of the four error classes) does: retry (default) or discard. */
   onUnknownError: z.enum(['retry', 'discard']).default('retry'),
   /** false = local only: the local engine runs it, `cdk synth` leaves it out of the stack. */
   deploy: z.boolean().default(true),
+  /** Configured instances (runtime/function/instances.ts); omitted = the folder is one function. */
+  instances: z.record(z.string(), instanceConfigSchema).optional().superRefine((instances, ctx) => {
+    for (const name of Object.keys(instances ?? {})) {
+      if (!NAME_PATTERN.test(name)) ctx.addIssue({ code: 'custom', path: [name], message: 'an instance name may only use letters, digits, "-" and "_"' });
+    }
+  }),
 });
 export type FunctionConfig = z.infer<typeof functionConfigSchema>;
 

@@ -1,7 +1,7 @@
-/** Loading the functions folder for the engine: definition + resolved local settings, per function. */
+/** Loading the functions folder for the engine: definition + resolved local settings, per function (or instance). */
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { discoverFunctions, readFunctionDefinition, type FunctionDefinition } from '../function';
+import { discoverFunctions, readFunctionFolder, type FunctionDefinition } from '../function';
 import { readLocalSettingValues, resolveSettings, secretValues, type Settings } from '../settings';
 
 export interface LoadedFunction {
@@ -13,7 +13,7 @@ export interface LoadedFunction {
 }
 
 function withSettings(definition: FunctionDefinition): LoadedFunction {
-  const settings = resolveSettings(definition, readLocalSettingValues(definition.dir));
+  const settings = resolveSettings(definition, readLocalSettingValues(definition.dir, definition.instance));
   return {
     definition,
     settings,
@@ -23,8 +23,9 @@ function withSettings(definition: FunctionDefinition): LoadedFunction {
 }
 
 /**
- * Every function of `functionsDir`. Throws (FunctionConfigError) on the first function that cannot
- * run, e.g. `function "teams": setting "url" is required`: the engine does not start half-configured.
+ * Every function of `functionsDir`, a folder with instances giving one per instance. Throws (FunctionConfigError)
+ * on the first one that cannot run, e.g. `function "teams:eu": setting "url" is required`: the engine does not
+ * start half-configured.
  */
 export function loadAllFunctions(functionsDir: string): LoadedFunction[] {
   if (!existsSync(functionsDir) || !statSync(functionsDir).isDirectory()) {
@@ -38,6 +39,7 @@ export function isFunctionDir(dir: string): boolean {
   return existsSync(join(dir, 'index.js')) || existsSync(join(dir, 'index.ts'));
 }
 
-export function loadFunction(dir: string): LoadedFunction {
-  return withSettings(readFunctionDefinition(dir));
+/** What one folder runs: itself, or its instances. Throws when any of them cannot run. */
+export function loadFunctionFolder(dir: string): LoadedFunction[] {
+  return readFunctionFolder(dir).map(withSettings);
 }

@@ -1,12 +1,21 @@
-/** The running functions: one dispatcher per function and the router built from their subscriptions. */
-import { basename, join } from 'node:path';
+/**
+ * The running functions: one dispatcher per function (a folder with instances runs one per instance, named
+ * `<folder>:<instance>`) and the router built from their subscriptions.
+ */
+import { join } from 'node:path';
+import { isAddressedBy } from '../function/names';
 import { createRouter } from '../routing/router';
 import type { Route } from './enqueue';
 import { Dispatcher, type DispatcherOptions } from './dispatcher';
-import { isFunctionDir, loadFunction, type LoadedFunction } from './loader';
+import { isFunctionDir, loadFunctionFolder, type LoadedFunction } from './loader';
+
+/** A function folder whose last save did not load (the dev console shows it). */
+export interface LoadFailure { message: string; at: number }
 
 export class FunctionRegistry {
   private readonly dispatchers = new Map<string, Dispatcher>();
+  /** By folder name: the error of its last load, while it fails (a running previous version may still deliver). */
+  readonly failures = new Map<string, LoadFailure>();
   private router: Route = () => ({ deliver: [], filtered: [] });
 
   /** @param changed called when a function is added by hot reload, or removed (once its dispatcher stopped). */
@@ -18,51 +27,65 @@ export class FunctionRegistry {
   all(): Dispatcher[] { return [...this.dispatchers.values()]; }
 
   add(fn: LoadedFunction): void {
-    const dispatcher = new Dispatcher(fn, this.options);
-    this.dispatchers.set(fn.definition.name, dispatcher);
+    this.start(fn);
     this.rebuildRouter();
-    dispatcher.wake(); // messages left from a previous run
   }
 
   wake(names: Iterable<string>): void {
     for (const name of names) this.dispatchers.get(name)?.wake();
   }
 
-  /** Re-read a function folder after a change on disk; a broken save keeps the previous version running. */
-  reload(name: string): void {
+  /**
+   * Re-read a function folder after a change on disk: its functions (itself, or its instances) are added,
+   * replaced or removed together. A broken save keeps every previous one running.
+   */
+  reload(folder: string): void {
     const notice = this.options.hooks.notice;
-    const dir = join(this.functionsDir, name);
-    const existing = this.dispatchers.get(name);
-    if (!isFunctionDir(dir)) {
-      if (existing) {
-        this.dispatchers.delete(name);
-        this.rebuildRouter();
-        void existing.stop().then(this.changed);
-        notice(`${name}: removed`);
+    const dir = join(this.functionsDir, folder);
+    const existing = this.all().filter((d) => isAddressedBy(folder, d.name));
+    let next: LoadedFunction[] = [];
+    if (isFunctionDir(dir)) {
+      try {
+        next = loadFunctionFolder(dir);
+      } catch (err) {
+        this.failures.set(folder, { message: (err as Error).message, at: Date.now() });
+        notice(`${folder}: reload failed, ${existing.length > 0 ? 'keeping the previous version' : 'not started'}: ${(err as Error).message}`);
+        return;
       }
-      return;
     }
-    let fn: LoadedFunction;
-    try {
-      fn = loadFunction(dir);
-    } catch (err) {
-      notice(`${name}: reload failed, ${existing ? 'keeping the previous version' : 'not started'}: ${(err as Error).message}`);
-      return;
+    this.failures.delete(folder);
+    const nextNames = new Set(next.map((fn) => fn.definition.name));
+    let membership = false;
+    for (const dispatcher of existing.filter((d) => !nextNames.has(d.name))) {
+      this.dispatchers.delete(dispatcher.name);
+      void dispatcher.stop().then(this.changed);
+      notice(`${dispatcher.name}: removed`);
     }
-    if (basename(fn.definition.dir) !== name) return;
-    if (!existing) {
-      this.add(fn);
-      this.changed();
-      notice(`${name}: added`);
-    } else if (existing.loaded.fingerprint !== fn.fingerprint) {
-      existing.replace(fn);
-      this.rebuildRouter();
-      notice(`${name}: reloaded`);
+    let routing = existing.some((d) => !nextNames.has(d.name));
+    for (const fn of next) {
+      const current = this.dispatchers.get(fn.definition.name);
+      if (!current) {
+        this.start(fn);
+        membership = routing = true;
+        notice(`${fn.definition.name}: added`);
+      } else if (current.loaded.fingerprint !== fn.fingerprint) {
+        current.replace(fn);
+        routing = true;
+        notice(`${fn.definition.name}: reloaded`);
+      }
     }
+    if (routing) this.rebuildRouter();
+    if (membership) this.changed();
   }
 
   async stopAll(): Promise<void> {
     await Promise.all(this.all().map((d) => d.stop()));
+  }
+
+  private start(fn: LoadedFunction): void {
+    const dispatcher = new Dispatcher(fn, this.options);
+    this.dispatchers.set(fn.definition.name, dispatcher);
+    dispatcher.wake(); // messages left from a previous run
   }
 
   private rebuildRouter(): void {

@@ -62,7 +62,7 @@ describe('loadDeployableFunctions', () => {
     expect(() => loadDeployableFunctions(projectWith(withFiles(ALPHA, { 'settings.json': '{"channel": "x",' }))))
       .toThrow(/settings\.json: invalid JSON/);
     expect(() => loadDeployableFunctions(projectWith(withFiles(ALPHA, { 'settings.json': '["general"]' }))))
-      .toThrow(/settings\.json: must be a JSON object/);
+      .toThrow(/settings\.json: field "\(root\)": expected an object of setting values/);
   });
 
   test('a missing functions directory is an error naming it', () => {
