@@ -47,6 +47,8 @@ export interface PoolOptions {
 export interface Unfinished { started: PoolTask[]; notStarted: PoolTask[] }
 
 const LOAD_TIMEOUT_MS = 30_000;
+/** V8's lines around a fatal error (GC trace, native stack): the crash notice says what happened. */
+const V8_CRASH_DUMP = /^(<--- .* --->|\[\d+:0x[0-9a-f]+\]|\s*\d+: 0x[0-9a-f]+|----- Native stack trace -----)/;
 const WATCHDOG_MS = 100;
 
 interface Held { task: PoolTask; postedAt: number }
@@ -233,7 +235,7 @@ export class WorkerPool {
     if (line.trim() === '') return;
     const text = this.redact(line).slice(0, 2000);
     if (slot.worker === worker && /FATAL ERROR|out of memory/i.test(text)) slot.crashReason = text.slice(0, 200);
-    process.stderr.write(`[${this.name}] ${text}\n`);
+    if (!V8_CRASH_DUMP.test(text)) process.stderr.write(`[${this.name}] ${text}\n`);
   }
 
   private onMessage(slot: Slot, worker: ChildProcess, message: unknown): void {

@@ -1,0 +1,118 @@
+/**
+ * The worker pool with worker processes (worker-launch.ts): what happens to the events a worker holds when
+ * it dies, sends what no worker sends, or runs out of memory (the events it had started are retried, the
+ * ones it only held come back unattempted), a graceful close, a load error, and that a module-style
+ * function still loads its external packages under the permission model.
+ */
+import type { Outcome } from '../../runtime/delivery';
+import { loadAllFunctions } from '../../runtime/local/loader';
+import { workerEntry } from '../../runtime/local/worker-bundle';
+import { WorkerPool, type PoolOptions, type PoolResult, type PoolTask } from '../../runtime/local/worker-pool';
+import { tempProject, writeFunction, type TempProject } from './helpers/functions';
+import { track, waitFor } from './helpers/engine';
+
+let project: TempProject;
+const pools: WorkerPool[] = [];
+
+beforeAll(() => { project = tempProject('destfn-worker-process-'); });
+afterAll(async () => {
+  await Promise.all(pools.map((p) => p.close(0)));
+  project.cleanup();
+});
+
+interface Observed { results: PoolResult[]; released: PoolTask[]; notices: string[] }
+
+async function poolFor(name: string, code: string, options: Partial<PoolOptions> = {}): Promise<{ pool: WorkerPool; seen: Observed }> {
+  writeFunction(project.functionsDir, name, { code, config: { timeoutSeconds: 5 } });
+  const fn = loadAllFunctions(project.functionsDir).find((f) => f.definition.name === name)!;
+  const seen: Observed = { results: [], released: [], notices: [] };
+  const pool = new WorkerPool({
+    definition: fn.definition,
+    settings: fn.settings,
+    concurrency: 1,
+    maxWorkers: 1,
+    timeoutMs: 5000,
+    entry: await workerEntry(),
+    onResults: (results) => seen.results.push(...results),
+    onReleased: (tasks) => seen.released.push(...tasks),
+    onNotice: (text) => seen.notices.push(text),
+    ...options,
+  });
+  pools.push(pool);
+  return { pool, seen };
+}
+
+const task = (id: number, properties: Record<string, unknown> = {}): PoolTask => ({ id, messageId: `m-${id}`, event: JSON.stringify(track(`m-${id}`, { properties })) });
+const outcomeOf = (seen: Observed, id: number): Outcome | undefined => seen.results.find((r) => r.task.id === id)?.outcome;
+
+// Script style; `escape()` is the worker's own process (see sandbox-escape.test.ts).
+const MISBEHAVING = `
+const escape = function () { return this.constructor.constructor('return process')(); };
+async function onTrack(event) {
+  const how = event.properties.how;
+  if (how === 'exit') setTimeout(() => escape().exit(3), 100);
+  if (how === 'forge') escape().send({ type: 'progress', started: [], results: [{ id: 'not-a-number', outcome: null }] });
+  if (how === 'oom') { const hog = []; for (;;) hog.push(new Array(100000).fill(hog.length)); }
+  if (how === 'slow') await new Promise((r) => setTimeout(r, 400));
+  await new Promise((r) => setTimeout(r, 200));
+  return 'done ' + event.messageId;
+}`;
+
+test('a worker that dies: the event it was running is retried (WorkerCrashed), those it only held come back unattempted', async () => {
+  const { pool, seen } = await poolFor('exiter', MISBEHAVING);
+  pool.submit([task(1, { how: 'exit' }), task(2), task(3)]);
+  await waitFor('the crash handled', () => seen.released.length === 2 && seen.results.length === 1, 10_000);
+  expect(outcomeOf(seen, 1)).toMatchObject({ status: 'retry', reason: 'error', error: { name: 'WorkerCrashed', message: expect.stringContaining('code 3') } });
+  expect(seen.released.map((t) => t.id).sort()).toEqual([2, 3]);
+  expect(seen.notices).toEqual([expect.stringContaining('exiter: worker crashed (worker exited with code 3): replaced')]);
+
+  pool.submit([task(4)]);
+  await waitFor('a new worker delivers', () => outcomeOf(seen, 4) !== undefined, 10_000);
+  expect(outcomeOf(seen, 4)).toMatchObject({ status: 'delivered', result: 'done m-4' });
+}, 20_000);
+
+test('a worker that sends a message no worker sends is replaced; its running event is retried', async () => {
+  const { pool, seen } = await poolFor('forger', MISBEHAVING);
+  pool.submit([task(1, { how: 'forge' }), task(2)]);
+  await waitFor('the forgery handled', () => seen.results.length === 1 && seen.released.length === 1, 10_000);
+  expect(outcomeOf(seen, 1)).toMatchObject({ status: 'retry', error: { name: 'WorkerCrashed', message: expect.stringContaining('sent a message no worker sends') } });
+  expect(seen.released.map((t) => t.id)).toEqual([2]);
+  pool.submit([task(3)]);
+  await waitFor('a new worker delivers', () => outcomeOf(seen, 3)?.status === 'delivered', 10_000);
+}, 20_000);
+
+test('out of memory (the memory limit): the event is retried with the reason; the worker is replaced', async () => {
+  const { pool, seen } = await poolFor('hog', MISBEHAVING, { memoryLimitMb: 48 });
+  pool.submit([task(1, { how: 'oom' }), task(2)]);
+  await waitFor('the crash handled', () => seen.results.length === 1, 20_000);
+  expect(outcomeOf(seen, 1)).toMatchObject({ status: 'retry', error: { name: 'WorkerCrashed', message: expect.stringMatching(/heap|memory/i) } });
+  expect(seen.released.map((t) => t.id)).toEqual([2]);
+}, 30_000);
+
+test('close(): the running event is reported started, the queued one not started (and released)', async () => {
+  const { pool, seen } = await poolFor('closer', MISBEHAVING);
+  pool.submit([task(0)]);
+  await waitFor('the worker is up', () => outcomeOf(seen, 0) !== undefined, 10_000);
+  pool.submit([task(1, { how: 'slow' }), task(2)]);
+  await new Promise((r) => setTimeout(r, 150)); // the worker has said it started 1 (it runs one at a time)
+  const { started, notStarted } = await pool.close(50);
+  expect(started.map((t) => t.id)).toEqual([1]);
+  expect([...notStarted, ...seen.released].map((t) => t.id)).toEqual([2]);
+}, 20_000);
+
+test('a function that throws at load: the error is reported and its events go back unattempted', async () => {
+  const { pool, seen } = await poolFor('broken', 'throw new Error("cannot start");\nasync function onTrack() {}');
+  pool.submit([task(1)]);
+  await waitFor('load error', () => seen.released.length === 1, 10_000);
+  expect(seen.results).toEqual([]);
+  expect(seen.notices).toEqual([expect.stringMatching(/broken: function failed to load \(.*cannot start.*\)/)]);
+}, 20_000);
+
+test('a module-style function loads its external packages (@aws-sdk/*) and lodash in the worker process', async () => {
+  const code = `const { SQSClient } = require('@aws-sdk/client-sqs');
+  export async function onTrack(event) { return [typeof SQSClient, typeof AWS.SQS.SQSClient, _.kebabCase('Worker Process')].join(' '); }`;
+  const { pool, seen } = await poolFor('modular', code);
+  pool.submit([task(1)]);
+  await waitFor('delivered', () => outcomeOf(seen, 1) !== undefined, 15_000);
+  expect(outcomeOf(seen, 1)).toMatchObject({ status: 'delivered', result: 'function function worker-process' });
+}, 20_000);
