@@ -1,13 +1,14 @@
-/** `destfn deliveries <fn> [--status failed] [--json] [--limit n] [--data dir | --aws]`: the delivery records of a function. */
+/** `destfn deliveries <fn>[:<instance>] [--status failed] [--json] [--limit n] [--data dir | --aws]`: the delivery records of a function. */
 import type { DeliveryStatus } from '../delivery/outcome';
 import { formatDeliveries, formatDeliveriesJson } from './format-deliveries';
 import { withOperatorBackend } from './operator-command';
+import { targetDeliveries } from './operator-targets';
 import { AWS_FLAGS, AWS_USAGE, awsTargetOf, parseCommandArgs } from './args';
 
 export const summary = 'show the delivery records of a function (status, attempts, last error)';
 
 const STATUSES: readonly DeliveryStatus[] = ['delivered', 'discarded', 'retrying', 'failed', 'filtered'];
-const USAGE = `usage: destfn deliveries <function> [--status delivered|discarded|retrying|failed|filtered] [--json] [--limit n] [--data dir | ${AWS_USAGE}]\n`;
+const USAGE = `usage: destfn deliveries <function>[:<instance>] [--status delivered|discarded|retrying|failed|filtered] [--json] [--limit n] [--data dir | ${AWS_USAGE}]\n`;
 
 export async function main(argv: string[]): Promise<number> {
   const parsed = parseCommandArgs('deliveries', USAGE, argv, {
@@ -29,7 +30,7 @@ export async function main(argv: string[]): Promise<number> {
     return 1;
   }
   return withOperatorBackend('deliveries', { aws: values.aws, data: values.data, target }, async (backend) => {
-    const records = await backend.deliveries(fn, { status, limit });
+    const records = await targetDeliveries(backend, fn, { status, limit });
     process.stdout.write(values.json ? formatDeliveriesJson(records) : formatDeliveries(records));
   });
 }

@@ -9,19 +9,24 @@ function describe(r: DeliveryRecord): string {
   return r.eventName ? `${r.eventType} "${r.eventName}"` : r.eventType;
 }
 
+/** One row per record; a `function` column when they are of several functions (a folder's instances). */
 export function formatDeliveries(records: readonly DeliveryRecord[]): string {
   if (records.length === 0) return 'no delivery records\n';
+  const several = new Set(records.map((r) => r.function)).size > 1;
   const rows = records.map((r) => [
+    ...(several ? [r.function] : []),
     r.updatedAt.replace('T', ' ').slice(0, 19),
     r.messageId,
     describe(r),
     r.status,
     String(r.attempts),
     r.durationMs === null ? '' : `${r.durationMs}ms`,
+    r.version ?? '',
     r.lastError ? `${r.lastError.name}: ${r.lastError.message.split('\n')[0]}` : r.status === 'delivered' && r.result ? `→ ${r.result}` : '',
   ]);
-  const headers = ['updated (UTC)', 'messageId', 'event', 'status', 'attempts', 'duration', 'last error / result'];
-  const widths = headers.map((h, i) => Math.min(i === 1 ? 50 : 30, Math.max(h.length, ...rows.map((r) => r[i].length))));
+  const headers = [...(several ? ['function'] : []), 'updated (UTC)', 'messageId', 'event', 'status', 'attempts', 'duration', 'version', 'last error / result'];
+  const idColumn = headers.indexOf('messageId');
+  const widths = headers.map((h, i) => Math.min(i === idColumn ? 50 : 30, Math.max(h.length, ...rows.map((r) => r[i].length))));
   const line = (cols: string[]) => cols.map((c, i) => (i === cols.length - 1 ? c.slice(0, 160) : cell(c, widths[i]))).join('  ').trimEnd();
   return `${[line(headers), ...rows.map(line)].join('\n')}\n`;
 }

@@ -1,10 +1,11 @@
-/** `destfn logs <fn> [--follow] [--limit n] [--data dir | --aws]`: captured (redacted) handler output, by messageId. */
+/** `destfn logs <fn>[:<instance>] [--follow] [--limit n] [--data dir | --aws]`: captured (redacted) handler output, by messageId. */
 import { withOperatorBackend } from './operator-command';
+import { targetLogs } from './operator-targets';
 import { AWS_FLAGS, AWS_USAGE, awsTargetOf, parseCommandArgs } from './args';
 
 export const summary = 'print the captured log output of a function (--follow to keep watching)';
 
-const USAGE = `usage: destfn logs <function> [--follow] [--limit n] [--data dir | ${AWS_USAGE}]\n`;
+const USAGE = `usage: destfn logs <function>[:<instance>] [--follow] [--limit n] [--data dir | ${AWS_USAGE}]\n`;
 
 export async function main(argv: string[]): Promise<number> {
   const parsed = parseCommandArgs('logs', USAGE, argv, {
@@ -30,7 +31,7 @@ export async function main(argv: string[]): Promise<number> {
     process.once('SIGTERM', abort);
     let printed = false;
     try {
-      await backend.logs(fn, { limit, follow: values.follow, signal: stop.signal }, (text) => {
+      await targetLogs(backend, fn, { limit, follow: values.follow, signal: stop.signal }, (text) => {
         printed = true;
         process.stdout.write(text);
       });

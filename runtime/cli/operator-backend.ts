@@ -14,7 +14,15 @@ export interface LogsOptions {
   signal: AbortSignal;
 }
 
+/** The functions a backend knows (as their records name them), and where it looked (for an error). */
+export interface KnownFunctions { names: string[]; where: string }
+
 export interface OperatorBackend {
+  /**
+   * The functions it knows, so that `fn` can address a folder's every instance (`fn:eu`, `fn:us`) and an unknown
+   * name is an error listing the known ones (operator-targets.ts). Absent: commands take the name as given.
+   */
+  knownFunctions?(): Promise<KnownFunctions>;
   /** A function's delivery records, newest first. */
   deliveries(fn: string, query: DeliveryQuery): Promise<DeliveryRecord[]>;
   /** Writes the captured (redacted) log output of a function, formatted (format-logs.ts), as it is read. */

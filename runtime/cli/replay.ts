@@ -1,10 +1,11 @@
-/** `destfn replay <fn> [--data dir | --aws]`: move a function's DLQ back to its queue (locally: engine running or not). */
+/** `destfn replay <fn>[:<instance>] [--data dir | --aws]`: move a function's DLQ back to its queue (locally: engine running or not). */
 import { withOperatorBackend } from './operator-command';
+import { targetReplay } from './operator-targets';
 import { AWS_FLAGS, AWS_USAGE, awsTargetOf, parseCommandArgs } from './args';
 
 export const summary = "move a function's dead-lettered events back to its queue";
 
-const USAGE = `usage: destfn replay <function> [--data dir | ${AWS_USAGE}]\n`;
+const USAGE = `usage: destfn replay <function>[:<instance>] [--data dir | ${AWS_USAGE}]\n`;
 
 export async function main(argv: string[]): Promise<number> {
   const parsed = parseCommandArgs('replay', USAGE, argv, { data: { type: 'string' }, ...AWS_FLAGS });
@@ -17,6 +18,6 @@ export async function main(argv: string[]): Promise<number> {
     return 1;
   }
   return withOperatorBackend('replay', { aws: parsed.values.aws, data: parsed.values.data, target }, async (backend) => {
-    process.stdout.write(await backend.replay(fn));
+    process.stdout.write(await targetReplay(backend, fn));
   });
 }

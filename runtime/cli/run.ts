@@ -2,19 +2,21 @@
  * `destfn run <fn> --event <file.json|type> [--settings file.json] [--dir functionsDir] [--json]`:
  * the Segment editor's "Run" button. Invokes the function once, directly (the filter is reported,
  * not applied), and prints Callback Return and Log Output. Exit 0 when delivered, 1 otherwise.
+ * For a folder with instances, `fn` runs every instance (each with its own settings) and `fn:eu` one.
  */
-import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { createFunctionInstance, readFunctionDefinition } from '../function';
+import { resolve } from 'node:path';
+import { createFunctionInstance, type FunctionDefinition } from '../function';
 import { compileFilter } from '../routing/filter';
 import { readLocalSettingValues, readSettingValues, resolveSettings } from '../settings';
+import type { SegmentEvent } from '../events/types';
 import { readEventInput } from './event-input';
+import { readTargetDefinitions } from './function-target';
 import { formatHuman, formatJson, type RunReport } from './run-output';
 import { parseCommandArgs } from './args';
 
 export const summary = 'invoke a function once with an event, like the Segment editor\'s Run button';
 
-const USAGE = 'usage: destfn run <function> --event <file.json | track|identify|page|screen|group|alias|delete>\n'
+const USAGE = 'usage: destfn run <function>[:<instance>] --event <file.json | track|identify|page|screen|group|alias|delete>\n'
   + '                  [--settings file.json] [--dir functionsDir] [--json]\n';
 
 export async function main(argv: string[]): Promise<number> {
@@ -27,24 +29,26 @@ export async function main(argv: string[]): Promise<number> {
     return 1;
   }
 
-  let report: RunReport;
+  const reports: { name: string; report: RunReport }[] = [];
   try {
-    report = await runOnce(resolve(dir), name, eventArg, settingsFile);
+    const definitions = readTargetDefinitions(resolve(dir), name);
+    const event = readEventInput(eventArg);
+    for (const definition of definitions) reports.push({ name: definition.name, report: await runOnce(definition, event, settingsFile) });
   } catch (err) {
     process.stderr.write(`destfn run: ${err instanceof Error ? err.message : String(err)}\n`);
     return 1;
   }
-  process.stdout.write(json ? formatJson(report) : formatHuman(report));
-  return report.outcome.status === 'delivered' ? 0 : 1;
+  const titled = reports.length > 1 || reports[0].name !== name;
+  for (const { name: fn, report } of reports) {
+    if (titled && !json) process.stdout.write(`== ${fn} ==\n`);
+    process.stdout.write(json ? (titled ? `${JSON.stringify({ function: fn, ...JSON.parse(formatJson(report)) as object })}\n` : formatJson(report)) : formatHuman(report));
+  }
+  return reports.every(({ report }) => report.outcome.status === 'delivered') ? 0 : 1;
 }
 
-async function runOnce(functionsDir: string, name: string, eventArg: string, settingsFile?: string): Promise<RunReport> {
-  const dir = join(functionsDir, name);
-  if (!existsSync(dir)) throw new Error(`function "${name}" not found: no folder ${dir}`);
-  const definition = readFunctionDefinition(dir);
-  const values = { ...readLocalSettingValues(dir), ...(settingsFile ? readSettingValues(settingsFile) : {}) };
+async function runOnce(definition: FunctionDefinition, event: SegmentEvent, settingsFile?: string): Promise<RunReport> {
+  const values = { ...readLocalSettingValues(definition.dir, definition.instance), ...(settingsFile ? readSettingValues(settingsFile) : {}) };
   const settings = resolveSettings(definition, values);
-  const event = readEventInput(eventArg);
 
   const filter = compileFilter(definition.name, definition.config.filter);
   const filterNote = filter.matches(event) ? null : `the function's filter ${filter.source} does not match this event: the engine would not deliver it`;

@@ -29,6 +29,11 @@ export function createLocalBackend(dataDir: string | undefined): OperatorBackend
   };
 
   return {
+    async knownFunctions() {
+      const opened = data();
+      return { names: knownFunctionNames(opened.db), where: `in ${opened.dataDir}` };
+    },
+
     async deliveries(fn, query) {
       return new RecordStore(dataOf(fn).db).deliveries(fn, query);
     },
@@ -51,7 +56,7 @@ export function createLocalBackend(dataDir: string | undefined): OperatorBackend
     },
 
     async setSecrets(definition, values) {
-      const file = writeLocalSettingValues(definition.dir, { ...values });
+      const file = writeLocalSettingValues(definition.dir, { ...values }, definition.instance?.name);
       const specs = definition.config.settings;
       const names = Object.keys(values).map((n) => (specs[n].secret ? `${n} (secret)` : n)).join(', ');
       return `set ${names} for "${definition.name}" in ${relative(process.cwd(), file) || file}; a running engine reloads it.\n`;
