@@ -23,13 +23,16 @@ const FORMAT = 1;
 
 interface ResolvedFunction {
   format: typeof FORMAT;
+  /** The function's name: its folder's, or `<folder>:<instance>`. */
   name: string;
   config: FunctionConfig;
+  /** The code version computed at synth (runtime/function/version.ts), written into each delivery record. */
+  version?: string;
 }
 
 /** At synth: the content of function.resolved.json for a definition read (and validated) from functions/<name>/. */
-export function renderResolvedFunction(def: Pick<FunctionDefinition, 'name' | 'config'>): string {
-  const resolved: ResolvedFunction = { format: FORMAT, name: def.name, config: def.config };
+export function renderResolvedFunction(def: Pick<FunctionDefinition, 'name' | 'config' | 'version'>): string {
+  const resolved: ResolvedFunction = { format: FORMAT, name: def.name, config: def.config, ...(def.version ? { version: def.version } : {}) };
   return `${JSON.stringify(resolved, null, 2)}\n`;
 }
 
@@ -40,8 +43,8 @@ export function readResolvedFunction(dir: string): FunctionDefinition {
   if (!existsSync(file)) {
     throw new FunctionConfigError(`${displayPath(file)}: missing; a function folder must be staged by \`cdk synth\` (lib/lambda-assets.ts)`);
   }
-  const { name, config } = checkShape(readJsonFile(file), displayPath(file));
-  return { name, dir: absDir, config, source: readFunctionSource(absDir) };
+  const { name, config, version } = checkShape(readJsonFile(file), displayPath(file));
+  return { name, dir: absDir, config, source: readFunctionSource(absDir), ...(version ? { version } : {}) };
 }
 
 /** settings.json as staged at synth (non-secret values, already checked against the config). */
@@ -84,6 +87,7 @@ function checkShape(value: unknown, file: string): ResolvedFunction {
   if (!isObject(value)) throw fail('(root)');
   if (value.format !== FORMAT) throw fail('format');
   if (!isString(value.name) || value.name === '') throw fail('name');
+  if (!optional(isString)(value.version)) throw fail('version');
   const config = value.config;
   if (!isObject(config)) throw fail('config');
   for (const [field, check] of Object.entries(CONFIG_FIELDS)) {
