@@ -1,11 +1,14 @@
-/** `destfn dev [--dir functions] [--port 3000] [--data .destfn] [--host h]` (= npm start): the local engine. */
+/**
+ * `destfn dev [--dir functions] [--port 3000] [--data .destfn] [--host h] [--no-reload]` (= npm start): the local
+ * engine. Saving a function folder reloads it for the next event; with --no-reload edits wait for the next start.
+ */
 import { relative, resolve } from 'node:path';
 import { startEngine, type Engine } from '../local/engine';
 import { parseCommandArgs } from './args';
 
 export const summary = 'run the local engine: ingest API, queues, worker threads, retries, dev page (npm start)';
 
-const USAGE = 'usage: destfn dev [--dir functionsDir] [--port 3000] [--data dataDir] [--host 127.0.0.1] [--quiet]\n';
+const USAGE = 'usage: destfn dev [--dir functionsDir] [--port 3000] [--data dataDir] [--host 127.0.0.1] [--quiet] [--no-reload]\n';
 
 export function banner(engine: Engine, displayHost: string): string {
   const base = `http://${displayHost}:${engine.port}`;
@@ -37,6 +40,7 @@ export async function main(argv: string[]): Promise<number> {
     data: { type: 'string', default: '.destfn' },
     host: { type: 'string' },
     quiet: { type: 'boolean', default: false },
+    'no-reload': { type: 'boolean', default: false },
   }, false);
   if (!parsed) return 1;
   const { values } = parsed;
@@ -54,6 +58,7 @@ export async function main(argv: string[]): Promise<number> {
       port,
       host: values.host,
       quiet: values.quiet,
+      watch: !values['no-reload'],
     });
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
