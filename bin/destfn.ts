@@ -8,6 +8,9 @@ const commands: Record<string, () => Command> = {
   deliveries: () => require('../runtime/cli/deliveries'),
   logs: () => require('../runtime/cli/logs'),
   replay: () => require('../runtime/cli/replay'),
+  pause: () => require('../runtime/cli/pause'),
+  resume: () => require('../runtime/cli/resume'),
+  status: () => require('../runtime/cli/status'),
   rejected: () => require('../runtime/cli/rejected'),
   secrets: () => require('../runtime/cli/secrets'),
 };

@@ -1,7 +1,9 @@
 /**
  * The delivery loop of one function: lease from its queue as many messages as its pool has free
- * slots, hand them to the workers, settle the outcomes (ack / retry later / DLQ + record + logs,
- * group-committed by the SettleBuffer), lease again. Idle, it sleeps until the next message becomes
+ * slots and its delivery control allows (adaptive concurrency limit, rate limits, circuit breaker and an
+ * operator's pause: runtime/delivery-control), hand them to the workers, settle the outcomes (ack / retry
+ * later / DLQ + record + logs, group-committed by the SettleBuffer), lease again. Paused, it leases nothing
+ * (by an operator) or one probe event now and then (by the breaker): queued events keep their attempts. Idle, it sleeps until the next message becomes
  * visible (retry backoff), at most POLL_MS so messages put back by `destfn replay` from another
  * process are seen.
  *
@@ -15,10 +17,15 @@ import type { SettleBuffer } from './settle-buffer';
 import type { LoadedFunction } from './loader';
 import { WorkerPool, type PoolResult } from './worker-pool';
 import { createRedactor } from '../settings/redact';
+import { DeliveryControl, type DeliveryControlOptions, type DeliveryControlStatus } from '../delivery-control';
+import type { FunctionControlStore, OperatorPause } from './function-control';
 
 export const POLL_MS = 250;
 /** At most this many messages per lease query. */
 const MAX_LEASE = 200;
+/** How often the operator's pause is read and the status published (ms). */
+const CONTROL_SYNC_MS = 250;
+const STATUS_PUBLISH_MS = 1000;
 
 export interface DispatcherHooks {
   settled(fn: string, settled: SettledAttempt[]): void;
@@ -36,6 +43,10 @@ export interface DispatcherOptions {
   workerEntry?: string;
   /** Start a worker as soon as the function is loaded (default true). */
   prewarm?: boolean;
+  /** Operator pauses and published status (SQLite); without it no `destfn pause` and no `status`. */
+  control?: FunctionControlStore;
+  /** Overrides of the delivery control's tuning (tests, benches). */
+  tuning?: Pick<DeliveryControlOptions, 'concurrency' | 'rate' | 'breaker'>;
 }
 
 export class Dispatcher {
@@ -43,6 +54,13 @@ export class Dispatcher {
   private readonly retiring = new Set<Promise<void>>();
   /** `settling`: its outcome waits to be recorded (SettleBuffer), so its lease never expires. */
   private readonly inflight = new Map<number, { message: LeasedMessage; deadline: number; settling?: boolean }>();
+  /** Leased and not answered yet: at the destination (or about to be). */
+  private unanswered = 0;
+  private control: DeliveryControl;
+  private nextControlSync = 0;
+  private nextPublish = 0;
+  private nextForcedPublish = 0;
+  private published = '';
   private readonly busy = new Map<string, number>();
   private timer: NodeJS.Timeout | null = null;
   private scheduled = false;
@@ -51,12 +69,15 @@ export class Dispatcher {
 
   constructor(private current: LoadedFunction, private readonly options: DispatcherOptions) {
     this.pool = this.createPool(current);
+    this.control = this.createControl(current, null);
   }
 
   get name(): string { return this.current.definition.name; }
   get loaded(): LoadedFunction { return this.current; }
   /** Messages leased and not yet settled. */
   get inFlight(): number { return this.inflight.size; }
+  /** Current limit, latency, recent outcomes, paused and why (the dev console reads it). */
+  deliveryStatus(now = Date.now()): DeliveryControlStatus { return this.control.status(now); }
 
   /** Look at the queue soon (new messages were committed). */
   wake(): void {
@@ -70,6 +91,7 @@ export class Dispatcher {
     const old = this.pool;
     this.current = next;
     this.pool = this.createPool(next);
+    this.control = this.createControl(next, this.control);
     this.retire(old, this.graceMs(next));
     this.wake();
   }
@@ -93,6 +115,47 @@ export class Dispatcher {
       if (!this.stopped) this.wake();
     }).finally(() => this.retiring.delete(done));
     this.retiring.add(done);
+  }
+
+  /** A new function version starts from the initial limit, keeping an operator's pause. */
+  private createControl(fn: LoadedFunction, previous: DeliveryControl | null): DeliveryControl {
+    const { maxConcurrency, rateLimit } = fn.definition.config;
+    const control = new DeliveryControl({ maxConcurrency, rateLimit, ...this.options.tuning }, Date.now());
+    const paused = previous?.status(Date.now());
+    if (paused?.pausedBy === 'operator') control.pause(paused.reason ?? 'paused', paused.pausedSince ?? Date.now());
+    this.nextControlSync = 0;
+    return control;
+  }
+
+  /** Apply an operator's pause or resume (written by `destfn pause|resume`) and publish the status. */
+  private syncControl(now: number): void {
+    const store = this.options.control;
+    if (!store || now < this.nextControlSync) return;
+    this.nextControlSync = now + CONTROL_SYNC_MS;
+    let pause: OperatorPause | undefined;
+    try {
+      pause = store.pauses().get(this.name);
+    } catch (err) {
+      return this.options.hooks.notice(`${this.name}: cannot read its pause state: ${(err as Error).message}`);
+    }
+    const was = this.control.status(now).pausedBy === 'operator';
+    if (pause && !was) {
+      this.control.pause(pause.reason, pause.pausedAt);
+      this.options.hooks.notice(`${this.name}: paused (${pause.reason}); its events wait in the queue`);
+    } else if (!pause && was) {
+      this.control.resume();
+      this.options.hooks.notice(`${this.name}: resumed`);
+    }
+    if (now >= this.nextPublish) {
+      this.nextPublish = now + STATUS_PUBLISH_MS;
+      const status = this.control.status(now);
+      const text = JSON.stringify(status);
+      // Unchanged: written again only now and then (`status` tells how old it is).
+      if (text === this.published && now < this.nextForcedPublish) return;
+      this.published = text;
+      this.nextForcedPublish = now + 10 * STATUS_PUBLISH_MS;
+      try { store.publish(this.name, status, now); } catch { /* the status is informative: the next write will do */ }
+    }
   }
 
   private createPool(fn: LoadedFunction): WorkerPool {
@@ -140,23 +203,25 @@ export class Dispatcher {
         this.nextExpiryCheck = now + 1000;
         this.expireLeases(now);
       }
+      this.syncControl(now);
       // Outcomes cannot be recorded (disk full…): deliver nothing new until they can.
       if (this.options.settle.blocked) return this.sleep(false);
-      let free = this.free();
-      while (free > 0) {
-        const want = Math.min(free, MAX_LEASE);
+      for (;;) {
+        const allowed = this.control.allowance(this.unanswered, Date.now());
+        const want = Math.min(this.free(), allowed.count, MAX_LEASE);
+        // Full or held back: finishing events wake us; the timer covers tokens, probes, a resume and a pool
+        // blocked after a load failure.
+        if (want <= 0) return this.sleep(false, allowed.count === 0 ? allowed.waitMs : null);
         const filter = { held: (id: number) => this.inflight.has(id), busy: (id: string) => this.busy.has(id) };
         const { leased, duplicates } = this.options.queue.lease(this.name, want, filter, this.inflight.size);
         if (duplicates.length > 0) this.options.hooks.duplicates(this.name, duplicates);
         if (leased.length > 0) {
+          this.control.started(leased.length, allowed.probe, Date.now());
           for (const m of leased) this.track(m);
           this.pool.submit(leased.map((m) => ({ id: m.id, messageId: m.messageId, event: m.event })));
         }
         if (leased.length + duplicates.length < want) return this.sleep(true);
-        free = this.free();
       }
-      // Full: finishing events wake us; the timer covers a pool blocked after a load failure.
-      this.sleep(false);
     } catch (err) {
       this.options.hooks.notice(`${this.name}: queue error: ${(err as Error).message}`);
       this.sleep(false);
@@ -168,8 +233,8 @@ export class Dispatcher {
     return Math.max(0, Math.min(this.pool.freeSlots(), this.pool.capacity - this.inflight.size));
   }
 
-  private sleep(queueDrained: boolean): void {
-    let delay = POLL_MS;
+  private sleep(queueDrained: boolean, waitMs: number | null = null): void {
+    let delay = waitMs === null ? POLL_MS : Math.min(POLL_MS, Math.max(1, waitMs));
     if (queueDrained) {
       const next = this.options.queue.nextVisibleAt(this.name);
       if (next !== null) delay = Math.min(POLL_MS, Math.max(1, next - Date.now()));
@@ -181,10 +246,13 @@ export class Dispatcher {
 
   private onResults(results: PoolResult[]): void {
     const attempts: Attempt[] = [];
+    const now = Date.now();
     for (const { task, outcome } of results) {
       const held = this.inflight.get(task.id);
       if (!held) continue; // its lease expired: being delivered again
-      held.settling = true;
+      this.answered(held);
+      const change = this.control.finished(outcome, this.unanswered + 1, now);
+      if (change) this.breakerChanged(change, now);
       attempts.push({ message: held.message, outcome });
     }
     if (attempts.length === 0) return this.wake();
@@ -199,14 +267,40 @@ export class Dispatcher {
     this.wake();
   }
 
+  private breakerChanged(change: 'opened' | 'closed', now: number): void {
+    const status = this.control.status(now);
+    if (change === 'opened') {
+      this.options.hooks.notice(`${this.name}: destination failing (${status.reason}): paused, its events wait in the queue; one event is tried now and then and delivery resumes when it succeeds`);
+    } else {
+      this.options.hooks.notice(`${this.name}: destination answers again: delivery resumes`);
+    }
+    this.nextPublish = 0;
+  }
+
+  private answered(held: { settling?: boolean }): void {
+    if (held.settling) return;
+    held.settling = true;
+    this.unanswered--;
+  }
+
+  /** Let go without an answer (never ran, lease expired): a probe among them must not block the next one. */
+  private abandon(held: { settling?: boolean }): void {
+    if (held.settling) return;
+    this.answered(held);
+    this.control.abandoned();
+  }
+
   private track(m: LeasedMessage): void {
+    this.unanswered++;
     this.inflight.set(m.id, { message: m, deadline: Date.now() + this.leaseMs() });
     this.busy.set(m.messageId, (this.busy.get(m.messageId) ?? 0) + 1);
   }
 
   private untrack(id: number): void {
-    const m = this.inflight.get(id)?.message;
-    if (!m) return;
+    const held = this.inflight.get(id);
+    if (!held) return;
+    const m = held.message;
+    this.abandon(held);
     this.inflight.delete(id);
     const n = (this.busy.get(m.messageId) ?? 1) - 1;
     if (n <= 0) this.busy.delete(m.messageId); else this.busy.set(m.messageId, n);

@@ -1,0 +1,22 @@
+/** Runs `destfn pause|resume|status` against the backend it asks for (delivery-control-backend.ts). */
+import type { AwsTarget } from './aws/aws-config';
+import type { DeliveryControlBackend } from './delivery-control-backend';
+
+export interface ControlChoice { aws: boolean; data?: string; target?: AwsTarget }
+
+/** Exit code 0 when `body` succeeds; otherwise prints `destfn <command>[ --aws]: <message>` and returns 1. */
+export async function withDeliveryControlBackend(
+  command: string, choice: ControlChoice, body: (backend: DeliveryControlBackend) => Promise<void>,
+): Promise<number> {
+  let backend: DeliveryControlBackend | undefined;
+  try {
+    backend = (require('./local/delivery-control') as typeof import('./local/delivery-control')).createLocalControlBackend(choice.data);
+    await body(backend);
+    return 0;
+  } catch (err) {
+    process.stderr.write(`destfn ${command}${choice.aws ? ' --aws' : ''}: ${err instanceof Error ? err.message : String(err)}\n`);
+    return 1;
+  } finally {
+    backend?.close();
+  }
+}

@@ -1,0 +1,12 @@
+/**
+ * Where `destfn pause|resume|status` act: the local engine's data (local/delivery-control.ts: SQLite, read by a
+ * running engine within a quarter of a second).
+ */
+export interface DeliveryControlBackend {
+  /** Returns what to tell the user. */
+  pause(fn: string, reason: string): Promise<string>;
+  resume(fn: string): Promise<string>;
+  /** The status of `fn`, or of every function, formatted. */
+  status(fn: string | undefined): Promise<string>;
+  close(): void;
+}

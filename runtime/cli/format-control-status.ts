@@ -1,0 +1,30 @@
+/** `destfn status`: one block per function from the delivery control's status (runtime/delivery-control). */
+import type { DeliveryControlStatus } from '../delivery-control';
+
+export interface StatusLine { fn: string; status: DeliveryControlStatus | null; updatedAt: number | null; operatorPause: { reason: string; pausedAt: number } | null }
+
+const time = (ms: number) => new Date(ms).toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC');
+
+export function formatControlStatus(lines: StatusLine[], engineRunning: boolean, now = Date.now()): string {
+  const out: string[] = [];
+  if (!engineRunning) out.push('engine not running: last published state (it applies again when the engine starts)');
+  for (const { fn, status: s, updatedAt, operatorPause } of lines) {
+    const paused = operatorPause
+      ? `PAUSED by an operator since ${time(operatorPause.pausedAt)} (${operatorPause.reason}); \`destfn resume ${fn}\` resumes it`
+      : s?.pausedBy === 'breaker'
+        ? `PAUSED by the circuit breaker since ${time(s.pausedSince ?? now)}: ${s.reason}; next probe ${s.nextProbeAt !== null ? `in ${Math.max(0, Math.round((s.nextProbeAt - now) / 1000))} s` : 'soon'}`
+        : 'delivering';
+    out.push(`${fn}: ${paused}`);
+    if (!s) {
+      out.push('  no status yet (the engine has not run it)');
+      continue;
+    }
+    const rate = [
+      s.rateLimit ? `rate limit ${s.rateLimit.perSecond}/s (burst ${s.rateLimit.burst})` : null,
+      s.learntRatePerSecond !== null ? `backing off to ${s.learntRatePerSecond.toFixed(1)}/s after refusals` : null,
+    ].filter(Boolean).join(', ');
+    out.push(`  concurrency limit ${s.limit} of ${s.maxConcurrency}, latency ${s.latencyMs === null ? '-' : `${s.latencyMs.toFixed(1)} ms`}${rate ? `, ${rate}` : ''}`);
+    out.push(`  last minute: ${s.recent.delivered} delivered, ${s.recent.discarded} discarded, ${s.recent.retried} retried${updatedAt !== null ? ` (as of ${Math.max(0, Math.round((now - updatedAt) / 1000))} s ago)` : ''}`);
+  }
+  return `${out.join('\n')}\n`;
+}

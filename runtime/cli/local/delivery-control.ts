@@ -1,0 +1,58 @@
+/** `destfn pause|resume|status` on the local engine's data: the pause table a running engine reads (local/function-control.ts). */
+import { FunctionControlStore } from '../../local/function-control';
+import { knownFunctionNames } from '../../local/function-names';
+import { runningEnginePid } from '../../local/lock';
+import type { DeliveryControlBackend } from '../delivery-control-backend';
+import { formatControlStatus } from '../format-control-status';
+import { openLocalData } from './data';
+
+export function createLocalControlBackend(dataDir: string | undefined): DeliveryControlBackend {
+  let local: ReturnType<typeof openLocalData> | undefined;
+  const data = () => (local ??= openLocalData(dataDir));
+  const known = (fn: string) => {
+    const names = knownFunctionNames(data().db);
+    if (!names.includes(fn)) {
+      throw new Error(`no function "${fn}" in ${data().dataDir}; ${names.length > 0 ? `the functions are: ${names.join(', ')}` : 'no function has run here yet'}`);
+    }
+  };
+  const store = () => new FunctionControlStore(data().db);
+  const engine = () => {
+    const pid = runningEnginePid(data().dataDir);
+    return pid !== null ? `the running engine (pid ${pid})` : null;
+  };
+
+  return {
+    async pause(fn, reason) {
+      known(fn);
+      if (!store().pause(fn, reason)) return `pause: "${fn}" is already paused.\n`;
+      const by = engine();
+      return `pause: "${fn}" paused: its events wait in the queue, keeping their attempts. ${by ? `${by[0].toUpperCase()}${by.slice(1)} stops leasing them within a second.` : 'It stays paused when the engine starts.'}\n`;
+    },
+
+    async resume(fn) {
+      known(fn);
+      const had = store().resume(fn);
+      const by = engine();
+      return `resume: "${fn}" ${had ? 'resumed' : 'was not paused by an operator'}.${by ? ` ${by[0].toUpperCase()}${by.slice(1)} delivers its events now.` : ''}\n`;
+    },
+
+    async status(fn) {
+      if (fn !== undefined) known(fn);
+      const s = store();
+      const pauses = s.pauses();
+      const published = new Map(s.statuses(fn).map((p) => [p.fn, p]));
+      const names = fn !== undefined ? [fn] : knownFunctionNames(data().db);
+      const lines = names.map((name) => ({
+        fn: name,
+        status: published.get(name)?.status ?? null,
+        updatedAt: published.get(name)?.updatedAt ?? null,
+        operatorPause: pauses.get(name) ?? null,
+      }));
+      return formatControlStatus(lines, engine() !== null);
+    },
+
+    close() {
+      local?.db.close();
+    },
+  };
+}

@@ -1,0 +1,82 @@
+import { AdaptiveConcurrency } from '../../runtime/delivery-control';
+
+/** Feed `n` windows of samples at `latencyMs`, in flight at the limit (saturated), `stepMs` apart. */
+function run(limiter: AdaptiveConcurrency, clock: { now: number }, windows: number, latencyMs: number, dropped = false): void {
+  for (let w = 0; w < windows; w++) {
+    const step = Math.max(100, latencyMs);
+    // The first sample ever opens the first window.
+    if (clock.now === 0) limiter.sample({ latencyMs, dropped, inFlight: limiter.limit }, 0);
+    for (let i = 0; i < 4; i++) {
+      clock.now += step / 4;
+      limiter.sample({ latencyMs, dropped, inFlight: limiter.limit }, clock.now);
+    }
+  }
+}
+
+test('grows while latency is flat and answers are good, up to maxConcurrency', () => {
+  const clock = { now: 0 };
+  const limiter = new AdaptiveConcurrency({ max: 100 });
+  expect(limiter.limit).toBe(10);
+  run(limiter, clock, 5, 2);
+  expect(limiter.limit).toBeGreaterThan(13);
+  run(limiter, clock, 60, 2);
+  expect(limiter.limit).toBe(100);
+});
+
+test('does not grow when the limit is not used (nothing to deliver)', () => {
+  const limiter = new AdaptiveConcurrency({ max: 100 });
+  for (let t = 0; t < 5000; t += 50) limiter.sample({ latencyMs: 2, dropped: false, inFlight: 1 }, t);
+  expect(limiter.limit).toBe(10);
+});
+
+test('drops (429, 503, timeouts) shrink it multiplicatively, never below min', () => {
+  const clock = { now: 0 };
+  const limiter = new AdaptiveConcurrency({ max: 100, initial: 80 });
+  run(limiter, clock, 1, 2, true);
+  expect(limiter.limit).toBe(60);
+  run(limiter, clock, 40, 2, true);
+  expect(limiter.limit).toBe(1);
+});
+
+test('rising latency (the destination queues our requests) shrinks it; latency within tolerance does not', () => {
+  const clock = { now: 0 };
+  const limiter = new AdaptiveConcurrency({ max: 100, initial: 50 });
+  run(limiter, clock, 3, 20);
+  const before = limiter.limit;
+  run(limiter, clock, 1, 35); // < 2 × 20 + 5: flat enough, grows
+  expect(limiter.limit).toBeGreaterThan(before);
+  const grown = limiter.limit;
+  run(limiter, clock, 1, 100);
+  expect(limiter.limit).toBeLessThan(grown);
+});
+
+test('a destination that becomes slower for good: backs off, then accepts the new latency and grows back to the ceiling', () => {
+  const clock = { now: 0 };
+  const limiter = new AdaptiveConcurrency({ max: 200 });
+  run(limiter, clock, 80, 2);
+  expect(limiter.limit).toBe(200);
+  run(limiter, clock, 3, 200);
+  const low = limiter.limit;
+  expect(low).toBeLessThan(200);
+  run(limiter, clock, 60, 200); // 60 windows of 200 ms = 12 s
+  expect(limiter.limit).toBe(200);
+  expect(limiter.baseline).toBeGreaterThan(100);
+  expect(limiter.latencyMs).toBe(200);
+});
+
+test('timeouts do not count as latency (only successes do)', () => {
+  const clock = { now: 0 };
+  const limiter = new AdaptiveConcurrency({ max: 10 });
+  run(limiter, clock, 2, 5);
+  run(limiter, clock, 1, 5000, true);
+  expect(limiter.latencyMs).toBe(5);
+});
+
+test('reset goes back to the initial limit', () => {
+  const clock = { now: 0 };
+  const limiter = new AdaptiveConcurrency({ max: 100, initial: 4 });
+  run(limiter, clock, 30, 2);
+  expect(limiter.limit).toBeGreaterThan(4);
+  limiter.reset();
+  expect(limiter.limit).toBe(4);
+});

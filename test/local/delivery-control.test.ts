@@ -1,0 +1,101 @@
+/**
+ * Delivery control in the engine: `destfn pause|resume|status` with the engine running, the circuit breaker
+ * pausing a failing destination (events keep their attempts, one probe now and then, resumes by itself), and a
+ * rateLimit that is never exceeded.
+ */
+import type { Engine } from '../../runtime/local/engine';
+import * as pauseCli from '../../runtime/cli/pause';
+import * as resumeCli from '../../runtime/cli/resume';
+import * as statusCli from '../../runtime/cli/status';
+import { copyWebhook, tempProject, type TempProject } from './helpers/functions';
+import { postJson, testEngine, track, waitFor } from './helpers/engine';
+import { startSink, type Sink } from './helpers/sink';
+import { runCli } from './helpers/cli';
+
+let project: TempProject;
+let sink: Sink;
+let engine: Engine;
+let breakerDown = false;
+
+beforeAll(async () => {
+  project = tempProject();
+  sink = await startSink();
+  sink.respond((req) => (req.path === '/b' && breakerDown ? 503 : 200));
+  copyWebhook(project.functionsDir, 'held', `${sink.url}/h`);
+  copyWebhook(project.functionsDir, 'flaky', `${sink.url}/b`);
+  copyWebhook(project.functionsDir, 'limited', `${sink.url}/r`, { rateLimit: { perSecond: 20, burst: 1 } });
+  engine = await testEngine(project, { deliveryControl: { breaker: { consecutive: 3, probeMs: 100, maxProbeMs: 200 } } });
+});
+afterAll(async () => {
+  await engine.stop();
+  await sink.close();
+  project.cleanup();
+});
+
+const batch = (prefix: string, n: number) => ({ batch: Array.from({ length: n }, (_, i) => ({ ...track(`${prefix}-${i}`), type: 'track' })) });
+/** Every function gets every event: what reached `path` of the events named `prefix-…`. */
+const arrived = (path: string, prefix = '') => sink.requests.filter((r) => r.path === path && String((r.json as { messageId?: string }).messageId).startsWith(prefix));
+
+test('destfn pause holds a running function\'s events in its queue; status says so; resume delivers them on their first attempt', async () => {
+  const paused = await runCli(pauseCli.main, ['held', '--reason', 'vendor maintenance', '--data', project.dataDir]);
+  expect(paused).toMatchObject({ code: 0, stdout: expect.stringContaining('"held" paused') });
+  await waitFor('the engine sees the pause', () => engine.deliveryStatus('held')?.paused === true);
+  expect(engine.deliveryStatus('held')).toMatchObject({ pausedBy: 'operator', reason: 'vendor maintenance' });
+
+  expect((await postJson(`${engine.url}/v1/batch`, batch('p', 3), engine.writeKey)).status).toBe(200);
+  await waitFor('delivered elsewhere meanwhile', async () => {
+    const other = await postJson(`${engine.url}/v1/track`, track('p-probe-other'), engine.writeKey);
+    return other.status === 200;
+  });
+  await new Promise((r) => setTimeout(r, 600));
+  expect(arrived('/h')).toHaveLength(0);
+  expect(engine.queue.depths().held?.queued).toBe(4);
+
+  const status = await runCli(statusCli.main, ['held', '--data', project.dataDir]);
+  expect(status.code).toBe(0);
+  expect(status.stdout).toMatch(/^held: PAUSED by an operator since .* \(vendor maintenance\); `destfn resume held` resumes it/);
+  expect(await runCli(pauseCli.main, ['held', '--data', project.dataDir])).toMatchObject({ code: 0, stdout: expect.stringContaining('already paused') });
+
+  expect(await runCli(resumeCli.main, ['held', '--data', project.dataDir])).toMatchObject({ code: 0, stdout: expect.stringContaining('"held" resumed') });
+  await waitFor('delivered after resume', () => ['p-0', 'p-1', 'p-2'].every((id) => engine.records.get('held', id)?.status === 'delivered'));
+  expect(arrived('/h')).toHaveLength(4);
+  for (const id of ['p-0', 'p-1', 'p-2']) expect(engine.records.get('held', id)).toMatchObject({ status: 'delivered', attempts: 1 });
+  expect(engine.deliveryStatus('held')).toMatchObject({ paused: false, pausedBy: null });
+});
+
+test('a failing destination trips the breaker: its events wait (one probe at a time) and are delivered when it answers again, none in the DLQ', async () => {
+  breakerDown = true;
+  expect((await postJson(`${engine.url}/v1/batch`, batch('b', 12), engine.writeKey)).status).toBe(200);
+  await waitFor('paused by the breaker', () => engine.deliveryStatus('flaky')?.pausedBy === 'breaker');
+  expect(engine.deliveryStatus('flaky')?.reason).toMatch(/^3 retryable failures in a row \(last: RetryError\)$/);
+  const atOpen = arrived('/b').length;
+  await new Promise((r) => setTimeout(r, 700));
+  // 700 ms: probes every 100 → 200 ms, one at a time (without the breaker: ~12 × 10 attempts at this retry scale).
+  expect(arrived('/b').length - atOpen).toBeLessThanOrEqual(6);
+  const status = await runCli(statusCli.main, ['flaky', '--data', project.dataDir]);
+  expect(status.stdout).toMatch(/^flaky: PAUSED by the circuit breaker since .*: 3 retryable failures in a row/);
+
+  breakerDown = false;
+  await waitFor('all delivered', () => Array.from({ length: 12 }, (_, i) => engine.records.get('flaky', `b-${i}`)?.status).every((s) => s === 'delivered'));
+  expect(engine.queue.dlq('flaky')).toEqual([]);
+  const attempts = Array.from({ length: 12 }, (_, i) => engine.records.get('flaky', `b-${i}`)?.attempts ?? 0);
+  expect(Math.max(...attempts)).toBeLessThanOrEqual(3);
+  expect(engine.deliveryStatus('flaky')).toMatchObject({ paused: false });
+});
+
+test('rateLimit is never exceeded: 21 events at 20/s with burst 1 take at least a second', async () => {
+  const start = Date.now();
+  expect((await postJson(`${engine.url}/v1/batch`, batch('r', 21), engine.writeKey)).status).toBe(200);
+  await waitFor('all delivered', () => arrived('/r', 'r-').length === 21);
+  expect(Date.now() - start).toBeGreaterThanOrEqual(1000);
+  expect(engine.deliveryStatus('limited')?.rateLimit).toEqual({ perSecond: 20, burst: 1 });
+});
+
+test('status of every function; an unknown name is an error listing the known ones', async () => {
+  await waitFor('published', async () => (await runCli(statusCli.main, ['--data', project.dataDir])).stdout.includes('limited: delivering'), 5000, 200);
+  const all = await runCli(statusCli.main, ['--data', project.dataDir]);
+  expect(all.stdout).toMatch(/limited: delivering\n {2}concurrency limit \d+ of 10, latency [\d.]+ ms, rate limit 20\/s \(burst 1\)\n {2}last minute: \d+ delivered, 0 discarded, 0 retried/);
+  const unknown = await runCli(pauseCli.main, ['nope', '--data', project.dataDir]);
+  expect(unknown.code).toBe(1);
+  expect(unknown.stderr).toMatch(/destfn pause: no function "nope" .*the functions are: .*flaky, held, limited/);
+});
