@@ -8,7 +8,10 @@ import { join } from 'node:path';
 import * as deliveriesCli from '../../runtime/cli/deliveries';
 import * as logsCli from '../../runtime/cli/logs';
 import * as replayCli from '../../runtime/cli/replay';
+import * as pauseCli from '../../runtime/cli/pause';
+import * as resumeCli from '../../runtime/cli/resume';
 import * as runCommand from '../../runtime/cli/run';
+import * as statusCli from '../../runtime/cli/status';
 import * as secretsCli from '../../runtime/cli/secrets';
 import type { Engine } from '../../runtime/local/engine';
 import { runCli } from '../local/helpers/cli';
@@ -129,6 +132,20 @@ test('deliveries, logs and replay address `shop` (every instance) or `shop:eu` (
   expect(unknown.stderr).toContain('the functions are: shop:eu, shop:us');
   const prefix = await cli(deliveriesCli.main, ['sho']);
   expect(prefix.code).toBe(1);
+});
+
+test('status, pause and resume address `shop` (every instance) or `shop:eu` (one)', async () => {
+  const status = await cli(statusCli.main, ['shop']);
+  expect(status.code).toBe(0);
+  expect(status.stdout).toContain('shop:eu');
+  expect(status.stdout).toContain('shop:us');
+  const paused = await cli(pauseCli.main, ['shop:eu']);
+  expect(paused.stdout).toContain('pause: "shop:eu" paused');
+  expect(paused.stdout).not.toContain('shop:us');
+  const resumed = await cli(resumeCli.main, ['shop']);
+  expect(resumed.stdout).toContain('resume: "shop:eu" resumed');
+  expect(resumed.stdout).toContain('resume: "shop:us" was not paused by an operator');
+  expect((await cli(statusCli.main, ['shop:asia'])).code).toBe(1);
 });
 
 test('destfn run invokes every instance with its own settings, or one', async () => {

@@ -1,5 +1,6 @@
 /** `destfn pause|resume|status` on the local engine's data: the pause table a running engine reads (local/function-control.ts). */
 import { FunctionControlStore } from '../../local/function-control';
+import { resolveFunctionTarget } from '../../function/names';
 import { knownFunctionNames } from '../../local/function-names';
 import { runningEnginePid } from '../../local/lock';
 import type { DeliveryControlBackend } from '../delivery-control-backend';
@@ -9,12 +10,8 @@ import { openLocalData } from './data';
 export function createLocalControlBackend(dataDir: string | undefined): DeliveryControlBackend {
   let local: ReturnType<typeof openLocalData> | undefined;
   const data = () => (local ??= openLocalData(dataDir));
-  const known = (fn: string) => {
-    const names = knownFunctionNames(data().db);
-    if (!names.includes(fn)) {
-      throw new Error(`no function "${fn}" in ${data().dataDir}; ${names.length > 0 ? `the functions are: ${names.join(', ')}` : 'no function has run here yet'}`);
-    }
-  };
+  /** The functions `fn` addresses: itself, or every instance `fn:*` of a folder that declares them (function/names.ts). */
+  const addressed = (fn: string) => resolveFunctionTarget(fn, knownFunctionNames(data().db), `in ${data().dataDir}`);
   const store = () => new FunctionControlStore(data().db);
   const engine = () => {
     const pid = runningEnginePid(data().dataDir);
@@ -22,26 +19,27 @@ export function createLocalControlBackend(dataDir: string | undefined): Delivery
   };
 
   return {
-    async pause(fn, reason) {
-      known(fn);
-      if (!store().pause(fn, reason)) return `pause: "${fn}" is already paused.\n`;
-      const by = engine();
-      return `pause: "${fn}" paused: its events wait in the queue, keeping their attempts. ${by ? `${by[0].toUpperCase()}${by.slice(1)} stops leasing them within a second.` : 'It stays paused when the engine starts.'}\n`;
+    async pause(target, reason) {
+      return addressed(target).map((fn) => {
+        if (!store().pause(fn, reason)) return `pause: "${fn}" is already paused.\n`;
+        const by = engine();
+        return `pause: "${fn}" paused: its events wait in the queue, keeping their attempts. ${by ? `${by[0].toUpperCase()}${by.slice(1)} stops leasing them within a second.` : 'It stays paused when the engine starts.'}\n`;
+      }).join('');
     },
 
-    async resume(fn) {
-      known(fn);
-      const had = store().resume(fn);
-      const by = engine();
-      return `resume: "${fn}" ${had ? 'resumed' : 'was not paused by an operator'}.${by ? ` ${by[0].toUpperCase()}${by.slice(1)} delivers its events now.` : ''}\n`;
+    async resume(target) {
+      return addressed(target).map((fn) => {
+        const had = store().resume(fn);
+        const by = engine();
+        return `resume: "${fn}" ${had ? 'resumed' : 'was not paused by an operator'}.${by ? ` ${by[0].toUpperCase()}${by.slice(1)} delivers its events now.` : ''}\n`;
+      }).join('');
     },
 
     async status(fn) {
-      if (fn !== undefined) known(fn);
+      const names = fn !== undefined ? addressed(fn) : knownFunctionNames(data().db);
       const s = store();
       const pauses = s.pauses();
-      const published = new Map(s.statuses(fn).map((p) => [p.fn, p]));
-      const names = fn !== undefined ? [fn] : knownFunctionNames(data().db);
+      const published = new Map(s.statuses(names.length === 1 ? names[0] : undefined).map((p) => [p.fn, p]));
       const lines = names.map((name) => ({
         fn: name,
         status: published.get(name)?.status ?? null,
