@@ -2,11 +2,12 @@
 import { html } from 'htm/preact';
 import type { DeliveryDetail, DeliveryRow } from '../api-types';
 import { errorLine, formatMs, pretty, prettyText } from '../format';
-import { apiPath } from '../http';
+import { useState } from 'preact/hooks';
+import { apiPath, errorText, postJson } from '../http';
 import { href } from '../route';
 import { useLiveEvent } from '../state';
 import { useApi, useThrottled } from '../use-api';
-import { ErrorBox, Loading } from '../parts/notice';
+import { ErrorBox, Loading, StatusLine } from '../parts/notice';
 import { StatusBadge } from '../parts/status-badge';
 import { Time } from '../parts/time';
 
@@ -21,6 +22,19 @@ export function DeliveryView({ fn, messageId }: { fn: string; messageId: string 
   const detail = useApi<DeliveryDetail>(apiPath(['deliveries', fn, messageId]));
   const refetch = useThrottled(detail.reload, 300);
   useLiveEvent<DeliveryRow>('delivery', (row) => { if (row.function === fn && row.messageId === messageId) refetch(); });
+
+  const [replayMessage, setReplayMessage] = useState<string | null>(null);
+  const [replayError, setReplayError] = useState<string | null>(null);
+  const replay = async () => {
+    setReplayError(null);
+    try {
+      const { replayed } = await postJson<{ replayed: number }>('/api/dlq/replay', { function: fn, messageId });
+      setReplayMessage(replayed === 1 ? 'Replayed: the event is back in the queue.' : 'Nothing to replay (no longer in the DLQ).');
+    } catch (err) {
+      setReplayError(`Replay failed: ${errorText(err)}`);
+    }
+    detail.reload();
+  };
 
   const d = detail.data;
   const result = d && resultText(d);
@@ -40,6 +54,9 @@ export function DeliveryView({ fn, messageId }: { fn: string; messageId: string 
         <div class="stat"><dt>updated</dt><dd><${Time} iso=${d.record.updatedAt} full=${true} /></dd></div>
       </dl>
       ${d.record.lastError ? html`<p class="error-box">Last error: ${errorLine(d.record.lastError)}</p>` : null}
+      ${d.where === 'dlq' ? html`<p><button type="button" onClick=${replay}>Replay from the DLQ</button></p>` : null}
+      <${StatusLine} message=${replayMessage} />
+      <${ErrorBox} message=${replayError} />
       <div class="detail-grid">
         <section class="panel" aria-labelledby="event-title">
           <h3 id="event-title">Event as the function received it</h3>

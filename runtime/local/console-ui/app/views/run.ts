@@ -112,7 +112,7 @@ export function RunView({ fn }: { fn: string | null }) {
           <h3 id="event-title">Event</h3>
           <${ErrorBox} message=${samples.error && `Samples: ${samples.error}`} />
           ${samples.data ? html`<${EventPicker} samples=${samples.data} choice=${choice} onChoose=${choose} />` : samples.loading ? html`<${Loading} what="samples" />` : null}
-          <div class="field">
+          <div class="field editor">
             <label for="event-json">Event JSON</label>
             <textarea id="event-json" class="code-input" rows="18" spellcheck=${false} value=${eventText ?? ''}
               onInput=${(e: Event) => setEventText((e.target as HTMLTextAreaElement).value)}></textarea>
