@@ -4,11 +4,20 @@
  */
 import { TimeoutError } from '../api/errors';
 import { eventScopes, type EventScope } from './event-scope';
+import { currentRunObserver } from './run-observer';
 
 /** How a handler call ended: what it returned (or resolved to), or what it threw (or rejected with, or the timeout). */
 export type HandlerResult = { ok: true; value: unknown } | { ok: false; thrown: unknown };
 
 export function runGuarded(scope: EventScope, timeoutMs: number, timeoutMessage: string, call: () => unknown): Promise<HandlerResult> {
+  const observer = currentRunObserver();
+  return observer?.thrown ? guarded(scope, timeoutMs, timeoutMessage, call).then((result) => {
+    if (!result.ok) observer.thrown?.(result.thrown);
+    return result;
+  }) : guarded(scope, timeoutMs, timeoutMessage, call);
+}
+
+function guarded(scope: EventScope, timeoutMs: number, timeoutMessage: string, call: () => unknown): Promise<HandlerResult> {
   const startedAt = performance.now();
   let pending: unknown;
   try {

@@ -74,7 +74,48 @@ CREATE INDEX IF NOT EXISTS logs_by_function ON logs(function, id);
 CREATE TABLE IF NOT EXISTS functions (
   name TEXT PRIMARY KEY
 ) WITHOUT ROWID;
+
+-- One row per settled attempt (the dev console's delivery detail and duration percentiles).
+CREATE TABLE IF NOT EXISTS attempts (
+  id          INTEGER PRIMARY KEY,
+  function    TEXT    NOT NULL,
+  message_id  TEXT    NOT NULL,
+  attempt     INTEGER NOT NULL,
+  at          INTEGER NOT NULL,
+  status      TEXT    NOT NULL,
+  reason      TEXT,
+  error       TEXT,
+  duration_ms REAL    NOT NULL,
+  result      TEXT,
+  logs_id     INTEGER -- its row in logs, when it printed anything
+);
+CREATE INDEX IF NOT EXISTS attempts_by_message ON attempts(function, message_id);
+CREATE INDEX IF NOT EXISTS attempts_by_time ON attempts(function, at);
+
+-- Settled attempts per function and minute (the dev console's last-hour counts and chart: 60 rows to read).
+CREATE TABLE IF NOT EXISTS minute_stats (
+  function  TEXT    NOT NULL,
+  minute    INTEGER NOT NULL,
+  delivered INTEGER NOT NULL DEFAULT 0,
+  discarded INTEGER NOT NULL DEFAULT 0,
+  retried   INTEGER NOT NULL DEFAULT 0,
+  failed    INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (function, minute)
+) WITHOUT ROWID;
 `;
+
+/** Columns added after a table was first created: [table, column, type]. Added when missing (ALTER TABLE). */
+const ADDED_COLUMNS: ReadonlyArray<readonly [string, string, string]> = [
+  // The event as queued (drop paths not applied), kept from the first attempt: the dev console's delivery detail.
+  ['deliveries', 'event', 'TEXT'],
+];
+
+function addMissingColumns(db: Database.Database): void {
+  for (const [table, column, type] of ADDED_COLUMNS) {
+    const columns = db.prepare(`SELECT name FROM pragma_table_info('${table}')`).pluck().all() as string[];
+    if (!columns.includes(column)) db.exec(`ALTER TABLE ${table} ADD COLUMN ${column} ${type}`);
+  }
+}
 
 export interface OpenDbOptions {
   /** For the CLI commands that only look: do not create a database in the wrong directory. */
@@ -94,5 +135,6 @@ export function openDb(dataDir: string, options: OpenDbOptions = {}): Db {
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
   db.exec(SCHEMA);
+  addMissingColumns(db);
   return db;
 }

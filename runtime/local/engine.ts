@@ -2,6 +2,7 @@
  * The local engine: `destfn dev`, tests and benches start it with startEngine(). Wires the functions
  * (loader + registry), the SQLite store, the HTTP server, hot reload and graceful stop.
  */
+import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import type http from 'node:http';
 import { cpus } from 'node:os';
@@ -15,7 +16,8 @@ import type { DeliveryControlStatus } from '../delivery-control';
 import { DevSink, sinkPortMismatches } from './dev-sink';
 import type { DispatcherOptions } from './dispatcher';
 import { FunctionControlStore } from './function-control';
-import { renderDevPage } from './dev-page';
+import { createConsole, newToken, type ConsoleDeps } from './console';
+import { consoleAssets, renderConsoleShell } from './console-ui';
 import { createEnqueuer, routeAll } from './enqueue';
 import { createGroupCommit } from './group-commit';
 import { isLoopbackHost } from './host-check';
@@ -59,6 +61,8 @@ export interface EngineOptions {
   prewarm?: boolean;
   /** HTTP timeouts and connection cap (default DEFAULT_HTTP_LIMITS, server.ts); tests shorten them. */
   http?: Partial<HttpLimits>;
+  /** The dev console's token (its POSTs, and every console request off loopback). Default: random at each start. */
+  token?: string;
   /** Tuning of the delivery control (runtime/delivery-control): tests and benches. */
   deliveryControl?: DispatcherOptions['tuning'];
 }
@@ -72,6 +76,10 @@ export interface Engine {
   writeKey: string;
   sources: SourceCredentials[];
   dataDir: string;
+  /** New at each start: the console's page reloads its data when it changes. */
+  engineId: string;
+  /** The dev console's token (console/access.ts). */
+  token: string;
   functions(): string[];
   queue: Queue;
   records: RecordStore;
@@ -174,6 +182,8 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
   }
 
   const stats: EngineStats = { requests: 0, accepted: 0, refused: 0, internalErrors: 0 };
+  const engineId = randomUUID();
+  const consoleToken = options.token ?? newToken();
   const sink = new DevSink(50, quiet ? null : (line) => print(noticeLine(line)), () => registry.all().flatMap((d) => d.loaded.secrets));
 
   function ingest(req: IngestRequest): IngestAnswer | Promise<IngestAnswer> {
@@ -217,29 +227,26 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
     sources,
     boundHost: options.host,
     sink,
-    page: () => devPage(),
     health: () => ({ ok: true, functions: registry.names }),
-    onError(err: unknown) {
-      stats.internalErrors++;
-      notice(`internal error: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
-    },
+    onError,
+    console: createConsole(consoleDeps()),
   };
-  function devPage(): string {
-    const depths = queue.depths();
-    return renderDevPage({
-      functions: registry.all().map((d) => ({
-        name: d.name,
-        sources: d.loaded.definition.config.sources ?? null,
-        filter: d.loaded.definition.config.filter ?? null,
-        queued: depths[d.name]?.queued ?? 0,
-        dlq: depths[d.name]?.dlq ?? 0,
-        inFlight: d.inFlight,
-      })),
-      deliveries: records.recentDeliveries(registry.names, 30),
-      logs: records.lastLogs(null, 30),
-      rejected: rejectedLog.recent(20),
-      sink: sink.recent().slice(0, 20),
-    });
+  function onError(err: unknown): void {
+    stats.internalErrors++;
+    notice(`internal error: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
+  }
+  function consoleDeps(): ConsoleDeps {
+    return {
+      engineId, startedAt: new Date().toISOString(), rootDir, functionsDir, retryScale: options.retryScale ?? defaultRetryScale(),
+      access: { token: consoleToken, loopbackOnly: options.host === undefined || isLoopbackHost(options.host) },
+      sourceNames: sources.map((s) => s.name), db, queue, records, rejected: rejectedLog, sink, events,
+      running: () => registry.all().map((d) => ({ name: d.name, loaded: d.loaded, inFlight: d.inFlight })),
+      failures: () => [...registry.failures].map(([folder, f]) => ({ folder, ...f })),
+      wake: (fn) => registry.wake([fn]),
+      page: (token) => renderConsoleShell({ token, title: 'destfn console' }),
+      assets: consoleAssets,
+      onError,
+    };
   }
 
   const httpLimits: HttpLimits = { ...DEFAULT_HTTP_LIMITS, ...options.http };
@@ -254,7 +261,7 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
     throw err;
   }
   if (options.host !== undefined && !isLoopbackHost(options.host)) {
-    notice(`listening on ${options.host}, not only loopback: anyone who can reach this machine can send events and read the dev page`);
+    notice(`listening on ${options.host}, not only loopback: anyone who can reach this machine can send events; the dev console needs its token (open it with ?token=…)`);
   }
   for (const fn of loaded) for (const text of sinkPortMismatches(fn.definition.name, fn.settings, port)) notice(text);
   const watcher: FunctionsWatcher | null = options.watch === false ? null : watchFunctions(functionsDir, (name) => registry.reload(name));
@@ -262,6 +269,7 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
   let stopping: Promise<void> | null = null;
   async function stop(): Promise<void> {
     watcher?.close();
+    serverDeps.console.close();
     await closeServers(servers);
     await registry.stopAll();
     settle.close();
@@ -278,6 +286,8 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
     writeKey,
     sources,
     dataDir,
+    engineId,
+    token: consoleToken,
     functions: () => registry.names,
     queue,
     records,

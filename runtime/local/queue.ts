@@ -139,16 +139,23 @@ export class Queue {
     return (this.nextVisible.get(fn) as number | null) ?? null;
   }
 
-  /** Move every DLQ message of `fn` back to its queue (attempts start again). Returns how many. */
-  replay(fn: string, now = Date.now()): number {
+  /** Move every DLQ message of `fn` (or only those of `messageId`) back to its queue (attempts start again). Returns how many. */
+  replay(fn: string, now = Date.now(), messageId?: string): number {
+    const [which, args] = dlqSelection(fn, messageId);
     return this.db.transaction((): number => {
       const moved = this.db.prepare(
         `INSERT INTO messages (function, message_id, event, event_type, event_name, attempts, visible_at, enqueued_at, last_error)
-         SELECT function, message_id, event, event_type, event_name, 0, ?, enqueued_at, last_error FROM dlq WHERE function = ? ORDER BY id`,
-      ).run(now, fn).changes;
-      this.db.prepare('DELETE FROM dlq WHERE function = ?').run(fn);
+         SELECT function, message_id, event, event_type, event_name, 0, ?, enqueued_at, last_error FROM dlq WHERE ${which} ORDER BY id`,
+      ).run(now, ...args).changes;
+      this.db.prepare(`DELETE FROM dlq WHERE ${which}`).run(...args);
       return moved;
     })();
+  }
+
+  /** Delete every DLQ message of `fn` (or only those of `messageId`). Returns how many. */
+  discard(fn: string, messageId?: string): number {
+    const [which, args] = dlqSelection(fn, messageId);
+    return this.db.prepare(`DELETE FROM dlq WHERE ${which}`).run(...args).changes;
   }
 
   /** Messages waiting (visible, delayed or held) and dead-lettered, per function. */
@@ -166,6 +173,10 @@ export class Queue {
       'SELECT id, function AS fn, message_id AS messageId, attempts, last_error AS lastError, failed_at AS failedAt FROM dlq WHERE function = ? ORDER BY id LIMIT ?',
     ).all(fn, limit) as DlqEntry[]);
   }
+}
+
+function dlqSelection(fn: string, messageId: string | undefined): [string, string[]] {
+  return messageId === undefined ? ['function = ?', [fn]] : ['function = ? AND message_id = ?', [fn, messageId]];
 }
 
 function toLeased(fn: string, row: Row): LeasedMessage {

@@ -1,8 +1,22 @@
-/** Delivery records and captured logs (tables `deliveries` and `logs`), written by the engine, read by the CLI and dev page. */
-import { DEFAULT_LIST_LIMIT, type DeliveryRecord, type LogRecord, type DeliveryStatus, type OutcomeError, type DeliveryQuery, type DeliveryStore } from '../delivery';
+/**
+ * Delivery records, captured logs and attempts (tables `deliveries`, `logs`, `attempts`, `minute_stats`), written by
+ * the engine in the settle transaction, read by the CLI and the dev console.
+ */
+import { DEFAULT_LIST_LIMIT, type DeliveryRecord, type LogRecord, type DeliveryStatus, type OutcomeError, type DeliveryQuery, type DeliveryStore, type Outcome, type SettledStatus } from '../delivery';
+import type Database from 'better-sqlite3';
 import type { Db } from './db';
 
 export interface FilteredWrite { fn: string; messageId: string; eventType: string; eventName: string | null }
+
+/** One settled attempt of one event. */
+export interface AttemptWrite { fn: string; messageId: string; attempt: number; status: SettledStatus; outcome: Outcome }
+
+export const MINUTE_MS = 60_000;
+
+/** minute_stats column counting each settled status. */
+const STAT_COLUMN: Record<SettledStatus, 'delivered' | 'discarded' | 'retried' | 'failed'> = {
+  delivered: 'delivered', discarded: 'discarded', retrying: 'retried', failed: 'failed',
+};
 
 type DeliveryRow = {
   function: string; message_id: string; status: DeliveryStatus; attempts: number; last_error: string | null;
@@ -17,28 +31,58 @@ export class RecordStore implements DeliveryStore {
   private readonly upsert;
   private readonly filtered;
   private readonly log;
+  private readonly attempt;
+  private readonly minuteStat: Record<SettledStatus, Database.Statement>;
 
   constructor(private readonly db: Db) {
     // A retry that finally succeeds keeps the error that made it wait: "delivered, 4 attempts, last error 503".
+    // The event is kept from the first attempt on (a filtered record has none).
     this.upsert = db.prepare(
-      `INSERT INTO deliveries (function, message_id, status, attempts, last_error, duration_ms, event_type, event_name, result, first_seen_at, updated_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+      `INSERT INTO deliveries (function, message_id, status, attempts, last_error, duration_ms, event_type, event_name, result, first_seen_at, updated_at, event)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT(function, message_id) DO UPDATE SET status = excluded.status, attempts = excluded.attempts,
          last_error = COALESCE(excluded.last_error, deliveries.last_error), duration_ms = excluded.duration_ms,
-         result = excluded.result, updated_at = excluded.updated_at`,
+         result = excluded.result, updated_at = excluded.updated_at, event = COALESCE(deliveries.event, excluded.event)`,
     );
     this.filtered = db.prepare(
       `INSERT INTO deliveries (function, message_id, status, attempts, last_error, duration_ms, event_type, event_name, result, first_seen_at, updated_at)
        VALUES (?, ?, 'filtered', 0, NULL, NULL, ?, ?, NULL, ?, ?) ON CONFLICT(function, message_id) DO NOTHING`,
     );
     this.log = db.prepare('INSERT INTO logs (function, message_id, at, lines) VALUES (?, ?, ?, ?)');
+    this.attempt = db.prepare(
+      `INSERT INTO attempts (function, message_id, attempt, at, status, reason, error, duration_ms, result, logs_id)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    const stat = (column: string) => db.prepare(
+      `INSERT INTO minute_stats (function, minute, ${column}) VALUES (?, ?, 1)
+       ON CONFLICT(function, minute) DO UPDATE SET ${column} = ${column} + 1`,
+    );
+    this.minuteStat = {
+      delivered: stat(STAT_COLUMN.delivered), discarded: stat(STAT_COLUMN.discarded),
+      retrying: stat(STAT_COLUMN.retrying), failed: stat(STAT_COLUMN.failed),
+    };
   }
 
-  /** Call inside a transaction. Keeps the stored firstSeenAt, event type and name, and lastError when the new one is null. */
-  put(r: DeliveryRecord): void {
+  /**
+   * Call inside a transaction. Keeps the stored firstSeenAt, event type and name, and lastError when the new one is null.
+   * @param event the event as queued (JSON), kept with the record from its first attempt on.
+   */
+  put(r: DeliveryRecord, event: string | null = null): void {
     this.upsert.run(r.function, r.messageId, r.status, r.attempts, r.lastError ? JSON.stringify(r.lastError) : null,
       r.durationMs === null ? null : Math.round(r.durationMs), r.eventType, r.eventName, r.result,
-      Date.parse(r.firstSeenAt), Date.parse(r.updatedAt));
+      Date.parse(r.firstSeenAt), Date.parse(r.updatedAt), event);
+  }
+
+  /**
+   * Call inside a transaction, instead of writeLogs: the attempt's row, its logs and the minute's count. `result` is
+   * the record's result snippet.
+   */
+  writeAttempt(a: AttemptWrite, result: string | null, now: number): void {
+    const { outcome } = a;
+    const logsId = outcome.logs.length > 0 ? Number(this.log.run(a.fn, a.messageId, now, JSON.stringify(outcome.logs)).lastInsertRowid) : null;
+    this.attempt.run(a.fn, a.messageId, a.attempt, now, a.status, outcome.reason, outcome.error ? JSON.stringify(outcome.error) : null,
+      outcome.durationMs, result, logsId);
+    this.minuteStat[a.status].run(a.fn, Math.floor(now / MINUTE_MS));
   }
 
   /** A 'filtered' record, unless the function already has one for this messageId. Call inside a transaction. */
@@ -57,6 +101,11 @@ export class RecordStore implements DeliveryStore {
     const rows = query.status
       ? this.db.prepare('SELECT * FROM deliveries WHERE function = ? AND status = ? ORDER BY updated_at DESC LIMIT ?').all(fn, query.status, limit)
       : this.db.prepare('SELECT * FROM deliveries WHERE function = ? ORDER BY updated_at DESC LIMIT ?').all(fn, limit);
+    return (rows as DeliveryRow[]).map(toRecord);
+  }
+
+  /** Rows of `deliveries` (SELECT * or its record columns) as records. */
+  fromRows(rows: unknown[]): DeliveryRecord[] {
     return (rows as DeliveryRow[]).map(toRecord);
   }
 
@@ -90,6 +139,8 @@ export class RecordStore implements DeliveryStore {
     const before = now - maxAgeMs;
     this.db.prepare('DELETE FROM deliveries WHERE updated_at < ?').run(before);
     this.db.prepare('DELETE FROM logs WHERE at < ?').run(before);
+    this.db.prepare('DELETE FROM attempts WHERE at < ?').run(before);
+    this.db.prepare('DELETE FROM minute_stats WHERE minute < ?').run(Math.floor(before / MINUTE_MS));
   }
 }
 

@@ -1,14 +1,16 @@
 /**
  * The local engine's HTTP front: the ingest API (validated by the shared runtime/ingest code and
  * committed to the queue before answering), what analytics.js asks besides (its settings, /v1/m), the dev
- * sink, /health and the dev page. Requests whose Host is not this engine are refused (host-check.ts).
+ * sink, /health and the dev console (`/`, `/console/*`, `/api/*`: console/). Requests whose Host is not this
+ * engine are refused (host-check.ts).
  * Never throws on any input: every path ends in a JSON (or HTML) answer.
  */
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import { answerBrowserRequest, type IngestRequest, type SourceCredentials } from '../ingest';
+import { isConsolePath, type DevConsole } from './console';
 import type { DevSink } from './dev-sink';
 import { allowedHost } from './host-check';
-import { flatHeaders, readBody, sendHtml, sendJson } from './http-io';
+import { flatHeaders, readBody, sendJson } from './http-io';
 
 /** The ingest code refuses anything over 500 KB with a proper 413; the reader stops a bit above. */
 export const MAX_BODY_BYTES = 500 * 1024 + 16 * 1024;
@@ -33,7 +35,8 @@ export interface ServerDeps {
   /** The `--host` the engine was bound to, if any (its name is then a valid Host). */
   boundHost?: string;
   sink: DevSink;
-  page(): string;
+  /** The dev console: `/`, `/console/*`, `/api/*`. */
+  console: DevConsole;
   health(): unknown;
   /** An unexpected error while answering (a bug): logged by the engine. */
   onError(err: unknown): void;
@@ -48,10 +51,10 @@ const PREFLIGHT = {
   'access-control-max-age': '86400',
 };
 
-function pathOf(url: string | undefined): string {
+function splitUrl(url: string | undefined): [path: string, query: string] {
   const raw = url ?? '/';
   const q = raw.indexOf('?');
-  return q === -1 ? raw : raw.slice(0, q);
+  return q === -1 ? [raw, ''] : [raw.slice(0, q), raw.slice(q + 1)];
 }
 
 export function createRequestHandler(deps: ServerDeps) {
@@ -60,16 +63,16 @@ export function createRequestHandler(deps: ServerDeps) {
 
   function route(req: IncomingMessage, res: ServerResponse): void {
     const method = req.method ?? 'GET';
-    const path = pathOf(req.url);
+    const [path, query] = splitUrl(req.url);
     if (!allowedHost(req, deps.boundHost)) {
       return sendJson(res, 403, { success: false, error: 'the Host header does not name this engine (use localhost, 127.0.0.1 or [::1] with its port)' });
     }
+    if (isConsolePath(path)) return deps.console.handle(req, res, method, path, new URLSearchParams(query));
     if (method === 'OPTIONS') {
       res.writeHead(204, PREFLIGHT);
       res.end();
       return;
     }
-    if (method === 'GET' && path === '/') return sendHtml(res, 200, deps.page());
     if (method === 'GET' && path === '/health') return sendJson(res, 200, deps.health());
     if (method === 'GET' && path === '/_sink') return sendJson(res, 200, deps.sink.recent());
     if (path.startsWith('/_sink/')) {

@@ -54,12 +54,13 @@ export function createSettler(db: Db, queue: Queue, records: RecordStore) {
       const retryInMs = applyToQueue(message, decision, outcome, options, now);
       // No previous record: the local upsert keeps its firstSeenAt and lastError itself (delivery/store.ts), and
       // the attempts are the queue entry's, so a message replayed from the DLQ counts from 1 again.
-      records.put(recordAfterAttempt({
+      const record = recordAfterAttempt({
         fn: message.fn, messageId: message.messageId, eventType: message.eventType, eventName: message.eventName,
         attempt: message.attempts, queuedAt: new Date(message.enqueuedAt).toISOString(), status: decision.status,
         error: outcome.error, durationMs: outcome.durationMs, result: outcome.result,
-      }, null, new Date(now)));
-      records.writeLogs(message.fn, message.messageId, outcome.logs, now);
+      }, null, new Date(now));
+      records.put(record, message.event);
+      records.writeAttempt({ fn: message.fn, messageId: message.messageId, attempt: message.attempts, status: decision.status, outcome }, record.result, now);
       return { message, outcome, status: decision.status, retryInMs };
     });
 

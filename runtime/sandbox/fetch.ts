@@ -11,6 +11,7 @@ import https from 'node:https';
 import nodeFetch, { Headers, Request, Response, type RequestInit } from 'node-fetch';
 import { parseRetryAfter } from '../delivery/retry-after';
 import { currentScope } from '../invocation/event-scope';
+import { currentRunObserver, type FetchCall } from '../invocation/run-observer';
 import { FetchError } from './fetch-error';
 
 export { Headers, Request, Response };
@@ -21,7 +22,14 @@ const keepAliveAgent = (url: URL) => (url.protocol === 'https:' ? httpsAgent : h
 
 type CompatInit = RequestInit & { signal?: AbortSignal | null };
 
-export async function compatFetch(input: unknown, init?: CompatInit | null): Promise<Response> {
+export function compatFetch(input: unknown, init?: CompatInit | null): Promise<Response> {
+  // The dev console's Run watches (and by default answers) the function's requests.
+  const observer = currentRunObserver();
+  if (observer?.fetch) return observer.fetch(input, init, nodeFetchCall as FetchCall) as Promise<Response>;
+  return nodeFetchCall(input, init);
+}
+
+async function nodeFetchCall(input: unknown, init?: CompatInit | null): Promise<Response> {
   const options: CompatInit = { ...(init ?? {}) };
   if (options.agent === undefined) options.agent = keepAliveAgent;
 

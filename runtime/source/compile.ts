@@ -8,7 +8,7 @@
  * wrapped, so sloppy-mode semantics and top-level declarations stay as Segment runs them.
  */
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type * as Esbuild from 'esbuild';
 import { FunctionConfigError } from '../api/errors';
 import type { FunctionSource } from './types';
@@ -18,19 +18,25 @@ import { displayPath } from './display-path';
 export const FUNCTION_API_ENTRY = join(__dirname, '..', 'api', 'index.ts');
 const RUNTIME_NODE_MODULES = join(__dirname, '..', '..', 'node_modules');
 
-export function compileFunctionSource(filename: string): FunctionSource {
-  const esbuild = loadEsbuild();
-  const text = readFileSync(filename, 'utf8');
-  // Types are stripped first: a script that only imports types (`import type { TrackEvent } from
-  // 'destfn'`) is still a Segment script once they are gone.
-  const js = filename.endsWith('.ts')
-    ? run(filename, () => esbuild.transformSync(text, { loader: 'ts', sourcefile: filename, logLevel: 'silent' })).code
-    : text;
-  if (hasModuleSyntax(esbuild, filename, js)) return { style: 'module', code: bundle(esbuild, filename), filename };
-  return { style: 'script', code: js, filename };
+export interface CompileOptions {
+  /** Also give the source map of the code (TypeScript or module style; a .js script runs as written): the dev console maps stack frames. */
+  sourceMap?: boolean;
 }
 
-function bundle(esbuild: typeof Esbuild, filename: string): string {
+export function compileFunctionSource(filename: string, options: CompileOptions = {}): FunctionSource {
+  const esbuild = loadEsbuild();
+  const text = readFileSync(filename, 'utf8');
+  const sourcemap = options.sourceMap ? 'external' as const : undefined;
+  // Types are stripped first: a script that only imports types (`import type { TrackEvent } from
+  // 'destfn'`) is still a Segment script once they are gone.
+  const stripped = filename.endsWith('.ts')
+    ? run(filename, () => esbuild.transformSync(text, { loader: 'ts', sourcefile: filename, logLevel: 'silent', sourcemap }))
+    : { code: text, map: '' };
+  if (hasModuleSyntax(esbuild, filename, stripped.code)) return { style: 'module', ...bundle(esbuild, filename, sourcemap), filename };
+  return { style: 'script', code: stripped.code, filename, ...(stripped.map ? { sourceMap: stripped.map } : {}) };
+}
+
+function bundle(esbuild: typeof Esbuild, filename: string, sourcemap: 'external' | undefined): { code: string; sourceMap?: string } {
   const result = run(filename, () =>
     esbuild.buildSync({
       entryPoints: [filename],
@@ -44,9 +50,13 @@ function bundle(esbuild: typeof Esbuild, filename: string): string {
       nodePaths: [RUNTIME_NODE_MODULES],
       external: ['@aws-sdk/*'],
       define: { 'process.env.NODE_ENV': '"production"' }, // `process` is not a global of function code
+      // Only names the map's sources relative to the function's folder; nothing is written.
+      ...(sourcemap ? { sourcemap, outfile: join(dirname(filename), 'bundle.js') } : {}),
     }),
   );
-  return result.outputFiles[0].text;
+  const code = result.outputFiles.find((f) => !f.path.endsWith('.map'))!.text;
+  const map = result.outputFiles.find((f) => f.path.endsWith('.map'));
+  return map ? { code, sourceMap: map.text } : { code };
 }
 
 /**

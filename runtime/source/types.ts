@@ -4,4 +4,6 @@ export interface FunctionSource {
   code: string;
   style: 'script' | 'module';
   filename: string;
+  /** The source map of `code` (JSON), only when asked for (compileFunctionSource's `sourceMap`). */
+  sourceMap?: string;
 }

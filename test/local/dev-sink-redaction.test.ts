@@ -51,8 +51,8 @@ test('the terminal line holds no form of the secret', () => {
   expect(leaks(printed.join('\n'))).toEqual([]);
 });
 
-test('the dev page and GET /_sink hold no form of the secret', async () => {
-  const page = await (await fetch(`${engine.url}/`)).text();
+test('the dev console (GET /api/sink) and GET /_sink hold no form of the secret', async () => {
+  const page = await (await fetch(`${engine.url}/api/sink`)).text();
   expect(page).toContain('hello sink');
   expect(leaks(page)).toEqual([]);
   const json = await (await fetch(`${engine.url}/_sink`)).text();

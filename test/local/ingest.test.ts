@@ -82,9 +82,8 @@ describe('every bad input of the fixtures', () => {
       snippet: '{"type":"track","userId":"u","messageId":"bad-3","writeKey":"[REDACTED]"}',
     }]);
     expect(notices).toEqual([expect.stringMatching(/^rejected an event from source "dev": batch\[2\]: "event" is required .*bad-3/)]);
-    const page = await (await fetch(`${engine.url}/`)).text();
-    expect(page).toContain('Rejected events');
-    expect(page).toContain('batch[2]: &quot;event&quot; is required');
+    const page = await (await fetch(`${engine.url}/api/rejected`)).text();
+    expect(page).toContain('batch[2]: \\"event\\" is required');
     expect(page).not.toContain(WRITE_KEY);
 
     const cli = await runCli(rejectedCli.main, ['--data', project.dataDir, '--limit', '1']);
@@ -186,9 +185,9 @@ test('dev endpoints: sink, health, dev page, CORS preflight', async () => {
 
   const page = await fetch(`${engine.url}/`);
   expect(page.headers.get('content-type')).toMatch(/text\/html/);
-  const html = await page.text();
-  expect(html).toContain('hold');
-  expect(html).toContain('c-3'); // the filtered record
+  expect(await page.text()).toContain('destfn console');
+  expect(await (await fetch(`${engine.url}/api/functions`)).text()).toContain('"name":"hold"');
+  expect(await (await fetch(`${engine.url}/api/deliveries?function=hold&status=filtered`)).text()).toContain('c-3'); // the filtered record
 
   const preflight = await fetch(`${engine.url}/v1/batch`, { method: 'OPTIONS' });
   expect(preflight.status).toBe(204);

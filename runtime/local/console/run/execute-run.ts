@@ -1,0 +1,104 @@
+/**
+ * One console Run (the Segment editor's Run button, and more): the event through the function's code with the
+ * given settings, its requests recorded and stubbed or made for real (fetch-capture.ts), the thrown error's stack
+ * mapped to the user's lines (stack-frames.ts). Nothing is queued or recorded: the queue, the delivery records and
+ * the logs table are not touched. Every text that leaves is redacted with the run's secrets (overrides included).
+ */
+import type { FunctionDefinition } from '../../../function/definition';
+import { createFunctionInstance } from '../../../function/instance';
+import type { SegmentEvent } from '../../../events/types';
+import { describeThrown } from '../../../delivery/classify';
+import { observeRun } from '../../../invocation/run-observer';
+import { compileFilter } from '../../../routing/filter';
+import { createRedactor, redactDeep } from '../../../settings/redact';
+import { secretValues, type Settings } from '../../../settings/resolve';
+import { compileFunctionSource } from '../../../source/compile';
+import { DEFAULT_STUB, fetchCapture, type OutboundRequest, type StubResponse } from './fetch-capture';
+import { loadErrorView } from '../load-error';
+import { frameMapper, type StackFrame } from './stack-frames';
+
+export interface RunInput {
+  definition: FunctionDefinition;
+  /** Resolved settings, overrides applied. */
+  settings: Settings;
+  event: SegmentEvent;
+  network: 'stub' | 'real';
+  stub?: StubResponse;
+  /** Stack frame paths are relative to this (the project). */
+  rootDir: string;
+}
+
+export interface RunResult {
+  ok: boolean;
+  /** 'failed': the function could not load with these settings (error says why). */
+  status: 'delivered' | 'discarded' | 'retry' | 'failed';
+  reason: string | null;
+  durationMs: number;
+  /** Callback Return: what the handler returned (JSON), absent when it returned nothing or threw. */
+  result?: unknown;
+  error?: { name: string; message: string; stack: StackFrame[] };
+  logs: string[];
+  loadLogs: string[];
+  requests: OutboundRequest[];
+  filterNote: string | null;
+  network: 'stub' | 'real';
+}
+
+export async function executeRun(input: RunInput): Promise<RunResult> {
+  const { definition, settings, event, network } = input;
+  const redact = createRedactor(secretValues(definition, settings));
+  const capture = fetchCapture(network, input.stub ?? DEFAULT_STUB, redact);
+  let thrown: unknown;
+  const observer = { fetch: capture.observe, thrown: (value: unknown) => { thrown = value; } };
+  const filter = compileFilter(definition.name, definition.config.filter);
+  const base = { requests: capture.requests, network, filterNote: filter.matches(event) ? null : `the function's filter ${filter.source} does not match this event: the engine would not deliver it` };
+
+  let source = definition.source;
+  const started = performance.now();
+  let instance: ReturnType<typeof createFunctionInstance>;
+  try {
+    // Compiled again with its source map (TypeScript, module style) for the stack's lines in the user's file.
+    if (source.filename.endsWith('.ts') || source.style === 'module') source = compileFunctionSource(source.filename, { sourceMap: true });
+    instance = observeRun(observer, () => createFunctionInstance({ ...definition, source }, settings));
+  } catch (err) {
+    const { name, message } = describeThrown(err);
+    const text = redact(message);
+    return {
+      ...base, ok: false, status: 'failed', reason: null, durationMs: elapsed(started), logs: [], loadLogs: [],
+      error: { name: redact(name), message: text, stack: locationOf(text) },
+    };
+  }
+  try {
+    const outcome = await observeRun(observer, () => instance.invoke(event));
+    const result: RunResult = {
+      ...base, ok: outcome.status === 'delivered', status: outcome.status, reason: outcome.reason, durationMs: outcome.durationMs,
+      logs: outcome.logs, loadLogs: instance.loadLogs,
+    };
+    if (outcome.result !== undefined) result.result = outcome.result;
+    if (outcome.error) {
+      const frames = frameMapper(source, input.rootDir).frames(stackOf(thrown));
+      result.error = { ...outcome.error, stack: redactDeep(frames, redact) as StackFrame[] };
+    }
+    return result;
+  } finally {
+    instance.dispose();
+  }
+}
+
+function elapsed(since: number): number {
+  return Math.round((performance.now() - since) * 100) / 100;
+}
+
+function stackOf(value: unknown): unknown {
+  try {
+    return (value as { stack?: unknown } | null)?.stack;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A load error names its place as `file:line:column` (esbuild) when it knows it. */
+function locationOf(message: string): StackFrame[] {
+  const { file, line, column } = loadErrorView(message);
+  return file !== undefined && line !== undefined ? [{ file, line, column: column ?? 1 }] : [];
+}

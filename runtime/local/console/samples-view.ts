@@ -1,0 +1,28 @@
+/** `GET /api/functions/:name/samples`: a sample event of each type, and the function's recent real events (redacted). */
+import { sampleEvent } from '../../events/samples';
+import { EVENT_TYPES } from '../../events/types';
+import { createRedactor, redactDeep } from '../../settings/redact';
+import type { Db } from '../db';
+
+export const RECENT_EVENTS = 20;
+
+export interface SamplesBody {
+  samples: Record<string, unknown>;
+  recent: Array<{ messageId: string; type: string; receivedAt: string; event: unknown }>;
+}
+
+type Row = { message_id: string; event_type: string; first_seen_at: number; event: string };
+
+export function samplesBody(db: Db, fn: string, secrets: readonly string[]): SamplesBody {
+  const samples = Object.fromEntries(EVENT_TYPES.map((type) => [type, sampleEvent(type)]));
+  const redact = createRedactor(secrets);
+  const rows = db.prepare(
+    'SELECT message_id, event_type, first_seen_at, event FROM deliveries WHERE function = ? AND event IS NOT NULL ORDER BY updated_at DESC LIMIT ?',
+  ).all(fn, RECENT_EVENTS) as Row[];
+  const recent = rows.map((r) => {
+    const event = JSON.parse(r.event) as { receivedAt?: unknown };
+    const receivedAt = typeof event.receivedAt === 'string' ? event.receivedAt : new Date(r.first_seen_at).toISOString();
+    return { messageId: r.message_id, type: r.event_type, receivedAt, event: redactDeep(event, redact) };
+  });
+  return { samples, recent };
+}

@@ -1,0 +1,82 @@
+/** POST /api/functions/:name/run against the real engine: Callback Return, Log Output, outbound requests, stub vs real, stack lines. */
+import { storedCounts } from '../helpers/engine';
+import { api, consoleEngine, SECRET } from './console-fixture';
+
+const fx = consoleEngine();
+
+const track = (properties: Record<string, unknown> = { total: 42 }) => ({ type: 'track', userId: 'u-1', event: 'Order Completed', properties, context: { ip: '203.0.113.9' } });
+
+test('stub (the default): Callback Return, Log Output and the request the function made, answered by the stub; nothing leaves', async () => {
+  const before = fx.sink.requests.length;
+  const { status, json } = await api(fx.engine, '/api/functions/hooks/run', {
+    body: { event: track(), stub: { status: 201, headers: { 'content-type': 'application/json' }, body: '{"id":"stubbed-1"}' } },
+  });
+  expect(status).toBe(200);
+  expect(json).toMatchObject({ ok: true, status: 'delivered', reason: null, network: 'stub', result: { status: 201, body: { id: 'stubbed-1' } } });
+  expect(json.logs.join('\n')).toMatch(/sending with key \[REDACTED\]/);
+  expect(json.requests).toHaveLength(1);
+  const [request] = json.requests;
+  expect(request).toMatchObject({ method: 'POST', url: `${fx.sink.url}/hook`, status: 201, stubbed: true, responseBody: '{"id":"stubbed-1"}' });
+  expect(request.requestHeaders.authorization).toBe('Bearer [REDACTED]');
+  expect(JSON.parse(request.requestBody)).toMatchObject({ type: 'track', event: 'Order Completed' });
+  expect(JSON.parse(request.requestBody).context.ip).toBeUndefined(); // the function's drop paths apply
+  expect(typeof request.ms).toBe('number');
+  expect(fx.sink.requests.length).toBe(before);
+  expect(JSON.stringify(json)).not.toContain(SECRET);
+});
+
+test('real network: the request reaches the real destination and its answer is shown', async () => {
+  const before = fx.sink.requests.length;
+  const { json } = await api(fx.engine, '/api/functions/hooks/run', { body: { event: track(), network: 'real' } });
+  expect(json).toMatchObject({ ok: true, status: 'delivered', network: 'real', result: { status: 200, body: { ok: true } } });
+  expect(fx.sink.requests.length).toBe(before + 1);
+  expect(fx.sink.requests.at(-1)!.headers.authorization).toBe(`Bearer ${SECRET}`);
+  expect(json.requests[0]).toMatchObject({ status: 200, stubbed: false, responseBody: '{"ok":true}' });
+  expect(json.requests[0].responseHeaders['content-type']).toBe('application/json');
+});
+
+test('a thrown error: class, message (redacted) and the stack line in the user\'s script', async () => {
+  const { json } = await api(fx.engine, '/api/functions/hooks/run', { body: { event: track({ boom: true }) } });
+  expect(json).toMatchObject({ ok: false, status: 'retry', reason: 'error' });
+  expect(json.error.name).toBe('TypeError');
+  expect(json.error.message).toBe('boom at line 6 with [REDACTED]');
+  expect(json.error.stack[0]).toMatchObject({ file: 'functions/hooks/index.js', line: 6, fn: 'onTrack' });
+});
+
+test('TypeScript module style: the stack is mapped back to the .ts lines', async () => {
+  const { json } = await api(fx.engine, '/api/functions/typed/run', { body: { event: track({ total: 500 }) } });
+  expect(json.error).toMatchObject({ name: 'RangeError', message: 'total too large: 500' });
+  expect(json.error.stack.map((f: { file: string; line: number }) => `${f.file}:${f.line}`)).toEqual(['functions/typed/index.ts:6', 'functions/typed/index.ts:12']);
+  const ok = await api(fx.engine, '/api/functions/typed/run', { body: { event: track({ total: 7 }) } });
+  expect(ok.json).toMatchObject({ ok: true, result: { total: 7 } });
+});
+
+test('per-run settings overrides (a secret override is redacted too); unknown settings and invalid events are 400', async () => {
+  const other = 'override_secret_value_987654';
+  const { json } = await api(fx.engine, '/api/functions/hooks/run', { body: { event: track(), settings: { apiKey: other } } });
+  expect(json.logs.join('\n')).toMatch(/sending with key \[REDACTED\]/);
+  expect(json.requests[0].requestHeaders.authorization).toBe('Bearer [REDACTED]');
+  expect(JSON.stringify(json)).not.toContain(other);
+  const unknown = await api(fx.engine, '/api/functions/hooks/run', { body: { event: track(), settings: { nope: 1 } } });
+  expect(unknown.status).toBe(400);
+  expect(unknown.json.error).toMatch(/setting "nope" is not declared/);
+  const invalid = await api(fx.engine, '/api/functions/hooks/run', { body: { event: { type: 'track' } } });
+  expect(invalid.status).toBe(400);
+  expect(invalid.json.error).toBe('event: "event" is required for a track event');
+  expect((await api(fx.engine, '/api/functions/nope/run', { body: { event: track() } })).status).toBe(404);
+});
+
+test('Run touches neither the queue nor the delivery records nor the logs', async () => {
+  const before = storedCounts(fx.engine);
+  const logs = fx.engine.records.lastLogs(null, 1000).length;
+  await api(fx.engine, '/api/functions/hooks/run', { body: { event: track() } });
+  await api(fx.engine, '/api/functions/hooks/run', { body: { event: track({ boom: true }) } });
+  expect(storedCounts(fx.engine)).toEqual(before);
+  expect(fx.engine.records.lastLogs(null, 1000).length).toBe(logs);
+});
+
+test('samples of each type', async () => {
+  const { json } = await api(fx.engine, '/api/functions/hooks/samples');
+  expect(Object.keys(json.samples).sort()).toEqual(['alias', 'delete', 'group', 'identify', 'page', 'screen', 'track']);
+  expect(json.samples.track).toMatchObject({ type: 'track', event: 'Order Completed' });
+});
