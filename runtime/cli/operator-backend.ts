@@ -20,7 +20,7 @@ export interface KnownFunctions { names: string[]; where: string }
 export interface OperatorBackend {
   /**
    * The functions it knows, so that `fn` can address a folder's every instance (`fn:eu`, `fn:us`) and an unknown
-   * name is an error listing the known ones (operator-targets.ts). Absent: commands take the name as given.
+   * name is an error listing the known ones (operator-targets.ts). Absent: `fn` is expanded from the project's functions folder (project-targets.ts).
    */
   knownFunctions?(): Promise<KnownFunctions>;
   /** A function's delivery records, newest first. */

@@ -5,10 +5,12 @@
 import type { DeliveryQuery, DeliveryRecord } from '../delivery';
 import { parseFunctionName, resolveFunctionTarget } from '../function/names';
 import type { LogsOptions, OperatorBackend } from './operator-backend';
+import { projectTargetNames } from './project-targets';
 
+/** Among the functions the backend knows; a backend that cannot list them (--aws): from the project's folder. */
 export async function targetNames(backend: OperatorBackend, target: string): Promise<string[]> {
   parseFunctionName(target);
-  if (!backend.knownFunctions) return [target];
+  if (!backend.knownFunctions) return projectTargetNames(target);
   const { names, where } = await backend.knownFunctions();
   return resolveFunctionTarget(target, names, where);
 }
