@@ -108,6 +108,8 @@ CREATE TABLE IF NOT EXISTS minute_stats (
 const ADDED_COLUMNS: ReadonlyArray<readonly [string, string, string]> = [
   // The event as queued (drop paths not applied), kept from the first attempt: the dev console's delivery detail.
   ['deliveries', 'event', 'TEXT'],
+  // The code version of the function that made the last attempt (runtime/function/version.ts).
+  ['deliveries', 'version', 'TEXT'],
 ];
 
 function addMissingColumns(db: Database.Database): void {

@@ -256,7 +256,7 @@ export class Dispatcher {
       attempts.push({ message: held.message, outcome });
     }
     if (attempts.length === 0) return this.wake();
-    const options = { retry: this.current.definition.config.retry, retryScale: this.options.retryScale };
+    const options = { retry: this.current.definition.config.retry, retryScale: this.options.retryScale, version: this.current.definition.version };
     // Still held until recorded, so the same messages are not leased again meanwhile.
     this.options.settle.add(attempts, options, (settled, error) => {
       for (const a of attempts) this.untrack(a.message.id);

@@ -21,7 +21,7 @@ const STAT_COLUMN: Record<SettledStatus, 'delivered' | 'discarded' | 'retried' |
 type DeliveryRow = {
   function: string; message_id: string; status: DeliveryStatus; attempts: number; last_error: string | null;
   duration_ms: number | null; event_type: string; event_name: string | null; result: string | null;
-  first_seen_at: number; updated_at: number;
+  first_seen_at: number; updated_at: number; version: string | null;
 };
 type LogRow = { id: number; function: string; message_id: string; at: number; lines: string };
 
@@ -38,11 +38,12 @@ export class RecordStore implements DeliveryStore {
     // A retry that finally succeeds keeps the error that made it wait: "delivered, 4 attempts, last error 503".
     // The event is kept from the first attempt on (a filtered record has none).
     this.upsert = db.prepare(
-      `INSERT INTO deliveries (function, message_id, status, attempts, last_error, duration_ms, event_type, event_name, result, first_seen_at, updated_at, event)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+      `INSERT INTO deliveries (function, message_id, status, attempts, last_error, duration_ms, event_type, event_name, result, first_seen_at, updated_at, event, version)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT(function, message_id) DO UPDATE SET status = excluded.status, attempts = excluded.attempts,
          last_error = COALESCE(excluded.last_error, deliveries.last_error), duration_ms = excluded.duration_ms,
-         result = excluded.result, updated_at = excluded.updated_at, event = COALESCE(deliveries.event, excluded.event)`,
+         result = excluded.result, updated_at = excluded.updated_at, event = COALESCE(deliveries.event, excluded.event),
+         version = excluded.version`,
     );
     this.filtered = db.prepare(
       `INSERT INTO deliveries (function, message_id, status, attempts, last_error, duration_ms, event_type, event_name, result, first_seen_at, updated_at)
@@ -70,7 +71,7 @@ export class RecordStore implements DeliveryStore {
   put(r: DeliveryRecord, event: string | null = null): void {
     this.upsert.run(r.function, r.messageId, r.status, r.attempts, r.lastError ? JSON.stringify(r.lastError) : null,
       r.durationMs === null ? null : Math.round(r.durationMs), r.eventType, r.eventName, r.result,
-      Date.parse(r.firstSeenAt), Date.parse(r.updatedAt), event);
+      Date.parse(r.firstSeenAt), Date.parse(r.updatedAt), event, r.version ?? null);
   }
 
   /**
@@ -157,6 +158,7 @@ function toRecord(r: DeliveryRow): DeliveryRecord {
     result: r.result,
     firstSeenAt: new Date(r.first_seen_at).toISOString(),
     updatedAt: new Date(r.updated_at).toISOString(),
+    ...(r.version ? { version: r.version } : {}),
   };
 }
 

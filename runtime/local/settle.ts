@@ -24,6 +24,8 @@ export interface SettleOptions {
   retry: RetryConfig;
   /** Multiplies every retry policy delay (DESTFN_RETRY_SCALE; 0.001 turns hours into seconds), not a Retry-After. */
   retryScale: number;
+  /** The code version of the function that ran these attempts, written into their records. */
+  version?: string;
   random?: () => number;
 }
 
@@ -57,7 +59,7 @@ export function createSettler(db: Db, queue: Queue, records: RecordStore) {
       const record = recordAfterAttempt({
         fn: message.fn, messageId: message.messageId, eventType: message.eventType, eventName: message.eventName,
         attempt: message.attempts, queuedAt: new Date(message.enqueuedAt).toISOString(), status: decision.status,
-        error: outcome.error, durationMs: outcome.durationMs, result: outcome.result,
+        error: outcome.error, durationMs: outcome.durationMs, result: outcome.result, version: options.version,
       }, null, new Date(now));
       records.put(record, message.event);
       records.writeAttempt({ fn: message.fn, messageId: message.messageId, attempt: message.attempts, status: decision.status, outcome }, record.result, now);

@@ -13,6 +13,7 @@ import * as resumeCli from '../../runtime/cli/resume';
 import * as runCommand from '../../runtime/cli/run';
 import * as statusCli from '../../runtime/cli/status';
 import * as secretsCli from '../../runtime/cli/secrets';
+import { readFunctionFolder } from '../../runtime/function';
 import type { Engine } from '../../runtime/local/engine';
 import { runCli } from '../local/helpers/cli';
 import { postJson, testEngine, track, waitFor } from '../local/helpers/engine';
@@ -172,12 +173,31 @@ test('secrets set shop:us changes only that instance; the engine reloads only it
   expect(bodyOf('/us', 'us-2')).toMatchObject({ apiKey: 'sk-us-rotated-99' });
 });
 
+const versionsNow = () => Object.fromEntries(readFunctionFolder(join(project.functionsDir, 'shop')).map((d) => [d.name, d.version!]));
+
+test('every record carries the code version of the instance that made its last attempt', async () => {
+  const versions = versionsNow();
+  expect(versions['shop:eu']).toMatch(/^[0-9a-f]{12}$/);
+  expect(versions['shop:eu']).not.toBe(versions['shop:us']);
+  expect(engine.records.get('shop:eu', 'eu-1')?.version).toBe(versions['shop:eu']);
+  expect(engine.records.get('shop:us', 'us-1')?.version).toBe(versions['shop:us']);
+  const table = await cli(deliveriesCli.main, ['shop:eu']);
+  expect(table.stdout.split('\n')[0]).toMatch(/ version +last error/);
+  expect(table.stdout).toContain(versions['shop:eu']);
+});
+
 test('hot reload of function.json replaces only the instance whose config changed', async () => {
   notices.length = 0;
+  const before = versionsNow();
   writeFileSync(join(project.functionsDir, 'shop', 'function.json'), JSON.stringify(shopConfig('us-west-2')));
   await waitFor('shop:us reloaded', () => notices.includes('shop:us: reloaded'), 5000);
   expect(notices.filter((n) => n.startsWith('shop:eu'))).toEqual([]);
   await send('web-us', 'us-3');
   await waitFor('us-3 delivered', () => engine.records.get('shop:us', 'us-3')?.status === 'delivered');
   expect(bodyOf('/us', 'us-3')).toMatchObject({ region: 'us-west-2' });
+  const after = versionsNow();
+  expect(after['shop:eu']).toBe(before['shop:eu']);
+  expect(after['shop:us']).not.toBe(before['shop:us']);
+  expect(engine.records.get('shop:us', 'us-3')?.version).toBe(after['shop:us']);
+  expect(engine.records.get('shop:us', 'us-1')?.version).toBe(before['shop:us']);
 });

@@ -69,7 +69,7 @@ test('a sink that always fails: DLQ after the last attempt, then `destfn replay`
 
   const failed = await runCli(deliveriesCli.main, ['short', '--status', 'failed', '--data', project.dataDir]);
   expect(failed.code).toBe(0);
-  expect(failed.stdout).toMatch(/r-dead\s+track "Order Completed"\s+failed\s+3\s+\d+ms\s+RetryError: webhook responded 503/);
+  expect(failed.stdout).toMatch(/r-dead\s+track "Order Completed"\s+failed\s+3\s+\d+ms\s+[0-9a-f]{12}\s+RetryError: webhook responded 503/);
 
   failures.set('/short r-dead', 0);
   const replay = await runCli(replayCli.main, ['short', '--data', project.dataDir]);
