@@ -15,7 +15,7 @@ import { createDeliveryTelemetry } from './delivery-telemetry';
 import { DESTINATION_ENV, readDestinationConfig, readPowertoolsConfig } from './contract';
 import type { Env } from './env';
 import { createFunctionLoader } from './function-loader';
-import { limitConcurrency } from './limiter';
+import { destinationLimits, limitDelivery } from './limiter';
 import { createRecordProcessor, ReportedFailure } from './record-processor';
 import { serializeByKey } from './serialize-by-key';
 import { eventOf } from './sqs-event';
@@ -52,7 +52,7 @@ export function createDestinationHandler(env: Env = process.env) {
       telemetry: createDeliveryTelemetry(config.functionName, logger, metrics),
       log: logger,
     });
-    const limited = limitConcurrency(config.recordConcurrency, async (record: SQSRecord) => {
+    const limited = limitDelivery(() => destinationLimits(config, loader.definition().config), async (record: SQSRecord) => {
       try {
         return await processRecord(record);
       } catch (err) {

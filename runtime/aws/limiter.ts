@@ -1,4 +1,28 @@
-/** At most `limit` calls of the wrapped function running at once; the others wait their turn (FIFO). */
+/**
+ * How many records of a batch run at once in the destination Lambda.
+ *
+ * `limitConcurrency`: at most `limit` at once, the others wait their turn (FIFO).
+ *
+ * `limitDelivery`: the delivery control of the local engine (runtime/delivery-control) inside each Lambda instance,
+ * kept across the invocations of a warm instance: an adaptive concurrency limit whose ceiling is the records one
+ * invocation runs at once (recordConcurrency, the stack's share of function.json maxConcurrency per invocation),
+ * a rate ceiling learnt from refusals, `rateLimit` split evenly over the event source's concurrent invocations
+ * (perSecond ÷ invocations, burst likewise, at least 1: never exceeded in total, at the cost of delivering below it
+ * while fewer instances run), and the circuit breaker. A record that arrives while the breaker is open and is not
+ * its probe is not run: its visibility is set to the time until the next probe and it is reported as a batch item
+ * failure. Unlike locally, where a paused function's events are not leased at all, SQS counts that receive as an
+ * attempt (ApproximateReceiveCount against the redrive policy's maxReceiveCount), so the deferral grows with the
+ * length of the outage (30 s … 15 min) to spend few of them; `destfn pause <fn> --aws` (the event source
+ * mapping disabled) is the pause that costs none. Each change of state, and at most every minute otherwise, one
+ * EMF line: Paused (0/1) and ConcurrencyLimit, dimension function.
+ */
+import type { SQSRecord } from 'aws-lambda';
+import { DeliveryControl, type DeliveryControlOptions, type DeliveryControlStatus, type RateLimit } from '../delivery-control';
+import type { FunctionConfig } from '../function/config';
+import { DESTINATION_ENV, POWERTOOLS_ENV, POWERTOOLS_SERVICE, type DestinationConfig } from './contract';
+import { ReportedFailure } from './record-processor';
+import { createVisibilityChanger } from './visibility';
+
 export function limitConcurrency<A extends unknown[], R>(limit: number, fn: (...args: A) => Promise<R>): (...args: A) => Promise<R> {
   let running = 0;
   const waiting: Array<() => void> = [];
@@ -14,4 +38,164 @@ export function limitConcurrency<A extends unknown[], R>(limit: number, fn: (...
       else running--;
     }
   };
+}
+
+/** Thrown for a record put back unrun while paused (the handler reports it as a batch item failure). */
+export class DeferredRecord extends ReportedFailure {
+  constructor(readonly seconds: number) {
+    super(`destination paused: record deferred ${seconds} s`);
+    this.name = 'DeferredRecord';
+  }
+}
+
+export interface DeliveryLimiterOptions {
+  /** Records one invocation runs at once: the ceiling of the adaptive limit. */
+  recordConcurrency: number;
+  /** The function's rateLimit (function.json) and the event source's maximum concurrent invocations it is split over. */
+  rateLimit?: RateLimit | null;
+  invocations?: number;
+  /** Hide a record for `seconds` (SQS ChangeMessageVisibility). */
+  defer(record: SQSRecord, seconds: number): Promise<void>;
+  /** Where the EMF line goes (default stdout); null: no metric. */
+  metric?: ((status: DeliveryControlStatus) => void) | null;
+  tuning?: Pick<DeliveryControlOptions, 'concurrency' | 'rate' | 'breaker'>;
+  now?: () => number;
+}
+
+/** On Lambda a probe every second would spend receives: probes start at 30 s and back off to 15 min. */
+const AWS_BREAKER = { probeMs: 30_000, maxProbeMs: 900_000 };
+const MIN_DEFER_SECONDS = 30;
+const MAX_DEFER_SECONDS = 900;
+const METRIC_EVERY_MS = 60_000;
+
+/** A rateLimit split over `invocations` concurrent instances (each at least 1/s and a burst of 1). */
+export function instanceShare(rateLimit: RateLimit | null | undefined, invocations: number): RateLimit | null {
+  if (!rateLimit) return null;
+  const n = Math.max(1, Math.floor(invocations));
+  const perSecond = rateLimit.perSecond / n;
+  return { perSecond, burst: Math.max(1, Math.floor((rateLimit.burst ?? Math.ceil(rateLimit.perSecond / 10)) / n)) };
+}
+
+/**
+ * The limiter options of a destination Lambda: its records at once, the function's rateLimit and its queue for
+ * deferrals. The event source's concurrent invocations are bounded by function.json maxConcurrency ÷ records per
+ * invocation (lib/function-timing.ts keeps invocations × recordConcurrency ≤ max(2, maxConcurrency)), so splitting
+ * the rateLimit by that bound never exceeds it.
+ */
+export function destinationLimits(config: DestinationConfig, fn: Pick<FunctionConfig, 'maxConcurrency' | 'rateLimit'>): DeliveryLimiterOptions {
+  const changeVisibility = createVisibilityChanger(config.queueUrl);
+  return {
+    recordConcurrency: config.recordConcurrency,
+    rateLimit: fn.rateLimit ?? null,
+    invocations: Math.max(1, Math.floor(Math.max(2, fn.maxConcurrency) / config.recordConcurrency)),
+    defer: (record, seconds) => changeVisibility(record.receiptHandle, seconds),
+  };
+}
+
+export interface DeliveryLimiter<R> {
+  (record: SQSRecord): Promise<R>;
+  readonly control: DeliveryControl;
+}
+
+/**
+ * Wraps the record processor: a record runs when the control allows; the processor's success (a delivered,
+ * discarded or duplicate record) or throw (a retry, reported to SQS) and its duration feed the control.
+ */
+export function limitDelivery<R>(
+  options: DeliveryLimiterOptions | (() => DeliveryLimiterOptions), fn: (record: SQSRecord) => Promise<R>,
+): DeliveryLimiter<R> {
+  // A factory is called on the first record: a function folder that cannot be read fails that record, not the handler.
+  let state: ReturnType<typeof createState> | undefined;
+  const get = () => (state ??= createState(typeof options === 'function' ? options() : options));
+
+  const limiter = async (record: SQSRecord): Promise<R> => {
+    const s = get();
+    const slot = await s.acquire();
+    if (typeof slot === 'number') {
+      s.report();
+      await s.options.defer(record, slot);
+      throw new DeferredRecord(slot);
+    }
+    const started = s.now();
+    let dropped = true;
+    try {
+      const result = await fn(record);
+      dropped = false;
+      return result;
+    } finally {
+      s.finish(dropped, s.now() - started);
+    }
+  };
+  return Object.defineProperty(limiter, 'control', { get: () => get().control }) as DeliveryLimiter<R>;
+}
+
+function createState(options: DeliveryLimiterOptions) {
+  const now = options.now ?? Date.now;
+  const control = new DeliveryControl({
+    maxConcurrency: options.recordConcurrency,
+    rateLimit: instanceShare(options.rateLimit, options.invocations ?? 1),
+    ...options.tuning,
+    breaker: options.tuning?.breaker === false ? false : { ...AWS_BREAKER, ...options.tuning?.breaker },
+  }, now());
+  const metric = options.metric === undefined ? writeMetricLine : options.metric;
+  let inFlight = 0;
+  const waiting: Array<() => void> = [];
+  let timer: NodeJS.Timeout | null = null;
+  let lastMetric = { at: 0, text: '' };
+
+  const wakeAll = () => { for (const w of waiting.splice(0)) w(); };
+  const report = () => {
+    if (!metric) return;
+    const status = control.status(now());
+    const text = `${status.paused}/${status.limit}`;
+    if (text === lastMetric.text && now() - lastMetric.at < METRIC_EVERY_MS) return;
+    lastMetric = { at: now(), text };
+    metric(status);
+  };
+
+  /** Run now (a probe or not), or put back for a number of seconds while paused. */
+  async function acquire(): Promise<{ probe: boolean } | number> {
+    for (;;) {
+      const allowed = control.allowance(inFlight, now());
+      if (allowed.count > 0) {
+        control.started(1, allowed.probe, now());
+        inFlight++;
+        return { probe: allowed.probe };
+      }
+      const status = control.status(now());
+      if (status.paused) {
+        const untilProbe = Math.ceil(((status.nextProbeAt ?? now()) - now()) / 1000);
+        const pausedFor = Math.ceil((now() - (status.pausedSince ?? now())) / 1000);
+        return Math.min(MAX_DEFER_SECONDS, Math.max(MIN_DEFER_SECONDS, untilProbe, pausedFor));
+      }
+      await new Promise<void>((resolve) => {
+        waiting.push(resolve);
+        if (allowed.waitMs !== null && !timer) {
+          timer = setTimeout(() => { timer = null; wakeAll(); }, allowed.waitMs);
+        }
+      });
+    }
+  }
+
+  function finish(dropped: boolean, durationMs: number): void {
+    control.finished({ status: dropped ? 'retry' : 'delivered', durationMs, error: null }, inFlight, now());
+    inFlight--;
+    report();
+    wakeAll();
+  }
+
+  return { options, control, now, acquire, finish, report };
+}
+
+/** One CloudWatch EMF line: Paused and ConcurrencyLimit of this instance. */
+function writeMetricLine(status: DeliveryControlStatus): void {
+  const fn = process.env[DESTINATION_ENV.functionName] ?? 'unknown';
+  const namespace = process.env[POWERTOOLS_ENV.metricsNamespace] ?? POWERTOOLS_SERVICE;
+  process.stdout.write(`${JSON.stringify({
+    _aws: { Timestamp: Date.now(), CloudWatchMetrics: [{ Namespace: namespace, Dimensions: [['function']], Metrics: [{ Name: 'Paused', Unit: 'Count' }, { Name: 'ConcurrencyLimit', Unit: 'Count' }] }] },
+    function: fn,
+    Paused: status.paused ? 1 : 0,
+    ConcurrencyLimit: status.limit,
+    ...(status.reason ? { pausedReason: status.reason } : {}),
+  })}\n`);
 }

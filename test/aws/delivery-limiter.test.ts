@@ -1,0 +1,109 @@
+/** The delivery control inside the destination Lambda (runtime/aws/limiter.ts limitDelivery), with a fake clock. */
+import type { SQSRecord } from 'aws-lambda';
+import type { DeliveryControlStatus } from '../../runtime/delivery-control';
+import { DeferredRecord, instanceShare, limitDelivery } from '../../runtime/aws/limiter';
+import { ReportedFailure } from '../../runtime/aws/record-processor';
+
+const record = (id: string) => ({ messageId: id, receiptHandle: `rh-${id}` }) as SQSRecord;
+const tick = () => new Promise((r) => setImmediate(r));
+
+function setup(recordConcurrency: number, behaviour: () => 'ok' | 'fail') {
+  const clock = { now: 1_000_000 };
+  const deferred: Array<[string, number]> = [];
+  const metrics: DeliveryControlStatus[] = [];
+  let running = 0;
+  let peak = 0;
+  let calls = 0;
+  const release: Array<() => void> = [];
+  const limited = limitDelivery({
+    recordConcurrency,
+    defer: async (r, seconds) => { deferred.push([r.messageId, seconds]); },
+    metric: (s) => metrics.push(s),
+    tuning: { breaker: { consecutive: 3 } },
+    now: () => clock.now,
+  }, async (r: SQSRecord) => {
+    calls++;
+    running++;
+    peak = Math.max(peak, running);
+    await new Promise<void>((resolve) => release.push(resolve));
+    running--;
+    if (behaviour() === 'fail') throw new ReportedFailure('retrying: RetryError');
+    return r.messageId;
+  });
+  const releaseAll = async () => { while (release.length > 0) { release.shift()!(); await tick(); } };
+  return { clock, deferred, metrics, limited, releaseAll, stats: () => ({ calls, peak, running }) };
+}
+
+test('runs at most the adaptive limit at once (initially min(10, recordConcurrency)); the others wait', async () => {
+  const t = setup(25, () => 'ok');
+  const all = Array.from({ length: 30 }, (_, i) => t.limited(record(`m${i}`)));
+  await tick();
+  expect(t.stats()).toMatchObject({ running: 10 });
+  await t.releaseAll();
+  await expect(Promise.all(all)).resolves.toHaveLength(30);
+  expect(t.stats().peak).toBe(10);
+  expect(t.limited.control.status(t.clock.now).maxConcurrency).toBe(25);
+});
+
+test('a failing destination opens the breaker: records are deferred unrun (visibility ≥ 30 s, reported as failures), one probe later resumes', async () => {
+  let mode: 'ok' | 'fail' = 'fail';
+  const t = setup(5, () => mode);
+  const first = Array.from({ length: 3 }, (_, i) => t.limited(record(`f${i}`)).catch((e: unknown) => e));
+  await tick();
+  await t.releaseAll();
+  expect((await Promise.all(first)).every((e) => e instanceof ReportedFailure && !(e instanceof DeferredRecord))).toBe(true);
+  expect(t.limited.control.status(t.clock.now)).toMatchObject({ paused: true, pausedBy: 'breaker' });
+  expect(t.metrics.at(-1)).toMatchObject({ paused: true });
+
+  const deferredErr = await t.limited(record('d1')).catch((e: unknown) => e);
+  expect(deferredErr).toBeInstanceOf(DeferredRecord);
+  expect(deferredErr).toBeInstanceOf(ReportedFailure); // the handler reports it without logging an error
+  expect(t.deferred).toEqual([['d1', 30]]);
+  expect(t.stats().calls).toBe(3);
+
+  t.clock.now += 30_000; // the first probe is due
+  mode = 'ok';
+  const probe = t.limited(record('p1'));
+  const other = t.limited(record('d2')).catch((e: unknown) => e);
+  await tick();
+  expect(await other).toBeInstanceOf(DeferredRecord); // only the probe runs
+  await t.releaseAll();
+  await expect(probe).resolves.toBe('p1');
+  expect(t.limited.control.status(t.clock.now)).toMatchObject({ paused: false });
+  expect(t.metrics.at(-1)).toMatchObject({ paused: false });
+  const after = t.limited(record('after'));
+  await tick();
+  await t.releaseAll();
+  await expect(after).resolves.toBe('after');
+  expect(t.stats().calls).toBe(5);
+});
+
+test('the deferral grows with the outage, up to 15 min', async () => {
+  const t = setup(5, () => 'fail');
+  const first = Array.from({ length: 3 }, (_, i) => t.limited(record(`f${i}`)).catch(() => null));
+  await tick();
+  await t.releaseAll();
+  await Promise.all(first);
+  t.clock.now += 10 * 60_000; // paused 10 min, a probe is due: run it, it fails
+  const probe = t.limited(record('p')).catch(() => null);
+  await tick();
+  await t.releaseAll();
+  await probe;
+  await t.limited(record('late')).catch(() => null);
+  expect(t.deferred.at(-1)).toEqual(['late', 600]);
+  t.clock.now += 60 * 60_000;
+  const secondProbe = t.limited(record('p2')).catch(() => null);
+  await tick();
+  await t.releaseAll();
+  await secondProbe;
+  await t.limited(record('later')).catch(() => null);
+  expect(t.deferred.at(-1)).toEqual(['later', 900]);
+  expect(t.stats().calls).toBe(5); // 3 + 2 probes: the deferred ones never ran
+});
+
+test('rateLimit split over the concurrent invocations: never more in total, at least 1/s and a burst of 1 each', () => {
+  expect(instanceShare({ perSecond: 100, burst: 20 }, 4)).toEqual({ perSecond: 25, burst: 5 });
+  expect(instanceShare({ perSecond: 100 }, 2)).toEqual({ perSecond: 50, burst: 5 });
+  expect(instanceShare({ perSecond: 3, burst: 1 }, 10)).toEqual({ perSecond: 0.3, burst: 1 });
+  expect(instanceShare(null, 10)).toBeNull();
+});
