@@ -1,17 +1,24 @@
 /**
- * `destfn dev [--dir functions] [--port 3000] [--data .destfn] [--host h] [--no-reload]` (= npm start): the local
- * engine. Saving a function folder reloads it for the next event; with --no-reload edits wait for the next start.
+ * `destfn dev [--dir functions] [--port 3000] [--data .destfn] [--host h] [--token t] [--no-reload]` (= npm start):
+ * the local engine and its dev console. Saving a function folder reloads it for the next event; with --no-reload
+ * edits wait for the next start. The console's token is new at each start unless --token (or DESTFN_TOKEN) fixes it.
  */
 import { relative, resolve } from 'node:path';
 import { startEngine, type Engine } from '../local/engine';
+import { isLoopbackHost } from '../local/host-check';
 import { parseCommandArgs } from './args';
 
-export const summary = 'run the local engine: ingest API, queues, worker threads, retries, dev page (npm start)';
+export const summary = 'run the local engine: ingest API, queues, worker processes, retries, dev console (npm start)';
 
-const USAGE = 'usage: destfn dev [--dir functionsDir] [--port 3000] [--data dataDir] [--host 127.0.0.1] [--quiet] [--no-reload]\n';
+const USAGE = 'usage: destfn dev [--dir functionsDir] [--port 3000] [--data dataDir] [--host 127.0.0.1] [--token t] [--quiet] [--no-reload]\n';
+
+/** A fixed console token must not be guessable in a few tries. */
+export const MIN_TOKEN_LENGTH = 16;
 
 export function banner(engine: Engine, displayHost: string): string {
   const base = `http://${displayHost}:${engine.port}`;
+  // Off loopback the console needs its token: the URL carries it once, the page keeps it as a cookie.
+  const consoleUrl = isLoopbackHost(displayHost) ? `${base}/` : `${base}/?token=${engine.token}`;
   const key = engine.writeKey;
   const fromEnv = process.env.DESTFN_WRITE_KEY ? 'from DESTFN_WRITE_KEY' : 'set DESTFN_WRITE_KEY to choose it';
   const fns = engine.functions();
@@ -19,7 +26,7 @@ export function banner(engine: Engine, displayHost: string): string {
     '',
     'destfn dev: local engine running',
     `  ingest     ${base}/v1/track|identify|page|screen|group|alias|batch   ${base}/webhook/<source>`,
-    `  dev page   ${base}/`,
+    `  console    ${consoleUrl}`,
     `  functions  ${fns.length > 0 ? fns.join(', ') : '(none: add a folder with `npx destfn new <name>`)'}`,
     `  data       ${relative(process.cwd(), engine.dataDir) || '.'}`,
     `  write key  ${key}   (source "dev"; ${fromEnv})`,
@@ -39,6 +46,7 @@ export async function main(argv: string[]): Promise<number> {
     port: { type: 'string', default: process.env.PORT ?? '3000' },
     data: { type: 'string', default: '.destfn' },
     host: { type: 'string' },
+    token: { type: 'string', default: process.env.DESTFN_TOKEN },
     quiet: { type: 'boolean', default: false },
     'no-reload': { type: 'boolean', default: false },
   }, false);
@@ -49,6 +57,11 @@ export async function main(argv: string[]): Promise<number> {
     process.stderr.write(`destfn dev: --port must be a port number\n${USAGE}`);
     return 1;
   }
+  const token = values.token || undefined;
+  if (token !== undefined && token.length < MIN_TOKEN_LENGTH) {
+    process.stderr.write(`destfn dev: --token must be at least ${MIN_TOKEN_LENGTH} characters\n${USAGE}`);
+    return 1;
+  }
   let engine: Engine;
   try {
     engine = await startEngine({
@@ -57,6 +70,7 @@ export async function main(argv: string[]): Promise<number> {
       rootDir: process.cwd(),
       port,
       host: values.host,
+      token,
       quiet: values.quiet,
       watch: !values['no-reload'],
     });

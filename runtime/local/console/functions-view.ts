@@ -46,13 +46,13 @@ export function functionsBody(deps: ConsoleDeps, metrics: MetricsQueries, now = 
   const views = running.map((fn) => runningView(deps, fn, depths[fn.name], metrics, now));
   for (const view of views) {
     const failure = failures.get(folderOf(view.name));
-    if (failure) Object.assign(view, { status: 'load-failed', error: loadErrorView(failure.message, failure.at) });
+    if (failure) Object.assign(view, { status: 'load-failed', error: loadErrorView(failure.message, failure.at, deps.rootDir) });
   }
   const runningFolders = new Set(running.map((fn) => folderOf(fn.name)));
   for (const failure of failures.values()) {
     if (runningFolders.has(failure.folder)) continue;
     views.push({
-      name: failure.folder, status: 'load-failed', running: false, error: loadErrorView(failure.message, failure.at), file: null,
+      name: failure.folder, status: 'load-failed', running: false, error: loadErrorView(failure.message, failure.at, deps.rootDir), file: null,
       sources: null, filter: null, settings: [], depth: { queued: depths[failure.folder]?.queued ?? 0, inFlight: 0, dlq: depths[failure.folder]?.dlq ?? 0 },
       ...metrics.of(failure.folder, now),
     });

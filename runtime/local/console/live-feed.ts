@@ -1,8 +1,8 @@
 /**
  * What the stream pushes, taken from the engine's events while a page listens (and only then): each settled
  * attempt as a `delivery` row and its `log` lines (at most MAX_PER_SECOND of each: under load the `functions`
- * push carries the counts), `reload` when a function's code or its load error changes, and the whole
- * `functions` body at most every FUNCTIONS_EVERY_MS when something changed.
+ * push carries the counts), `reload` when a function's code or its load error changes (checked on each engine
+ * notice and each tick), and the whole `functions` body at most every FUNCTIONS_EVERY_MS when something changed.
  */
 import type { SettledAttempt } from '../settle';
 import type { ConsoleDeps } from './deps';
@@ -61,19 +61,26 @@ export function createLiveFeed(deps: ConsoleDeps, hub: StreamHub, functionsBody:
     }
   };
 
-  const onNotice = () => {
-    dirty = true;
+  /** Reload results: on every notice, and on each tick (a save that only fixes a failed one is silent). */
+  const checkReloads = () => {
     const next = snapshot();
     const failures = new Map(deps.failures().map((f) => [f.folder, f]));
     for (const [name, version] of next) {
       if (versions.get(name) === version) continue;
       const failure = failures.get(name);
-      hub.send('reload', failure ? { function: name, ok: false, error: loadErrorView(failure.message, failure.at) } : { function: name, ok: true });
+      hub.send('reload', failure ? { function: name, ok: false, error: loadErrorView(failure.message, failure.at, deps.rootDir) } : { function: name, ok: true });
+      dirty = true;
     }
     versions = next;
   };
 
-  const pushFunctions = () => {
+  const onNotice = () => {
+    dirty = true;
+    checkReloads();
+  };
+
+  const tick = () => {
+    checkReloads();
     if (!dirty) return;
     dirty = false;
     try {
@@ -89,7 +96,7 @@ export function createLiveFeed(deps: ConsoleDeps, hub: StreamHub, functionsBody:
         versions = snapshot();
         deps.events.on('settled', onSettled);
         deps.events.on('notice', onNotice);
-        timer = setInterval(pushFunctions, FUNCTIONS_EVERY_MS);
+        timer = setInterval(tick, FUNCTIONS_EVERY_MS);
         timer.unref();
       } else {
         deps.events.off('settled', onSettled);

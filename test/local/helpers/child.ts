@@ -32,7 +32,7 @@ export async function startDev(args: string[], env: Record<string, string> = {},
   const until = Date.now() + timeoutMs;
   for (;;) {
     const out = child.output();
-    const url = /dev page +(http:\/\/[^\s/]+)\//.exec(out)?.[1];
+    const url = /(?:dev page|console) +(http:\/\/[^\s/]+)\//.exec(out)?.[1];
     const key = /write key +(\S+)/.exec(out)?.[1];
     if (url && key) return { ...child, url, writeKey: key };
     if (child.proc.exitCode !== null || Date.now() > until) {

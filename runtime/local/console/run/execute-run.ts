@@ -65,7 +65,7 @@ export async function executeRun(input: RunInput): Promise<RunResult> {
     const text = redact(message);
     return {
       ...base, ok: false, status: 'failed', reason: null, durationMs: elapsed(started), logs: [], loadLogs: [],
-      error: { name: redact(name), message: text, stack: locationOf(text) },
+      error: { name: redact(name), message: text, stack: locationOf(text, input.rootDir) },
     };
   }
   try {
@@ -98,7 +98,7 @@ function stackOf(value: unknown): unknown {
 }
 
 /** A load error names its place as `file:line:column` (esbuild) when it knows it. */
-function locationOf(message: string): StackFrame[] {
-  const { file, line, column } = loadErrorView(message);
+function locationOf(message: string, rootDir: string): StackFrame[] {
+  const { file, line, column } = loadErrorView(message, undefined, rootDir);
   return file !== undefined && line !== undefined ? [{ file, line, column: column ?? 1 }] : [];
 }
