@@ -1,7 +1,7 @@
 /**
  * Screenshots of every dev console view at 390 px (phone) and 1440 px wide, into docs/console/ (linked from the
  * README). Runs the real engine with the console demo project (test/local/helpers/console-demo.ts), makes
- * deliveries, a dead letter, a rejected event and a reload error happen, then drives Debian's chromium.
+ * deliveries, dead letters, a rejected event, dev sink hits and a reload error happen, then drives Debian's chromium.
  *
  *   npx tsx scripts/console-screenshots.ts
  */
@@ -31,6 +31,9 @@ async function makeHistory(demo: ConsoleDemo): Promise<void> {
   demo.failing.delete('/flaky');
   await demo.ingest([order(6), { type: 'track', userId: 'user-9', messageId: 'bad-1', properties: 'not an object' }]);
   await waitFor('deliveries settled', () => Object.values(demo.engine.queue.depths()).every((d) => d.queued === 0));
+  for (const n of [1, 2]) {
+    await fetch(`${demo.engine.url}/_sink/orders`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(order(n)) });
+  }
   demo.writeCode('webhook', 'async function onTrack(event, settings) {\n  const body = JSON.stringify(event);\n  return fetch(settings.url, { method: "POST", body: body }\n}\n');
 }
 
@@ -81,6 +84,11 @@ async function main(): Promise<void> {
       await go('#/rejected');
       await page.locator('table.rows').waitFor();
       await shoot(page, 'rejected', width);
+
+      await go('#/sink');
+      await page.locator('table.rows').waitFor();
+      await page.locator('table.rows summary').first().click();
+      await shoot(page, 'sink', width);
       await page.close();
     }
   } finally {

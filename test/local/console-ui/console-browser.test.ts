@@ -193,10 +193,27 @@ test('a reload error appears live on the Functions view with its file and line, 
   await done(w);
 }, 60_000);
 
+test('rejected events and the dev sink are shown, and the sink follows new hits live', async () => {
+  await demo.ingest([track('ok-1'), { type: 'track', userId: 'user-7', messageId: 'bad-event-1', properties: 'not an object' }]);
+  const w = await open('#/rejected');
+  const { page } = w;
+  await seeText(page.locator('table.rows'), 'bad-event-1');
+  await page.getByRole('link', { name: 'Sink' }).click();
+  await seeText(page.locator('h2'), 'Dev sink');
+  await seeText(page.locator('main p.muted').first(), '/_sink/<name>');
+  await fetch(`${demo.engine.url}/_sink/orders`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ orderId: 'A-77' }) });
+  await demo.ingest([track('after-sink-1')]); // a delivery is what tells the page to look again
+  const row = page.locator('table.rows tbody tr').filter({ hasText: 'orders' });
+  await seeCount(row, 1);
+  await row.locator('summary').click();
+  await seeText(row.locator('pre'), '"orderId": "A-77"');
+  await done(w);
+}, 60_000);
+
 test('phone width (390 px): no view scrolls sideways', async () => {
   const w = await open('#/functions', 390);
   const { page } = w;
-  for (const hash of ['#/functions', '#/run/shop', '#/deliveries', '#/deliveries/shop/dl-track-1', '#/dlq', '#/rejected']) {
+  for (const hash of ['#/functions', '#/run/shop', '#/deliveries', '#/deliveries/shop/dl-track-1', '#/dlq', '#/rejected', '#/sink']) {
     await page.goto(`${demo.engine.url}/${hash}`);
     await page.locator('h2').first().waitFor();
     await page.waitForLoadState('networkidle');

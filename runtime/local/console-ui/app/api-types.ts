@@ -112,6 +112,8 @@ export interface DeadRow { function: string; messageId: string; eventType: strin
 
 export interface RejectedRow { id?: number; at: string; source: string; index: number; error: string; snippet: string }
 
+export interface SinkHit { name: string; at: string; contentType: string | null; bytes: number; body: string }
+
 export interface StreamHello { engineId: string; at: string }
 export interface Session { token: string; engineId: string }
 export interface StreamReload { function: string; ok: boolean; error?: LoadError }

@@ -12,6 +12,7 @@ import { DlqView } from './views/dlq';
 import { FunctionsView } from './views/functions';
 import { RejectedView } from './views/rejected';
 import { RunView } from './views/run';
+import { SinkView } from './views/sink';
 
 const NAV: Array<{ view: Route['view']; label: string; to: string }> = [
   { view: 'functions', label: 'Functions', to: href.functions() },
@@ -19,6 +20,7 @@ const NAV: Array<{ view: Route['view']; label: string; to: string }> = [
   { view: 'deliveries', label: 'Deliveries', to: href.deliveries() },
   { view: 'dlq', label: 'DLQ', to: href.dlq() },
   { view: 'rejected', label: 'Rejected', to: href.rejected() },
+  { view: 'sink', label: 'Sink', to: href.sink() },
 ];
 
 const LIVE_LABELS: Record<LiveState, string> = { connecting: 'connecting…', live: 'live', down: 'engine unreachable, reconnecting…' };
@@ -93,5 +95,6 @@ function viewOf(route: Route) {
     case 'delivery': return html`<${DeliveryView} key=${`delivery:${route.fn}/${route.messageId}`} fn=${route.fn} messageId=${route.messageId} />`;
     case 'dlq': return html`<${DlqView} />`;
     case 'rejected': return html`<${RejectedView} />`;
+    case 'sink': return html`<${SinkView} />`;
   }
 }

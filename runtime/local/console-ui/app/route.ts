@@ -1,4 +1,4 @@
-/** The page's location: `#/functions`, `#/run/<fn>`, `#/deliveries?…`, `#/deliveries/<fn>/<messageId>`, `#/dlq`, `#/rejected`. */
+/** The page's location: `#/functions`, `#/run/<fn>`, `#/deliveries?…`, `#/deliveries/<fn>/<messageId>`, `#/dlq`, `#/rejected`, `#/sink`. */
 import { useEffect, useState } from 'preact/hooks';
 
 export type Route =
@@ -7,7 +7,8 @@ export type Route =
   | { view: 'deliveries'; query: URLSearchParams }
   | { view: 'delivery'; fn: string; messageId: string }
   | { view: 'dlq' }
-  | { view: 'rejected' };
+  | { view: 'rejected' }
+  | { view: 'sink' };
 
 export function parseRoute(hash: string): Route {
   const [path, search = ''] = hash.replace(/^#/, '').split('?', 2);
@@ -20,6 +21,7 @@ export function parseRoute(hash: string): Route {
       return parts.length >= 3 ? { view: 'delivery', fn: parts[1], messageId: parts.slice(2).join('/') } : { view: 'deliveries', query: new URLSearchParams(search) };
     case 'dlq': return { view: 'dlq' };
     case 'rejected': return { view: 'rejected' };
+    case 'sink': return { view: 'sink' };
     default: return { view: 'functions' };
   }
 }
@@ -34,6 +36,7 @@ export const href = {
   delivery: (fn: string, messageId: string) => `#/deliveries/${encodeURIComponent(fn)}/${encodeURIComponent(messageId)}`,
   dlq: () => '#/dlq',
   rejected: () => '#/rejected',
+  sink: () => '#/sink',
 };
 
 export function useRoute(): Route {

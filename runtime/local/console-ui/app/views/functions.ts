@@ -63,7 +63,7 @@ export function FunctionsView() {
     <h2 id="view-title" tabindex="-1">Functions</h2>
     <${ErrorBox} message=${functionsError} />
     ${!functions ? (functionsError ? null : html`<${Loading} what="functions" />`) : html`
-      ${functions.functions.length === 0 ? html`<p class="muted">No functions yet: <code>npx destfn new &lt;name&gt;</code> creates one under functions/.</p>` : null}
+      ${functions.functions.length === 0 ? html`<p class="muted">No functions yet: <code>${'npx destfn new <name>'}</code> creates one under functions/.</p>` : null}
       <div class="cards">${functions.functions.map((fn) => html`<${FunctionCard} key=${fn.name} fn=${fn} />`)}</div>
       ${functions.orphans.length > 0 ? html`<section class="card" aria-labelledby="orphans-title">
         <h3 id="orphans-title">Orphaned events</h3>
