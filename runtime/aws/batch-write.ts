@@ -1,9 +1,10 @@
 /**
  * Puts into a table keyed by a string `pk` (the delivery table), many at once: one BatchWriteItem per call
- * (at most BATCH_WRITE_MAX_ITEMS items), items DynamoDB left unprocessed sent again.
+ * (at most BATCH_WRITE_MAX_ITEMS items), items DynamoDB left unprocessed sent again. Asks for the consumed
+ * capacity like batch-get.ts.
  */
 import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { Item } from './batch-get';
+import type { Item } from './delivery-item';
 import type { CallResult } from '../batching/coalesce';
 import { retryUnprocessed, UNPROCESSED_ATTEMPTS } from './unprocessed-retry';
 
@@ -17,6 +18,7 @@ export async function batchPutByPk(client: DynamoDBDocumentClient, tableName: st
   const left = new Set(await retryUnprocessed([...latest.keys()], async (pks) => {
     const out = await client.send(new BatchWriteCommand({
       RequestItems: { [tableName]: pks.map((pk) => ({ PutRequest: { Item: latest.get(pk)! } })) },
+      ReturnConsumedCapacity: 'INDEXES',
     }));
     return (out.UnprocessedItems?.[tableName] ?? []).map((request) => String(request.PutRequest?.Item?.pk)).filter((pk) => latest.has(pk));
   }));

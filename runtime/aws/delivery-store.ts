@@ -1,41 +1,59 @@
 /**
- * Delivery records in DynamoDB (lib-dynamodb), as the destination Lambda reads and writes them: one item per
- * function × messageId, pk "<function>#<messageId>", `ttl` in epoch seconds. get() and put() calls made in
- * the same event-loop turn (the records of one SQS batch) share one BatchGetItem / BatchWriteItem: each still
- * resolves or rejects on its own. Listing a function's records (`deliveries --aws`) is delivery-list.ts, so
- * the Lambda's bundle holds no Query its role would have to allow.
+ * Delivery records in DynamoDB (lib-dynamodb), as the destination Lambda reads and writes them (layout:
+ * delivery-item.ts). get() and put() calls made in the same event-loop turn (the records of one SQS batch)
+ * share one BatchGetItem / BatchWriteItem: each still resolves or rejects on its own. The records put since the
+ * last flushHistory() are written as history pages, once per invocation. Listing a function's records
+ * (`deliveries --aws`) is delivery-list.ts, so the Lambda's bundle holds no Query its role would have to allow.
  */
+import { randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { BATCH_GET_MAX_KEYS, batchGetByPk, type Item } from './batch-get';
+import { BATCH_GET_MAX_KEYS, batchGetByPk } from './batch-get';
 import { BATCH_WRITE_MAX_ITEMS, batchPutByPk } from './batch-write';
 import { coalesce } from '../batching/coalesce';
 import { recordKey } from './contract';
-import type { DeliveryRecord, DeliveryStatus, OutcomeError, DeliveryStore } from '../delivery';
+import { eventItem, isIndexedStatus, pageItem, recordFromItem, type Item } from './delivery-item';
+import { DEDUPE_WINDOW_MS, type DeliveryRecord, type DeliveryStore } from '../delivery';
 
-/** Records outlive the 24 h dedupe window so `destfn deliveries --aws` shows a month of history. */
+/** History pages and retrying/failed records outlive the 24 h dedupe window: `destfn deliveries --aws` shows a month. */
 export const RECORD_TTL_DAYS = 30;
+/** Delivered and discarded event items only serve the dedupe check (their history is in the pages). */
+export const DEDUPE_TTL_SECONDS = DEDUPE_WINDOW_MS / 1000 + 24 * 60 * 60;
+/** Records per history page: a page of records with 1 KB results stays far below DynamoDB's 400 KB item limit. */
+export const HISTORY_PAGE_RECORDS = 200;
 
 export interface DeliveryStoreOptions {
   tableName: string;
   client?: DynamoDBDocumentClient;
   ttlDays?: number;
+  /**
+   * Strongly consistent dedupe reads (1 RRU instead of 0.5). Eventually consistent reads see a record written
+   * about a second before; copies of one messageId in one batch are serialized by the handler either way.
+   */
+  consistentReads?: boolean;
 }
 
-export function createDeliveryStore(options: DeliveryStoreOptions): DeliveryStore {
+export interface AwsDeliveryStore extends DeliveryStore {
+  /** Writes the records put since the last call as history pages (the destination handler calls it after each batch). */
+  flushHistory(): Promise<void>;
+}
+
+export function createDeliveryStore(options: DeliveryStoreOptions): AwsDeliveryStore {
   const client = options.client ?? DynamoDBDocumentClient.from(new DynamoDBClient({}), {
     marshallOptions: { removeUndefinedValues: true },
   });
   const TableName = options.tableName;
-  const ttlSeconds = (options.ttlDays ?? RECORD_TTL_DAYS) * 24 * 60 * 60;
+  const historyTtlSeconds = (options.ttlDays ?? RECORD_TTL_DAYS) * 24 * 60 * 60;
+  const consistent = options.consistentReads ?? false;
+  let unpaged: DeliveryRecord[] = [];
 
-  // Strongly consistent reads: the dedupe check must see a delivery recorded a moment ago.
   const getItem = coalesce<string, Item | null>({
-    maxBatch: BATCH_GET_MAX_KEYS, run: (pks) => batchGetByPk(client, TableName, pks), isolate: isValidationError,
+    maxBatch: BATCH_GET_MAX_KEYS, run: (pks) => batchGetByPk(client, TableName, pks, { consistent }), isolate: isValidationError,
   });
   const putItem = coalesce<Item, void>({
     maxBatch: BATCH_WRITE_MAX_ITEMS, run: (items) => batchPutByPk(client, TableName, items), isolate: isValidationError,
   });
+  const epochSeconds = (iso: string) => Math.floor(Date.parse(iso) / 1000);
 
   return {
     async get(fn, messageId) {
@@ -44,30 +62,34 @@ export function createDeliveryStore(options: DeliveryStoreOptions): DeliveryStor
     },
 
     async put(record) {
-      const ttl = Math.floor(Date.parse(record.updatedAt) / 1000) + ttlSeconds;
-      await putItem({ pk: recordKey(record.function, record.messageId), ...record, ttl });
+      const ttl = epochSeconds(record.updatedAt) + (isIndexedStatus(record.status) ? historyTtlSeconds : DEDUPE_TTL_SECONDS);
+      unpaged.push(record);
+      await putItem(eventItem(record, ttl));
+    },
+
+    async flushHistory() {
+      const records = unpaged;
+      unpaged = [];
+      const pages: Item[] = [];
+      for (let i = 0; i < records.length; i += HISTORY_PAGE_RECORDS) {
+        const page = records.slice(i, i + HISTORY_PAGE_RECORDS);
+        // Pages of one function only: a store serves one function, but nothing here relies on it.
+        for (const [fn, ofFn] of groupBy(page, (r) => r.function)) {
+          pages.push(pageItem(fn, randomUUID(), ofFn, epochSeconds(ofFn[ofFn.length - 1].updatedAt) + historyTtlSeconds));
+        }
+      }
+      await Promise.all(pages.map((page) => putItem(page)));
     },
   };
+}
+
+function groupBy<T>(items: T[], keyOf: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) groups.set(keyOf(item), [...(groups.get(keyOf(item)) ?? []), item]);
+  return groups;
 }
 
 /** DynamoDB refused the request's content (e.g. a key over 2 KB): one item may be at fault, not the whole batch. */
 function isValidationError(err: unknown): boolean {
   return err instanceof Error && err.name === 'ValidationException';
-}
-
-/** A DynamoDB item back to the record it was written from. */
-export function recordFromItem(item: Record<string, unknown>): DeliveryRecord {
-  return {
-    function: String(item.function),
-    messageId: String(item.messageId),
-    status: item.status as DeliveryStatus,
-    attempts: Number(item.attempts ?? 0),
-    lastError: (item.lastError as OutcomeError | null | undefined) ?? null,
-    durationMs: typeof item.durationMs === 'number' ? item.durationMs : null,
-    eventType: String(item.eventType ?? ''),
-    eventName: typeof item.eventName === 'string' ? item.eventName : null,
-    result: typeof item.result === 'string' ? item.result : null,
-    firstSeenAt: String(item.firstSeenAt),
-    updatedAt: String(item.updatedAt),
-  };
 }

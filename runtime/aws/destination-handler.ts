@@ -23,6 +23,12 @@ import { createVisibilityChanger } from './visibility';
 
 type RecordHandler = (record: SQSRecord) => Promise<unknown>;
 
+interface BatchRunner {
+  handle: RecordHandler;
+  /** After each batch: its history page and its summary line and metrics. */
+  finish(): Promise<void>;
+}
+
 export function createDestinationHandler(env: Env = process.env) {
   const { serviceName, metricsNamespace } = readPowertoolsConfig(env);
   const functionName = env[DESTINATION_ENV.functionName];
@@ -32,10 +38,10 @@ export function createDestinationHandler(env: Env = process.env) {
     namespace: metricsNamespace,
     ...(functionName ? { defaultDimensions: { function: functionName } } : {}),
   });
-  let recordHandler: RecordHandler | undefined;
+  let runner: BatchRunner | undefined;
 
-  function getRecordHandler(): RecordHandler {
-    if (recordHandler) return recordHandler;
+  function getRunner(): BatchRunner {
+    if (runner) return runner;
     const config = readDestinationConfig(env);
     const loader = createFunctionLoader({
       dir: config.functionDir,
@@ -44,12 +50,14 @@ export function createDestinationHandler(env: Env = process.env) {
         if (instance.loadLogs.length > 0) logger.info('function loaded', { function: config.functionName, logs: instance.loadLogs });
       },
     });
+    const store = createDeliveryStore({ tableName: config.tableName });
+    const telemetry = createDeliveryTelemetry(config.functionName, logger, metrics);
     const processRecord = createRecordProcessor({
       functionName: config.functionName,
       loader,
-      store: createDeliveryStore({ tableName: config.tableName }),
+      store,
       changeVisibility: createVisibilityChanger(config.queueUrl),
-      telemetry: createDeliveryTelemetry(config.functionName, logger, metrics),
+      telemetry,
       log: logger,
     });
     const limited = limitDelivery(() => destinationLimits(config, loader.definition().config), async (record: SQSRecord) => {
@@ -63,14 +71,27 @@ export function createDestinationHandler(env: Env = process.env) {
         throw err;
       }
     });
-    recordHandler = serializeByKey((record: SQSRecord) => eventOf(record)?.messageId ?? record.messageId, limited);
-    return recordHandler;
+    runner = {
+      handle: serializeByKey((record: SQSRecord) => eventOf(record)?.messageId ?? record.messageId, limited),
+      async finish() {
+        telemetry.flush();
+        try {
+          await store.flushHistory();
+        } catch (err) {
+          // The events are settled and their own records written: only the listing misses them.
+          logger.error('delivery history not written', { function: config.functionName, error: err instanceof Error ? `${err.name}: ${err.message}` : String(err) });
+        }
+      },
+    };
+    return runner;
   }
 
   return middy(async (event: SQSEvent): Promise<SQSBatchResponse> => {
-    const handle = getRecordHandler();
+    const { handle, finish } = getRunner();
     // A fully failed batch is answered like any other (all ids reported): their visibility is already set.
-    return processPartialResponse(event, handle, new BatchProcessor(EventType.SQS), { throwOnFullBatchFailure: false });
+    const response = await processPartialResponse(event, handle, new BatchProcessor(EventType.SQS), { throwOnFullBatchFailure: false });
+    await finish();
+    return response;
   })
     .use(injectLambdaContext(logger))
     .use(logMetrics(metrics));

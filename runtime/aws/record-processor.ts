@@ -56,7 +56,7 @@ export function createRecordProcessor(deps: RecordProcessorDeps): (record: SQSRe
       fn, messageId: record.messageId, eventType: 'unknown', eventName: null, attempt: attemptOf(record),
       queuedAt: sentAtOf(record, at), status: 'discarded', error, durationMs: null, result: undefined,
     }, null, at));
-    deps.telemetry({ messageId: record.messageId, type: 'unknown', event: null, status: 'discarded', attempt: attemptOf(record),
+    deps.telemetry.event({ messageId: record.messageId, type: 'unknown', event: null, status: 'discarded', attempt: attemptOf(record),
       durationMs: null, reason: 'invalid-event', error, logs: [] });
     return 'discarded';
   }
@@ -81,7 +81,7 @@ export function createRecordProcessor(deps: RecordProcessorDeps): (record: SQSRe
 
     const existing = await deps.store.get(fn, event.messageId);
     if (alreadyDelivered(existing, now())) {
-      deps.telemetry({ ...base, status: 'duplicate', durationMs: null, logs: [] });
+      deps.telemetry.event({ ...base, status: 'duplicate', durationMs: null, logs: [] });
       return 'duplicate';
     }
 
@@ -103,7 +103,7 @@ export function createRecordProcessor(deps: RecordProcessorDeps): (record: SQSRe
       queuedAt: sentAtOf(record, at), status: decision.status, error: outcome.error, durationMs, result: outcome.result,
     }, existing, at))]);
 
-    deps.telemetry({
+    deps.telemetry.event({
       ...base,
       status: decision.status,
       durationMs,

@@ -7,6 +7,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchGetCommand, DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { DeliveryRecord } from '../../runtime/delivery/record';
 import { createDeliveryStore } from '../../runtime/aws/delivery-store';
+import { recordFromItem } from '../../runtime/aws/delivery-item';
 import type { DeliveryStore } from '../../runtime/delivery';
 import { createDeliveryTable, startDynalite, type Dynalite } from './support/dynalite';
 
@@ -25,8 +26,10 @@ function rec(messageId: string, overrides: Partial<DeliveryRecord> = {}): Delive
 }
 
 const ids = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => `${prefix}-${i}`);
-const stored = async (messageId: string) =>
-  (await doc.send(new GetCommand({ TableName: TABLE, Key: { pk: `batchy#${messageId}` }, ConsistentRead: true }))).Item;
+const stored = async (messageId: string) => {
+  const item = (await doc.send(new GetCommand({ TableName: TABLE, Key: { pk: `batchy#${messageId}` }, ConsistentRead: true }))).Item;
+  return item && { ...recordFromItem(item), ttl: item.ttl };
+};
 
 beforeAll(async () => {
   ddb = await startDynalite();

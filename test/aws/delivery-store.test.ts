@@ -1,16 +1,16 @@
 /** Delivery records in dynalite: the adapter the destination Lambda writes with and `deliveries --aws` reads with. */
-import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { DeliveryRecord } from '../../runtime/delivery/record';
 import { listDeliveryRecords } from '../../runtime/aws/delivery-list';
-import { createDeliveryStore, RECORD_TTL_DAYS } from '../../runtime/aws/delivery-store';
-import type { DeliveryStore } from '../../runtime/delivery';
+import { createDeliveryStore, DEDUPE_TTL_SECONDS, RECORD_TTL_DAYS, type AwsDeliveryStore } from '../../runtime/aws/delivery-store';
 import { listDeliveriesAws } from '../../runtime/cli/aws/deliveries';
 import { useFakeAwsEnv } from './support/aws-env';
 import { createDeliveryTable, startDynalite, type Dynalite } from './support/dynalite';
 
 const TABLE = 'records';
 let ddb: Dynalite;
-let store: DeliveryStore;
+let doc: DynamoDBDocumentClient;
+let store: AwsDeliveryStore;
 let restoreEnv: () => void;
 
 function rec(fn: string, messageId: string, status: DeliveryRecord['status'], updatedAt: string): DeliveryRecord {
@@ -21,9 +21,13 @@ function rec(fn: string, messageId: string, status: DeliveryRecord['status'], up
   };
 }
 
+const raw = async (pk: string) => (await doc.send(new GetCommand({ TableName: TABLE, Key: { pk } }))).Item;
+const at = (second: number) => `2025-03-05T00:00:${String(second).padStart(2, '0')}.000Z`;
+
 beforeAll(async () => {
   ddb = await startDynalite();
   await createDeliveryTable(ddb.client, TABLE);
+  doc = DynamoDBDocumentClient.from(ddb.client);
   // The adapter builds its own client: AWS_ENDPOINT_URL_DYNAMODB is all it needs to reach dynalite.
   restoreEnv = useFakeAwsEnv({ AWS_ENDPOINT_URL_DYNAMODB: ddb.endpoint });
   store = createDeliveryStore({ tableName: TABLE });
@@ -31,11 +35,12 @@ beforeAll(async () => {
   await store.put(rec('alpha', 'm2', 'failed', '2025-03-01T10:00:03.000Z'));
   await store.put(rec('alpha', 'm3', 'retrying', '2025-03-01T10:00:02.000Z'));
   await store.put(rec('beta', 'm1', 'delivered', '2025-03-01T10:00:04.000Z'));
+  await store.flushHistory();
 });
 
-/** What `deliveries --aws` reads with: a Query on the byFunction index. */
+/** What `deliveries --aws` reads with: Queries on the byFunction index. */
 function list(fn: string, query?: Parameters<typeof listDeliveryRecords>[3]): Promise<DeliveryRecord[]> {
-  return listDeliveryRecords(DynamoDBDocumentClient.from(ddb.client), TABLE, fn, query);
+  return listDeliveryRecords(doc, TABLE, fn, query);
 }
 
 afterAll(async () => {
@@ -44,24 +49,80 @@ afterAll(async () => {
 });
 
 describe('DynamoDB delivery store', () => {
-  it('round-trips a record under pk "<function>#<messageId>" with a TTL 30 days after its update', async () => {
+  it('round-trips a record under pk "<function>#<messageId>"; retrying and failed ones are kept 30 days, others past the dedupe window', async () => {
     expect(await store.get('alpha', 'm2')).toEqual(rec('alpha', 'm2', 'failed', '2025-03-01T10:00:03.000Z'));
+    expect(await store.get('alpha', 'm1')).toEqual(rec('alpha', 'm1', 'delivered', '2025-03-01T10:00:01.000Z'));
     expect(await store.get('alpha', 'nope')).toBeNull();
-    const raw = await DynamoDBDocumentClient.from(ddb.client).send(new GetCommand({ TableName: TABLE, Key: { pk: 'alpha#m2' } }));
-    expect(raw.Item?.ttl).toBe(Date.parse('2025-03-01T10:00:03.000Z') / 1000 + RECORD_TTL_DAYS * 86400);
+    expect((await raw('alpha#m2'))?.ttl).toBe(Date.parse('2025-03-01T10:00:03.000Z') / 1000 + RECORD_TTL_DAYS * 86400);
+    expect((await raw('alpha#m1'))?.ttl).toBe(Date.parse('2025-03-01T10:00:01.000Z') / 1000 + DEDUPE_TTL_SECONDS);
+    expect(DEDUPE_TTL_SECONDS).toBeGreaterThan(24 * 3600);
+  });
+
+  it('keeps any field a record gains (e.g. a code version) without a change here', async () => {
+    const extended = { ...rec('alpha', 'm-ext', 'delivered', at(1)), codeVersion: 'v7', instance: 'eu' } as DeliveryRecord;
+    await store.put(extended);
+    await store.flushHistory();
+    expect(await store.get('alpha', 'm-ext')).toEqual(extended);
+    expect((await list('alpha')).find((r) => r.messageId === 'm-ext')).toEqual(extended);
+  });
+
+  it('indexes only retrying and failed event items, and one history page per flush', async () => {
+    const indexed = await doc.send(new QueryCommand({
+      TableName: TABLE, IndexName: 'byFunction', KeyConditionExpression: '#f = :f', ExpressionAttributeNames: { '#f': 'function' }, ExpressionAttributeValues: { ':f': 'beta' },
+    }));
+    expect(indexed.Items).toEqual([]); // beta's only record is delivered: no index write
+    const pages = await doc.send(new QueryCommand({
+      TableName: TABLE, IndexName: 'byFunction', KeyConditionExpression: '#f = :f', ExpressionAttributeNames: { '#f': 'function' }, ExpressionAttributeValues: { ':f': 'beta#history' },
+    }));
+    expect(pages.Items).toHaveLength(1);
+    expect(String(pages.Items?.[0].pk)).toMatch(/^beta#~page#/);
   });
 
   it("lists one function's records newest first, by status, up to a limit", async () => {
-    expect((await list('alpha')).map((r) => r.messageId)).toEqual(['m2', 'm3', 'm1']);
-    expect((await list('alpha', { status: 'delivered' })).map((r) => r.messageId)).toEqual(['m1']);
-    expect((await list('alpha', { limit: 2 })).map((r) => r.messageId)).toEqual(['m2', 'm3']);
+    expect((await list('alpha')).map((r) => r.messageId).filter((id) => id !== 'm-ext')).toEqual(['m2', 'm3', 'm1']);
+    expect((await list('alpha', { status: 'delivered' })).map((r) => r.messageId)).toEqual(['m-ext', 'm1']);
+    expect((await list('alpha', { status: 'failed' })).map((r) => r.messageId)).toEqual(['m2']);
+    expect((await list('alpha', { limit: 2 })).map((r) => r.messageId)).toEqual(['m-ext', 'm2']);
     expect(await list('gamma')).toEqual([]);
   });
 
-  it('keeps paging when a status filter leaves a page short of the limit', async () => {
-    for (let i = 0; i < 5; i++) await store.put(rec('paged', `d${i}`, 'delivered', `2025-03-02T00:00:0${i}.000Z`));
-    await store.put(rec('paged', 'f0', 'failed', '2025-03-01T00:00:00.000Z'));
-    expect((await list('paged', { status: 'failed', limit: 1 })).map((r) => r.messageId)).toEqual(['f0']);
+  it("lists a message once, in its latest state: a retry that got through leaves the failure listing", async () => {
+    const s = createDeliveryStore({ tableName: TABLE });
+    await s.put({ ...rec('late', 'x', 'retrying', at(10)), attempts: 1 });
+    await s.flushHistory();
+    expect((await list('late', { status: 'retrying' })).map((r) => r.messageId)).toEqual(['x']);
+    await s.put({ ...rec('late', 'x', 'delivered', at(20)), attempts: 2 });
+    await s.flushHistory();
+    expect(await list('late', { status: 'retrying' })).toEqual([]);
+    expect(await list('late')).toEqual([{ ...rec('late', 'x', 'delivered', at(20)), attempts: 2 }]);
+  });
+
+  it('stops reading pages once no page left can hold a newer record, and merges pages whose times overlap', async () => {
+    const s = createDeliveryStore({ tableName: TABLE });
+    // 30 pages of 5 records; page p holds seconds 10p+1 … 10p+5 but page 29 also an old record (second 0).
+    for (let p = 0; p < 30; p++) {
+      for (let i = 1; i <= 5; i++) await s.put(rec('paged', `p${p}-${i}`, 'delivered', new Date(Date.parse(at(0)) + (10 * p + i) * 1000).toISOString()));
+      if (p === 29) await s.put(rec('paged', 'old', 'delivered', at(0)));
+      await s.flushHistory();
+    }
+    const queries: number[] = [];
+    const counting = DynamoDBDocumentClient.from(ddb.client);
+    counting.middlewareStack.add((next) => async (args) => { queries.push(1); return next(args); }, { step: 'initialize', name: 'countQueries' });
+    const newest = await listDeliveryRecords(counting, TABLE, 'paged', { limit: 7 });
+    expect(newest.map((r) => r.messageId)).toEqual(['p29-5', 'p29-4', 'p29-3', 'p29-2', 'p29-1', 'p28-5', 'p28-4']);
+    expect(queries.length).toBeLessThanOrEqual(3); // one per partition, and the pages partition ended early
+
+    const all = await list('paged', { limit: 1000 });
+    expect(all).toHaveLength(151);
+    expect(all[150].messageId).toBe('old'); // in the newest page, listed at its own time
+  });
+
+  it('reads items written before the paged layout (record fields as attributes, indexed by function)', async () => {
+    const legacy = rec('legacy', 'old-1', 'delivered', at(30));
+    await doc.send(new PutCommand({ TableName: TABLE, Item: { pk: 'legacy#old-1', ...legacy, ttl: 1 } }));
+    expect(await store.get('legacy', 'old-1')).toEqual(legacy);
+    expect(await list('legacy')).toEqual([legacy]);
+    expect(await list('legacy', { status: 'delivered' })).toEqual([legacy]);
   });
 
   it('backs `deliveries --aws`: the table comes from the stack outputs', async () => {
@@ -70,5 +131,16 @@ describe('DynamoDB delivery store', () => {
     const records = await listDeliveriesAws('beta', {}, { outputs: { TableName: TABLE, ...beta } });
     expect(records).toEqual([rec('beta', 'm1', 'delivered', '2025-03-01T10:00:04.000Z')]);
     await expect(listDeliveriesAws('beta', {}, { outputs: beta })).rejects.toThrow('TableName');
+  });
+
+  it('writes items of about 300 bytes: one write unit per event, a fraction of one per event for the pages', async () => {
+    const items = ((await doc.send(new ScanCommand({ TableName: TABLE }))).Items ?? []);
+    const size = (item: Record<string, unknown>) => Object.entries(item).reduce((sum, [name, value]) =>
+      sum + name.length + (value instanceof Uint8Array ? value.length : typeof value === 'number' ? 8 : String(value).length), 0);
+    const events = items.filter((i) => !String(i.pk).includes('~page#'));
+    const pages = items.filter((i) => String(i.pk).startsWith('paged#~page#'));
+    expect(Math.max(...events.filter((i) => i.r).map(size))).toBeLessThan(1024);
+    expect(pages.length).toBe(30);
+    expect(Math.max(...pages.map(size))).toBeLessThan(1024); // 5 records (6 in one) in < 1 KB gzipped
   });
 });

@@ -21,6 +21,8 @@ import { tempRoot, writeFunctionDir } from './support/function-dir';
 import { startHttpSink, type HttpSink } from './support/http-sink';
 import { lambdaContext } from './support/lambda';
 import { interceptLocalhostDns } from './support/localhost-dns';
+import { recordFromItem } from '../../runtime/aws/delivery-item';
+import { listDeliveryRecords } from '../../runtime/aws/delivery-list';
 
 type Handler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
 interface DestinationModule { createDestinationHandler(env?: Record<string, string | undefined>): Handler }
@@ -111,10 +113,12 @@ async function queueState(queue: Queue): Promise<{ ready: number; delayed: numbe
 
 async function record(fn: string, messageId: string): Promise<Record<string, unknown> | undefined> {
   const out = await doc.send(new GetCommand({ TableName: TABLE, Key: { pk: `${fn}#${messageId}` }, ConsistentRead: true }));
-  return out.Item;
+  return out.Item && { ...recordFromItem(out.Item), ttl: out.Item.ttl };
 }
 
 const deliveryLines = (messageId: string) => output.json().filter((l) => l.message === 'delivery' && l.messageId === messageId);
+/** The per-invocation summary lines: outcome counts by status. */
+const summaries = () => output.json().filter((l) => l.message === 'deliveries');
 const sinkCalls = (messageId: string) => sink.requests.filter((r) => (JSON.parse(r.body) as { messageId: string }).messageId === messageId);
 
 beforeAll(async () => {
@@ -236,7 +240,13 @@ describe('destination handler', () => {
     await poll(hooks);
 
     expect(sinkCalls(event.messageId)).toHaveLength(1);
-    expect(deliveryLines(event.messageId).map((l) => l.status).sort()).toEqual(['delivered', 'duplicate', 'duplicate']);
+    // The delivery has a line of its own (the function logged); duplicates are only counted.
+    expect(deliveryLines(event.messageId).map((l) => l.status)).toEqual(['delivered']);
+    expect(summaries()).toEqual([
+      expect.objectContaining({ level: 'INFO', function: 'hooks', delivered: 1, duplicate: 1 }),
+      expect.objectContaining({ duplicate: 1 }),
+    ]);
+    expect(summaries()[1]).not.toHaveProperty('delivered');
     expect(await queueState(hooks.queue)).toEqual({ ready: 0, delayed: 0, inflight: 0 });
     expect(await record('hooks', event.messageId)).toMatchObject({ status: 'delivered', attempts: 1 });
   });
@@ -293,8 +303,16 @@ describe('destination handler, DynamoDB work shared by the records of a batch', 
     expect(two.response.batchItemFailures).toEqual([]);
     for (const event of [...first, ...second]) expect(sinkCalls(event.messageId)).toHaveLength(1);
     for (const event of second) expect(await record('batched', event.messageId)).toMatchObject({ status: 'delivered' });
-    expect(first.slice(0, 5).map((e) => deliveryLines(e.messageId).map((l) => l.status))).toEqual(Array(5).fill(['duplicate']));
+    expect(first.slice(0, 5).map((e) => deliveryLines(e.messageId))).toEqual(Array(5).fill([]));
+    expect(summaries()).toEqual([expect.objectContaining({ function: 'batched', delivered: 5, duplicate: 5, durationMs: { p50: expect.any(Number), max: expect.any(Number) } })]);
+    expect(output.json().find((l) => '_aws' in l && 'delivered' in l)).toMatchObject({ delivered: 5, duplicate: 5 });
     expect(await queueState(fn.queue)).toEqual({ ready: 0, delayed: 0, inflight: 0 });
+
+    // The history pages of both invocations list the 15 deliveries, newest first.
+    const listed = await listDeliveryRecords(doc, TABLE, 'batched', { limit: 100 });
+    expect(new Set(listed.map((r) => r.messageId))).toEqual(new Set([...first, ...second].map((e) => e.messageId)));
+    expect(listed.every((r) => r.status === 'delivered' && r.attempts === 1 && r.function === 'batched')).toBe(true);
+    expect(listed.map((r) => r.updatedAt)).toEqual(listed.map((r) => r.updatedAt).sort().reverse());
   });
 
   it('keeps a finished delivery whose record cannot be written (table gone mid-batch): error logged, nothing retried', async () => {

@@ -17,6 +17,7 @@ import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import { GetSecretValueCommand, PutSecretValueCommand } from '@aws-sdk/client-secrets-manager';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { Analytics } from '@segment/analytics-node';
+import { isPageItem, recordFromItem } from '../../runtime/aws/delivery-item';
 import { startHttpSink, type HttpSink, type SinkRequest } from '../aws/support/http-sink';
 import { startAwsPlane, type AwsPlane } from './aws-plane';
 import { deployStack, type DeployedStack } from './deploy';
@@ -107,7 +108,8 @@ async function waitFor<T>(what: string, probe: () => T | undefined | false | Pro
 
 async function records(fn: string): Promise<Array<Record<string, unknown>>> {
   const out = await plane.admin.dynamodb.send(new ScanCommand({ TableName: stack.outputs.TableName }));
-  return (out.Items ?? []).map((item) => unmarshall(item)).filter((r) => r.function === fn);
+  return (out.Items ?? []).map((item) => unmarshall(item)).filter((item) => !isPageItem(item))
+    .map((item): Record<string, unknown> => ({ pk: item.pk, ...recordFromItem(item) })).filter((r) => r.function === fn);
 }
 
 async function queueDepth(url: string): Promise<number> {

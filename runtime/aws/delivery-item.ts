@@ -1,0 +1,107 @@
+/**
+ * How delivery records are laid out in the delivery table (one table, string key `pk`, GSI byFunction on
+ * (`function`, `updatedAt`)), chosen for cost: DynamoDB bills a write per item (1 WRU per KB) and again per
+ * item the write adds, changes or removes in the index.
+ *
+ * - Event item, pk "<function>#<messageId>": the latest record of one message, what the dedupe check reads.
+ *   The record is one JSON attribute (any field a DeliveryRecord gains round-trips; ~300 bytes, so 1 WRU).
+ *   Only a retrying or failed record carries the index keys (partition `<function>`): the index is sparse, a
+ *   delivered event costs no index write. Delivered and discarded items expire after the dedupe window.
+ * - History page, pk "<function>#~page#<id>": the records one invocation wrote, gzipped JSON, indexed under
+ *   partition `<function>#history` with the newest updatedAt of its records. `deliveries --aws` reads these.
+ * Items written before this layout (the record's fields as attributes, indexed under `<function>`) still read.
+ */
+import { gunzipSync, gzipSync } from 'node:zlib';
+import type { DeliveryRecord, DeliveryStatus, OutcomeError } from '../delivery';
+import { recordKey, recordKeyPrefix } from './contract';
+
+export type Item = Record<string, unknown>;
+
+/** The record as JSON, without what the key already says. */
+const RECORD_ATTR = 'r';
+/** A history page's records: gzipped JSON array (binary attribute). */
+const PAGE_ATTR = 'h';
+/** The index keys (lib/delivery-table.ts): set only on the items the index should hold. */
+const INDEX_PARTITION_ATTR = 'function';
+const INDEX_SORT_ATTR = 'updatedAt';
+
+/** Statuses whose event item is indexed (and kept for the history TTL): what `--status failed|retrying` lists. */
+const INDEXED_STATUSES: ReadonlySet<DeliveryStatus> = new Set<DeliveryStatus>(['retrying', 'failed']);
+
+export function isIndexedStatus(status: DeliveryStatus): boolean {
+  return INDEXED_STATUSES.has(status);
+}
+
+/** The index partition holding a function's history pages. */
+export function historyPartition(fn: string): string {
+  return `${fn}#history`;
+}
+
+/** The index partition holding a function's retrying and failed event items. */
+export function failurePartition(fn: string): string {
+  return fn;
+}
+
+export function eventItem(record: DeliveryRecord, ttl: number): Item {
+  const { function: fn, messageId, ...rest } = record;
+  return {
+    pk: recordKey(fn, messageId),
+    [RECORD_ATTR]: JSON.stringify(rest),
+    ttl,
+    ...(isIndexedStatus(record.status) ? { [INDEX_PARTITION_ATTR]: failurePartition(fn), [INDEX_SORT_ATTR]: record.updatedAt } : {}),
+  };
+}
+
+export function pageItem(fn: string, pageId: string, records: readonly DeliveryRecord[], ttl: number): Item {
+  const newest = records.reduce((max, r) => (r.updatedAt > max ? r.updatedAt : max), '');
+  const compact = records.map(({ function: _fn, ...rest }) => rest);
+  return {
+    pk: `${recordKeyPrefix(fn)}~page#${pageId}`,
+    [PAGE_ATTR]: gzipSync(JSON.stringify(compact), { level: 9 }),
+    ttl,
+    [INDEX_PARTITION_ATTR]: historyPartition(fn),
+    [INDEX_SORT_ATTR]: newest,
+  };
+}
+
+export function isPageItem(item: Item): boolean {
+  return PAGE_ATTR in item;
+}
+
+/** The records an item holds: a page's, or the one of an event item. `fn` names the function of a page. */
+export function recordsOfItem(item: Item, fn: string): DeliveryRecord[] {
+  const page = item[PAGE_ATTR];
+  if (page instanceof Uint8Array) {
+    const compact = JSON.parse(gunzipSync(page).toString('utf8')) as Array<Omit<DeliveryRecord, 'function'>>;
+    return compact.map((r) => ({ function: fn, ...r }));
+  }
+  return [recordFromItem(item)];
+}
+
+/** An event item back to the record it was written from. */
+export function recordFromItem(item: Item): DeliveryRecord {
+  const json = item[RECORD_ATTR];
+  if (typeof json === 'string') {
+    const pk = String(item.pk);
+    const cut = pk.indexOf('#');
+    return { function: pk.slice(0, cut), messageId: pk.slice(cut + 1), ...(JSON.parse(json) as Omit<DeliveryRecord, 'function' | 'messageId'>) };
+  }
+  return legacyRecord(item);
+}
+
+/** An item written before this layout: the record's fields as attributes. */
+function legacyRecord(item: Item): DeliveryRecord {
+  return {
+    function: String(item.function),
+    messageId: String(item.messageId),
+    status: item.status as DeliveryStatus,
+    attempts: Number(item.attempts ?? 0),
+    lastError: (item.lastError as OutcomeError | null | undefined) ?? null,
+    durationMs: typeof item.durationMs === 'number' ? item.durationMs : null,
+    eventType: String(item.eventType ?? ''),
+    eventName: typeof item.eventName === 'string' ? item.eventName : null,
+    result: typeof item.result === 'string' ? item.result : null,
+    firstSeenAt: String(item.firstSeenAt),
+    updatedAt: String(item.updatedAt),
+  };
+}
