@@ -10,7 +10,7 @@ import type { Page } from 'playwright-core';
 import { launchChromium, type Browser } from '../helpers/browser';
 import { startConsoleDemo, SHOP_API_KEY, SHOP_THROW_LINE, type ConsoleDemo } from '../helpers/console-demo';
 import { waitFor } from '../helpers/engine';
-import { seeCount, seeNoText, seeText, seeValue } from '../helpers/page-wait';
+import { eventually, seeCount, seeNoText, seeText, seeValue } from '../helpers/page-wait';
 
 let demo: ConsoleDemo;
 let browser: Browser;
@@ -102,6 +102,23 @@ test('Run with the real network reaches the sink; a throw shows the error class,
   await done(w);
 }, 60_000);
 
+test('Run: a per-run setting override is used, and a recent real event can be picked as the starting point', async () => {
+  await demo.ingest([track('recent-real-1', { properties: { total: 99.5 } })]);
+  await waitFor('recent-real-1 delivered by shop', () => demo.engine.records.get('shop', 'recent-real-1')?.status === 'delivered');
+  const w = await open('#/run/shop');
+  const { page } = w;
+  await seeValue(page.getByLabel('Event JSON'), (v) => v !== '');
+  const option = page.locator('#event-choice option').filter({ hasText: 'recent-real-1' });
+  await page.getByLabel('Start from').selectOption({ value: (await option.getAttribute('value'))! });
+  await seeValue(page.getByLabel('Event JSON'), (v) => v.includes('"recent-real-1"') && v.includes('99.5'));
+
+  await page.getByLabel('Override url for this run').fill(`${demo.sink.url}/override`);
+  await page.getByRole('button', { name: 'Run', exact: true }).click();
+  await seeText(page.locator('.run-result table.rows'), `${demo.sink.url}/override`);
+  await seeText(page.getByTestId('log-output'), `to ${demo.sink.url}/override`);
+  await done(w);
+}, 60_000);
+
 test('keyboard: Tab reaches the Run button and Enter runs the event', async () => {
   const w = await open('#/run/shop');
   const { page } = w;
@@ -153,6 +170,22 @@ test('deliveries: new ones arrive live, filters by status, type and messageId, a
   await seeText(page.locator('.attempts'), 'delivered');
   await seeText(page.locator('.attempts'), 'answer 200');
   await seeText(page.getByTestId('delivery-result'), '"ok": true');
+  await done(w);
+}, 60_000);
+
+test('deliveries: past the first 50, "Load older" brings the next page', async () => {
+  const ids = Array.from({ length: 55 }, (_, i) => `page-${String(i).padStart(2, '0')}`);
+  await demo.ingest(ids.map((id) => track(id)));
+  await waitFor('55 deliveries of shop', () => ids.every((id) => demo.engine.records.get('shop', id)?.status === 'delivered'));
+  const w = await open('#/deliveries?function=shop&type=track');
+  const { page } = w;
+  const rows = page.locator('table.deliveries tbody tr');
+  await seeCount(rows, 50);
+  await page.getByRole('button', { name: 'Load older' }).click();
+  const total = await eventually('more than 50 rows', () => rows.count(), (n) => n > 50);
+  const shown = await rows.locator('td[data-label="messageId"]').allInnerTexts();
+  expect(new Set(shown).size).toBe(total);
+  expect(ids.every((id) => shown.includes(id))).toBe(true);
   await done(w);
 }, 60_000);
 
