@@ -101,6 +101,7 @@ export function createRecordProcessor(deps: RecordProcessorDeps): (record: SQSRe
     await Promise.all([visibility, putRecord(recordAfterAttempt({
       fn, messageId: event.messageId, eventType: event.type, eventName: base.event, attempt,
       queuedAt: sentAtOf(record, at), status: decision.status, error: outcome.error, durationMs, result: outcome.result,
+      version: deps.loader.definition().version,
     }, existing, at))]);
 
     deps.telemetry.event({
