@@ -9,7 +9,7 @@ import { functionsBody } from './functions-view';
 import type { LiveFeed } from './live-feed';
 import { MetricsQueries } from './metrics';
 import { checkRunRequest } from './run/run-request';
-import { executeRun } from './run/execute-run';
+import { runInProcess } from './run/run-process';
 import { samplesBody } from './samples-view';
 import type { StreamHub } from './stream';
 
@@ -113,7 +113,7 @@ function run(ctx: ApiContext, name: string, body: unknown, send: Send): void {
   if (!fn) return unknownFunction(send, name);
   const checked = checkRunRequest(body, fn.loaded.definition, fn.loaded.settings, ctx.deps.rootDir);
   if (!checked.ok) return bad(send, checked.error);
-  executeRun(checked.input).then((result) => send(200, result), (err: unknown) => {
+  runInProcess(checked.input).then((result) => send(200, result), (err: unknown) => {
     ctx.deps.onError(err);
     send(500, { error: 'internal error while running the function' });
   });

@@ -1,5 +1,6 @@
 /** POST /api/functions/:name/run against the real engine: Callback Return, Log Output, outbound requests, stub vs real, stack lines. */
-import { storedCounts } from '../helpers/engine';
+import { storedCounts, waitFor } from '../helpers/engine';
+import { writeFunction } from '../helpers/functions';
 import { api, consoleEngine, SECRET } from './console-fixture';
 
 const fx = consoleEngine();
@@ -79,4 +80,40 @@ test('samples of each type', async () => {
   const { json } = await api(fx.engine, '/api/functions/hooks/samples');
   expect(Object.keys(json.samples).sort()).toEqual(['alias', 'delete', 'group', 'identify', 'page', 'screen', 'track']);
   expect(json.samples.track).toMatchObject({ type: 'track', event: 'Order Completed' });
+});
+
+describe('in a process of its own', () => {
+  beforeAll(async () => {
+    writeFunction(fx.project.functionsDir, 'spin', {
+      code: `async function onTrack(event) {
+  if (event.properties.mode === 'spin') { for (;;) {} }
+  const host = this.constructor.constructor('return process')();
+  return { env: Object.keys(host.env), canary: host.env.DESTFN_CONSOLE_CANARY ?? null, pid: host.pid };
+}`,
+      config: { timeoutSeconds: 1 },
+    });
+    await waitFor('spin loaded', () => fx.engine.functions().includes('spin'), 10_000);
+  });
+
+  test('code that escapes its vm context reaches the run\'s process, not the engine\'s (no environment)', async () => {
+    process.env.DESTFN_CONSOLE_CANARY = 'engine-only-canary';
+    try {
+      const { json } = await api(fx.engine, '/api/functions/spin/run', { body: { event: track({ mode: 'escape' }) } });
+      expect(json).toMatchObject({ ok: true, result: { env: [], canary: null } });
+      expect(json.result.pid).not.toBe(process.pid);
+    } finally {
+      delete process.env.DESTFN_CONSOLE_CANARY;
+    }
+  });
+
+  test('a handler that never returns is stopped; the engine keeps answering meanwhile', async () => {
+    const started = Date.now();
+    const run = api(fx.engine, '/api/functions/spin/run', { body: { event: track({ mode: 'spin' }) } });
+    await new Promise((r) => setTimeout(r, 300));
+    const health = await fetch(`${fx.engine.url}/health`);
+    expect(health.status).toBe(200);
+    const { json } = await run;
+    expect(json).toMatchObject({ ok: false, status: 'retry', reason: 'timeout', error: { name: 'TimeoutError' } });
+    expect(Date.now() - started).toBeLessThan(15_000);
+  });
 });

@@ -3,6 +3,7 @@
  * given settings, its requests recorded and stubbed or made for real (fetch-capture.ts), the thrown error's stack
  * mapped to the user's lines (stack-frames.ts). Nothing is queued or recorded: the queue, the delivery records and
  * the logs table are not touched. Every text that leaves is redacted with the run's secrets (overrides included).
+ * It runs in a process of its own (run-process.ts, run-child.ts), as deliveries do.
  */
 import type { FunctionDefinition } from '../../../function/definition';
 import { createFunctionInstance } from '../../../function/instance';
@@ -10,9 +11,8 @@ import type { SegmentEvent } from '../../../events/types';
 import { describeThrown } from '../../../delivery/classify';
 import { observeRun } from '../../../invocation/run-observer';
 import { compileFilter } from '../../../routing/filter';
-import { createRedactor, redactDeep } from '../../../settings/redact';
+import { createRedactor, redactDeep, type Redactor } from '../../../settings/redact';
 import { secretValues, type Settings } from '../../../settings/resolve';
-import { compileFunctionSource } from '../../../source/compile';
 import { DEFAULT_STUB, fetchCapture, type OutboundRequest, type StubResponse } from './fetch-capture';
 import { loadErrorView } from '../load-error';
 import { frameMapper, type StackFrame } from './stack-frames';
@@ -44,6 +44,14 @@ export interface RunResult {
   network: 'stub' | 'real';
 }
 
+/** The result of a run whose function could not load (or compile) with these settings. */
+export function loadFailure(err: unknown, redact: Redactor, rootDir: string, durationMs = 0): Omit<RunResult, 'requests' | 'network' | 'filterNote'> {
+  const { name, message } = describeThrown(err);
+  const text = redact(message);
+  return { ok: false, status: 'failed', reason: null, durationMs, logs: [], loadLogs: [], error: { name: redact(name), message: text, stack: locationOf(text, rootDir) } };
+}
+
+/** Runs where it is called: in the console's run process (run-process.ts), never in the engine. */
 export async function executeRun(input: RunInput): Promise<RunResult> {
   const { definition, settings, event, network } = input;
   const redact = createRedactor(secretValues(definition, settings));
@@ -53,20 +61,13 @@ export async function executeRun(input: RunInput): Promise<RunResult> {
   const filter = compileFilter(definition.name, definition.config.filter);
   const base = { requests: capture.requests, network, filterNote: filter.matches(event) ? null : `the function's filter ${filter.source} does not match this event: the engine would not deliver it` };
 
-  let source = definition.source;
+  const { source } = definition;
   const started = performance.now();
   let instance: ReturnType<typeof createFunctionInstance>;
   try {
-    // Compiled again with its source map (TypeScript, module style) for the stack's lines in the user's file.
-    if (source.filename.endsWith('.ts') || source.style === 'module') source = compileFunctionSource(source.filename, { sourceMap: true });
-    instance = observeRun(observer, () => createFunctionInstance({ ...definition, source }, settings));
+    instance = observeRun(observer, () => createFunctionInstance(definition, settings));
   } catch (err) {
-    const { name, message } = describeThrown(err);
-    const text = redact(message);
-    return {
-      ...base, ok: false, status: 'failed', reason: null, durationMs: elapsed(started), logs: [], loadLogs: [],
-      error: { name: redact(name), message: text, stack: locationOf(text, input.rootDir) },
-    };
+    return { ...base, ...loadFailure(err, redact, input.rootDir, elapsed(started)) };
   }
   try {
     const outcome = await observeRun(observer, () => instance.invoke(event));
