@@ -119,11 +119,15 @@ test('Run: a per-run setting override is used, and a recent real event can be pi
   await done(w);
 }, 60_000);
 
-test('keyboard: Tab reaches the Run button and Enter runs the event', async () => {
+test('keyboard: the skip link, then Tab reaches the Run button and Enter runs the event', async () => {
   const w = await open('#/run/shop');
   const { page } = w;
   await seeValue(page.getByLabel('Event JSON'), (v) => v !== '');
   await page.locator('body').focus();
+  await page.keyboard.press('Tab');
+  expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Skip to content');
+  await page.keyboard.press('Enter');
+  expect(await page.evaluate(() => [document.activeElement?.id, location.hash])).toEqual(['main', '#/run/shop']);
   let reached = false;
   for (let i = 0; i < 60 && !reached; i++) {
     await page.keyboard.press('Tab');

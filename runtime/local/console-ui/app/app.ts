@@ -63,7 +63,8 @@ export function App() {
     reload: (reload) => { publish(bus, 'reload', reload); refresh(); },
   }), [bus, refresh, setFunctions]);
 
-  // Keyboard and screen-reader users land on the new view's heading, not at the top of the old one.
+  // Keyboard and screen-reader users land on the new view's heading, not at the top of the old one. (The skip link
+  // focuses <main> itself: its href would be a route.)
   const main = useRef<HTMLElement>(null);
   const firstRoute = useRef(true);
   useEffect(() => {
@@ -73,7 +74,7 @@ export function App() {
 
   const state: ConsoleState = { functions, functionsError: error, generation, refreshFunctions: refresh, bus };
   return html`<${ConsoleContext.Provider} value=${state}>
-    <a class="skip" href="#main">Skip to content</a>
+    <a class="skip" href="#main" onClick=${(e: Event) => { e.preventDefault(); main.current?.focus(); }}>Skip to content</a>
     <header class="top">
       <h1><span class="brand">destfn</span> dev console</h1>
       <nav aria-label="Views">
@@ -83,7 +84,7 @@ export function App() {
         <span class="dot" aria-hidden="true"></span>${LIVE_LABELS[live]}${restartedAt && live === 'live' ? html` <span class="muted">(engine restarted, refreshed)</span>` : null}
       </p>
     </header>
-    <main id="main" ref=${main}>${viewOf(route)}</main>
+    <main id="main" ref=${main} tabindex="-1">${viewOf(route)}</main>
   </${ConsoleContext.Provider}>`;
 }
 
