@@ -1,19 +1,28 @@
 /**
- * Timeouts and concurrency of one destination function's Lambda and queue, derived from function.json.
+ * Batching, concurrency and timeouts of one destination function's Lambda and queue, derived from function.json.
  *
- * `maxConcurrency` means events in flight, on AWS as locally (users set it to respect a vendor's rate
- * limit). It is split into concurrent invocations (the SQS event source allows no fewer than 2) times
- * records handled at once per invocation, so their product stays ≤ maxConcurrency (and ≥ 2).
- * One invocation handles a batch of up to BATCH_SIZE messages, recordParallelism at a time, each bounded
- * by the function's own timeoutSeconds. The Lambda timeout covers the slowest possible batch plus a margin
- * for secrets, dedupe and delivery-record writes. The queue's visibility timeout is 6× the Lambda timeout
- * (AWS guidance for SQS event sources: room for the poller's retries before a message reappears).
+ * `maxConcurrency` means events in flight, on AWS as locally (the ceiling of the adaptive limit; users lower it
+ * to respect a vendor's rate limit). It is split into concurrent invocations (the SQS event source allows no
+ * fewer than 2) times records handled at once per invocation, so their product stays ≤ maxConcurrency (and ≥ 2).
+ *
+ * Batches are large because most costs are per invocation or per request, not per event: a batch of 100 pays
+ * one invocation, one START/END/REPORT log triple, one summary line and one history page for 100 events. The
+ * event source waits at most MAX_BATCHING_WINDOW_SECONDS to fill a batch (at volume batches fill at once; an
+ * event of a quiet function waits up to that long). A batch is handled recordParallelism at a time, each
+ * record bounded by the function's own timeoutSeconds; the Lambda timeout covers the slowest such batch plus a
+ * margin for secrets, dedupe and record writes, and the batch shrinks when that would pass Lambda's 900 s.
+ * The queue's visibility timeout is 6× the Lambda timeout plus the batching window (AWS guidance for SQS event
+ * sources: room for the poller's retries before a message reappears).
+ *
+ * Throughput against a destination answering in L seconds: maxConcurrency / L events/s at most (invocations ×
+ * recordParallelism in flight), e.g. 200 / 0.1 s = 2,000 events/s; COST.md works it out for the defaults.
  */
 import type { FunctionConfig } from '../runtime/function/config';
 
-export const BATCH_SIZE = 10;
-/** At most this many messages of one batch run at once in the destination handler. */
-export const MAX_RECORD_PARALLELISM = 10;
+export const BATCH_SIZE = 100;
+export const MAX_BATCHING_WINDOW_SECONDS = 1;
+/** At most this many messages of one batch run at once in the destination handler: the whole batch. */
+export const MAX_RECORD_PARALLELISM = BATCH_SIZE;
 export const MARGIN_SECONDS = 5;
 export const LAMBDA_MAX_TIMEOUT_SECONDS = 900;
 /** The SQS event source's maximumConcurrency accepts 2..1000. */
@@ -24,6 +33,8 @@ export interface FunctionTiming {
   readonly lambdaTimeoutSeconds: number;
   readonly visibilityTimeoutSeconds: number;
   readonly batchSize: number;
+  /** How long the event source may wait to fill a batch (its maxBatchingWindow). */
+  readonly maxBatchingWindowSeconds: number;
   /** Concurrent Lambda invocations (the event source's maximumConcurrency), each handling one batch. */
   readonly maxConcurrency: number;
   /** Messages of one batch handled at once (DESTFN_RECORD_CONCURRENCY). */
@@ -36,15 +47,16 @@ export function functionTiming(config: Pick<FunctionConfig, 'timeoutSeconds' | '
     Math.max(MIN_EVENT_SOURCE_CONCURRENCY, Math.ceil(config.maxConcurrency / MAX_RECORD_PARALLELISM)),
   );
   const recordParallelism = Math.min(MAX_RECORD_PARALLELISM, Math.max(1, Math.floor(config.maxConcurrency / invocations)));
-  const rounds = Math.ceil(BATCH_SIZE / recordParallelism);
-  const lambdaTimeoutSeconds = Math.min(
-    LAMBDA_MAX_TIMEOUT_SECONDS,
-    Math.ceil(config.timeoutSeconds) * rounds + MARGIN_SECONDS,
-  );
+  const perRecord = Math.ceil(config.timeoutSeconds);
+  const roundsThatFit = Math.max(1, Math.floor((LAMBDA_MAX_TIMEOUT_SECONDS - MARGIN_SECONDS) / perRecord));
+  const batchSize = Math.min(BATCH_SIZE, recordParallelism * roundsThatFit);
+  const rounds = Math.ceil(batchSize / recordParallelism);
+  const lambdaTimeoutSeconds = Math.min(LAMBDA_MAX_TIMEOUT_SECONDS, perRecord * rounds + MARGIN_SECONDS);
   return {
     lambdaTimeoutSeconds,
-    visibilityTimeoutSeconds: 6 * lambdaTimeoutSeconds,
-    batchSize: BATCH_SIZE,
+    visibilityTimeoutSeconds: 6 * lambdaTimeoutSeconds + MAX_BATCHING_WINDOW_SECONDS,
+    batchSize,
+    maxBatchingWindowSeconds: MAX_BATCHING_WINDOW_SECONDS,
     maxConcurrency: invocations,
     recordParallelism,
   };

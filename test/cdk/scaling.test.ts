@@ -39,13 +39,13 @@ test("the new function's queue, Lambda and mapping follow its function.json", ()
   const gamma = three.stack.functions[2];
   const queues = resourcesOf(three.template, 'AWS::SQS::Queue');
   const lambda = resourcesOf(three.template, 'AWS::Lambda::Function')[logicalId(gamma.handler)];
-  expect(lambda.Timeout).toBe(35); // timeoutSeconds 30 for a batch handled in parallel + 5 s margin
-  expect(queues[logicalId(gamma.queue)].VisibilityTimeout).toBe(6 * 35);
+  expect(lambda.Timeout).toBe(125); // timeoutSeconds 30 × 4 rounds (a batch of 100, 25 at a time) + 5 s margin
+  expect(queues[logicalId(gamma.queue)].VisibilityTimeout).toBe(6 * 125 + 1); // + the 1 s batching window
   expect((queues[logicalId(gamma.queue)].RedrivePolicy as { maxReceiveCount: number }).maxReceiveCount).toBe(3);
   three.template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
     FunctionName: { Ref: logicalId(gamma.handler) },
     FunctionResponseTypes: ['ReportBatchItemFailures'],
-    ScalingConfig: { MaximumConcurrency: 5 }, // maxConcurrency 50 = 5 invocations × 10 records
+    ScalingConfig: { MaximumConcurrency: 2 }, // maxConcurrency 50 = 2 invocations × 25 records
   });
   const outputs = Object.keys(three.template.toJSON().Outputs as object);
   expect(outputs).toEqual(expect.arrayContaining(['GammaQueueUrl', 'GammaDlqUrl', 'GammaDlqArn', 'GammaSecretArn', 'GammaLogGroup']));

@@ -70,12 +70,13 @@ describe('one set of resources per function folder', () => {
     expect(s.stack.functions.map((fn) => fn.name)).toEqual(['alpha', 'beta-notify']);
   });
 
-  test('event source mappings report batch item failures, batch 10; maxConcurrency = invocations × records per invocation', () => {
+  test('event source mappings report batch item failures, batches of 100 within a 1 s window; maxConcurrency = invocations × records per invocation', () => {
     s.template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
       FunctionName: { Ref: ids.alpha.handler },
       EventSourceArn: { 'Fn::GetAtt': [ids.alpha.queue, 'Arn'] },
       FunctionResponseTypes: ['ReportBatchItemFailures'],
-      BatchSize: 10,
+      BatchSize: 100,
+      MaximumBatchingWindowInSeconds: 1,
       ScalingConfig: { MaximumConcurrency: 2 }, // function.json says 1; SQS event sources need ≥ 2
     });
     s.template.hasResourceProperties('AWS::Lambda::Function', {
