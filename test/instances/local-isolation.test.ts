@@ -201,3 +201,19 @@ test('hot reload of function.json replaces only the instance whose config change
   expect(engine.records.get('shop:us', 'us-3')?.version).toBe(after['shop:us']);
   expect(engine.records.get('shop:us', 'us-1')?.version).toBe(before['shop:us']);
 });
+
+test('an instance added to function.json starts, one removed stops; the others keep running untouched', async () => {
+  notices.length = 0;
+  const config = shopConfig('us-west-2') as { instances: Record<string, unknown> };
+  const { us: _removed, ...kept } = config.instances;
+  const next = { ...config, instances: { ...kept, asia: { sources: ['web-us'], settings: { url: `${sink.url}/asia`, region: 'ap-south-1' } } } };
+  writeFileSync(join(project.functionsDir, 'shop', 'settings.local.json'), JSON.stringify({ eu: { apiKey: EU_SECRET }, asia: { apiKey: 'sk-asia-5e6f7a8b9c' } }));
+  writeFileSync(join(project.functionsDir, 'shop', 'function.json'), JSON.stringify(next));
+  await waitFor('asia added, us removed', () => notices.includes('shop:asia: added') && notices.includes('shop:us: removed'), 5000);
+  expect(notices.filter((n) => n.startsWith('shop:eu'))).toEqual([]);
+  expect(engine.functions()).toEqual(['shop:asia', 'shop:eu']);
+  await send('web-us', 'asia-1');
+  await waitFor('asia-1 delivered', () => engine.records.get('shop:asia', 'asia-1')?.status === 'delivered');
+  expect(bodyOf('/asia', 'asia-1')).toEqual({ messageId: 'asia-1', region: 'ap-south-1', apiKey: 'sk-asia-5e6f7a8b9c' });
+  expect(engine.records.get('shop:us', 'asia-1')).toBeNull();
+});
