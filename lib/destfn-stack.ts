@@ -10,6 +10,7 @@ import { readSourceNames } from '../runtime/ingest/sources';
 import { AccessPolicies } from './access-policies';
 import { AlarmTopic } from './alarm-topic';
 import { DeliveryTable } from './delivery-table';
+import { DeliveryDashboard } from './delivery-dashboard';
 import { DestinationFunction } from './destination-function';
 import { committedSettings, loadProjectFunctions } from './function-discovery';
 import { IngestApi } from './ingest-api';
@@ -57,6 +58,7 @@ export class DestfnStack extends Stack {
     const runtime = new RuntimeLayer(this, 'Runtime', entries);
     this.functions = deployable.map((fn) =>
       new DestinationFunction(this, `Function${fn.id}`, { fn, layer: runtime.layer, deliveries, alarms }));
+    for (const fn of this.functions) new DeliveryDashboard(fn, 'Delivery', fn, alarms);
     const sources = createSourceSecrets(this, sourceNames);
     this.ingest = new IngestApi(this, 'Ingest', { entries, functions: this.functions, sources, alarms });
     const policies = new AccessPolicies(this, 'Access', {

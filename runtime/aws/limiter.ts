@@ -14,12 +14,12 @@
  * attempt (ApproximateReceiveCount against the redrive policy's maxReceiveCount), so the deferral grows with the
  * length of the outage (30 s … 15 min) to spend few of them; `destfn pause <fn> --aws` (the event source
  * mapping disabled) is the pause that costs none. Each change of state, and at most every minute otherwise, one
- * EMF line: Paused (0/1) and ConcurrencyLimit, dimension function.
+ * EMF line: Paused (0/1) and ConcurrencyLimit, dimensions service and function (as the delivery metrics).
  */
 import type { SQSRecord } from 'aws-lambda';
 import { DeliveryControl, type DeliveryControlOptions, type DeliveryControlStatus, type RateLimit } from '../delivery-control';
 import type { FunctionConfig } from '../function/config';
-import { DESTINATION_ENV, POWERTOOLS_ENV, POWERTOOLS_SERVICE, type DestinationConfig } from './contract';
+import { DESTINATION_ENV, readPowertoolsConfig, type DestinationConfig } from './contract';
 import { ReportedFailure } from './record-processor';
 import { createVisibilityChanger } from './visibility';
 
@@ -190,9 +190,11 @@ function createState(options: DeliveryLimiterOptions) {
 /** One CloudWatch EMF line: Paused and ConcurrencyLimit of this instance. */
 function writeMetricLine(status: DeliveryControlStatus): void {
   const fn = process.env[DESTINATION_ENV.functionName] ?? 'unknown';
-  const namespace = process.env[POWERTOOLS_ENV.metricsNamespace] ?? POWERTOOLS_SERVICE;
+  const { serviceName, metricsNamespace } = readPowertoolsConfig(process.env);
+  // The dimensions Powertools gives the delivery metrics (service, function): one dashboard query finds both.
   process.stdout.write(`${JSON.stringify({
-    _aws: { Timestamp: Date.now(), CloudWatchMetrics: [{ Namespace: namespace, Dimensions: [['function']], Metrics: [{ Name: 'Paused', Unit: 'Count' }, { Name: 'ConcurrencyLimit', Unit: 'Count' }] }] },
+    _aws: { Timestamp: Date.now(), CloudWatchMetrics: [{ Namespace: metricsNamespace, Dimensions: [['service', 'function']], Metrics: [{ Name: 'Paused', Unit: 'Count' }, { Name: 'ConcurrencyLimit', Unit: 'Count' }] }] },
+    service: serviceName,
     function: fn,
     Paused: status.paused ? 1 : 0,
     ConcurrencyLimit: status.limit,
