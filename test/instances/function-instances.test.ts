@@ -2,7 +2,9 @@
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { discoverFunctions, readFunctionFolder } from '../../runtime/function';
+import { loadAllFunctions } from '../../runtime/local/loader';
 import { readLocalSettingValues, writeLocalSettingValues } from '../../runtime/settings';
+import { loadProjectFunctions } from '../../lib/function-discovery';
 import { TmpFunctions } from '../runtime/support/tmp-function';
 
 const tmp = new TmpFunctions();
@@ -131,5 +133,25 @@ describe('local settings of instances', () => {
     expect(statSync(file).mode & 0o777).toBe(0o600);
     expect(errorOf(() => writeLocalSettingValues(dir, { apiKey: 'x' }, 'asia'))).toMatch(/it has no instance "asia"/);
     expect(errorOf(() => writeLocalSettingValues(dir, { apiKey: 'x' }))).toMatch(/name one/);
+  });
+});
+
+describe('a missing required setting names the instance', () => {
+  const project = () => {
+    const root = join(tmp.root, `missing-${Math.random().toString(36).slice(2)}`);
+    tmp.folder({
+      'index.js': CODE,
+      'function.json': { settings: SETTINGS, instances: { eu: { settings: { region: 'eu-west-1' } }, us: {} } },
+      'settings.local.json': { eu: { apiKey: 'sk-eu-secret' }, us: { apiKey: 'sk-us-secret' } },
+    }, `${root.slice(tmp.root.length + 1)}/shop`);
+    return root;
+  };
+
+  test('at engine start (npm start)', () => {
+    expect(() => loadAllFunctions(project())).toThrow('function "shop:us": setting "region" is required');
+  });
+
+  test('at cdk synth', () => {
+    expect(() => loadProjectFunctions(project())).toThrow('function "shop:us": setting "region" is required');
   });
 });
