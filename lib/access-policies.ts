@@ -1,20 +1,25 @@
 /**
  * Two customer managed policies to attach to people's roles or groups:
- * - Deployers: deploy the stack with the CDK CLI (assume the bootstrap roles, read and change this stack),
- *   inspect the Lambdas, and manage function and source secrets (`destfn secrets set --aws`).
- * - Operators: read logs and delivery records, replay DLQs (StartMessageMoveTask); no secret values.
+ * - Deployers: deploy the stack with the CDK CLI (assume the bootstrap roles, read and change this stack and its
+ *   nested stacks), inspect the Lambdas, and manage function and source secrets (`destfn secrets set --aws`).
+ * - Operators: find a function's resources (its nested stack), read logs and delivery records, replay DLQs
+ *   (StartMessageMoveTask); no secret values.
+ * Functions are named by prefix (contract functionResourcePrefixes), never one ARN each: the policies keep their
+ * size whatever the number of functions (IAM allows 6,144 characters per managed policy).
  */
 import { Construct } from 'constructs';
 import { Aws, ArnFormat, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as logs from 'aws-cdk-lib/aws-logs';
+import { functionResourcePrefixes } from '../runtime/aws/contract';
 import type { DeliveryTable } from './delivery-table';
-import type { DestinationFunction } from './destination-function';
+import { acknowledgePrefixArns, prefixArn } from './prefix-arn';
 import type { SourceSecret } from './source-secrets';
 
 export interface AccessPoliciesProps {
-  readonly functions: readonly DestinationFunction[];
+  /** The main stack's name, which starts every function resource's name and its nested stacks' names. */
+  readonly stackName: string;
   readonly sources: readonly SourceSecret[];
   readonly deliveries: DeliveryTable;
   readonly ingest: { readonly handler: lambda.IFunction; readonly logGroup: logs.ILogGroup };
@@ -29,21 +34,40 @@ export class AccessPolicies extends Construct {
 
   constructor(scope: Construct, id: string, props: AccessPoliciesProps) {
     super(scope, id);
+    const prefixes = functionResourcePrefixes(props.stackName);
     this.deployers = new iam.ManagedPolicy(this, 'Deployers', {
       description: 'destfn: deploy the stack, edit functions and their secrets',
       statements: deployerStatements(this, props),
     });
+    acknowledgePrefixArns(this.deployers, [
+      nestedStacks(props), { service: 'lambda', prefix: `function:${prefixes.lambda}` }, { service: 'secretsmanager', prefix: `secret:${prefixes.secret}` },
+    ]);
     this.operators = new iam.ManagedPolicy(this, 'Operators', {
       description: 'destfn: read logs and delivery records, replay dead-letter queues (no secret values)',
       statements: operatorStatements(this, props),
     });
+    acknowledgePrefixArns(this.operators, [
+      nestedStacks(props), { service: 'logs', prefix: `log-group:${prefixes.logGroup}` },
+      { service: 'sqs', prefix: prefixes.dlq }, { service: 'sqs', prefix: prefixes.queue },
+    ]);
   }
+}
+
+/** The nested stacks, which CloudFormation names "<stack>-<logical id>-<suffix>". */
+function nestedStacks(props: AccessPoliciesProps): { service: string; prefix: string } {
+  return { service: 'cloudformation', prefix: `stack/${props.stackName}-` };
+}
+
+/** This stack and its nested stacks. */
+function stackArns(props: AccessPoliciesProps): string[] {
+  const nested = nestedStacks(props);
+  return [Aws.STACK_ID, prefixArn(nested.service, nested.prefix)];
 }
 
 function deployerStatements(scope: Construct, props: AccessPoliciesProps): iam.PolicyStatement[] {
   const qualifier = String(scope.node.tryGetContext('@aws-cdk/core:bootstrapQualifier') ?? DEFAULT_BOOTSTRAP_QUALIFIER);
-  const secrets = [...props.functions.map((fn) => fn.secret), ...props.sources.map((source) => source.secret)];
-  const statements = [
+  const prefixes = functionResourcePrefixes(props.stackName);
+  return [
     new iam.PolicyStatement({
       sid: 'AssumeCdkBootstrapRoles',
       actions: ['sts:AssumeRole'],
@@ -55,65 +79,63 @@ function deployerStatements(scope: Construct, props: AccessPoliciesProps): iam.P
       sid: 'ThisStack',
       actions: [
         'cloudformation:DescribeStacks', 'cloudformation:DescribeStackEvents', 'cloudformation:DescribeStackResources',
+        // `destfn secrets set --aws` finds a function's secret in its nested stack (runtime/cli/aws/function-resources.ts).
+        'cloudformation:DescribeStackResource', 'cloudformation:ListStackResources',
         'cloudformation:GetTemplate', 'cloudformation:CreateChangeSet', 'cloudformation:DescribeChangeSet',
         'cloudformation:ExecuteChangeSet', 'cloudformation:DeleteChangeSet',
       ],
-      resources: [Aws.STACK_ID],
+      resources: stackArns(props),
     }),
     new iam.PolicyStatement({
       sid: 'InspectLambdas',
       actions: ['lambda:GetFunction', 'lambda:GetFunctionConfiguration'],
-      resources: [...props.functions.map((fn) => fn.handler.functionArn), props.ingest.handler.functionArn],
+      resources: [prefixArn('lambda', `function:${prefixes.lambda}`), props.ingest.handler.functionArn],
     }),
-  ];
-  if (secrets.length > 0) {
-    statements.push(new iam.PolicyStatement({
+    new iam.PolicyStatement({
       sid: 'ManageSecrets',
       actions: ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue', 'secretsmanager:PutSecretValue'],
-      resources: secrets.map((secret) => secret.secretArn),
-    }));
-  }
-  return statements;
+      resources: [prefixArn('secretsmanager', `secret:${prefixes.secret}`), ...props.sources.map((source) => source.secret.secretArn)],
+    }),
+  ];
 }
 
 function operatorStatements(scope: Construct, props: AccessPoliciesProps): iam.PolicyStatement[] {
-  const logGroups = [...props.functions.map((fn) => fn.logGroup), props.ingest.logGroup];
-  const statements = [
+  const prefixes = functionResourcePrefixes(props.stackName);
+  return [
     new iam.PolicyStatement({
-      sid: 'ResolveStackOutputs',
-      actions: ['cloudformation:DescribeStacks'],
-      resources: [Aws.STACK_ID],
+      sid: 'FindFunctionResources',
+      actions: ['cloudformation:DescribeStacks', 'cloudformation:DescribeStackResource', 'cloudformation:ListStackResources'],
+      resources: stackArns(props),
     }),
     new iam.PolicyStatement({
       sid: 'ReadLogs',
       actions: ['logs:DescribeLogStreams', 'logs:FilterLogEvents', 'logs:GetLogEvents', 'logs:StartLiveTail'],
-      // Both ARN forms: stream-level actions match "…:log-group:<name>:*", Live Tail matches the bare group.
-      resources: logGroups.flatMap((group) => [group.logGroupArn, bareLogGroupArn(scope, group)]),
+      // Stream-level actions match "…:log-group:<name>:*", Live Tail the bare group: the prefix's * covers both.
+      resources: [
+        prefixArn('logs', `log-group:${prefixes.logGroup}`),
+        props.ingest.logGroup.logGroupArn,
+        bareLogGroupArn(scope, props.ingest.logGroup),
+      ],
     }),
     new iam.PolicyStatement({
       sid: 'ReadDeliveries',
       actions: ['dynamodb:Query', 'dynamodb:GetItem'],
       resources: [props.deliveries.table.tableArn, props.deliveries.indexArn],
     }),
+    new iam.PolicyStatement({
+      sid: 'ReplayFromDeadLetterQueues',
+      actions: [
+        'sqs:StartMessageMoveTask', 'sqs:ListMessageMoveTasks', 'sqs:CancelMessageMoveTask',
+        'sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl',
+      ],
+      resources: [prefixArn('sqs', prefixes.dlq)],
+    }),
+    new iam.PolicyStatement({
+      sid: 'ReplayIntoFunctionQueues',
+      actions: ['sqs:SendMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl'],
+      resources: [prefixArn('sqs', prefixes.queue)],
+    }),
   ];
-  if (props.functions.length > 0) {
-    statements.push(
-      new iam.PolicyStatement({
-        sid: 'ReplayFromDeadLetterQueues',
-        actions: [
-          'sqs:StartMessageMoveTask', 'sqs:ListMessageMoveTasks', 'sqs:CancelMessageMoveTask',
-          'sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl',
-        ],
-        resources: props.functions.map((fn) => fn.dlq.queueArn),
-      }),
-      new iam.PolicyStatement({
-        sid: 'ReplayIntoFunctionQueues',
-        actions: ['sqs:SendMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl'],
-        resources: props.functions.map((fn) => fn.queue.queueArn),
-      }),
-    );
-  }
-  return statements;
 }
 
 function bareLogGroupArn(scope: Construct, group: logs.ILogGroup): string {

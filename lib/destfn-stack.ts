@@ -1,19 +1,21 @@
 /**
- * The destfn stack: ingest API → one queue + Lambda per folder under functions/, a shared runtime layer,
- * the delivery-record table, alarms and two access policies. Environment-agnostic: no lookups, so
- * `cdk synth` runs offline without credentials.
+ * The destfn stack: ingest API → one queue + Lambda per folder under functions/ (each function in its own
+ * nested stack, lib/function-stack.ts), a shared runtime layer, the delivery-record table, alarms and two access
+ * policies. Environment-agnostic: no lookups, so `cdk synth` runs offline without credentials.
  */
 import type { Construct } from 'constructs';
-import { Annotations, CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
-import { assertDistinctIds, functionOutputNames, sourceSecretOutputName, STACK_OUTPUTS } from '../runtime/aws/contract';
+import { Annotations, CfnOutput, Stack, Token, type StackProps } from 'aws-cdk-lib';
+import { assertDistinctIds, sourceSecretOutputName, STACK_OUTPUTS } from '../runtime/aws/contract';
 import { readSourceNames } from '../runtime/ingest/sources';
 import { AccessPolicies } from './access-policies';
 import { AlarmTopic } from './alarm-topic';
 import { DeliveryTable } from './delivery-table';
 import { DeliveryDashboard } from './delivery-dashboard';
-import { DestinationFunction } from './destination-function';
+import type { DestinationFunction } from './destination-function';
 import { committedSettings, loadProjectFunctions } from './function-discovery';
+import { FunctionStack } from './function-stack';
 import { IngestApi } from './ingest-api';
+import { ingestRoutingFile } from './ingest-routing';
 import { DEFAULT_HANDLER_ENTRIES, type HandlerEntries } from './lambda-assets';
 import { assertNoLoopbackSettings } from './loopback-settings';
 import { RuntimeLayer } from './runtime-layer';
@@ -34,11 +36,14 @@ export interface DestfnStackProps extends StackProps {
 }
 
 export class DestfnStack extends Stack {
+  readonly functionStacks: FunctionStack[];
   readonly functions: DestinationFunction[];
   readonly ingest: IngestApi;
 
   constructor(scope: Construct, id: string, props: DestfnStackProps) {
     super(scope, id, props);
+    if (Token.isUnresolved(this.stackName)) throw new Error('the destfn stack needs a stack name known at synth (it names every function resource)');
+    const { stackName } = this;
     // Read and validate all configuration before building anything: errors surface first and clearly.
     const { deployable, localOnly } = loadProjectFunctions(props.functionsDir);
     if (!props.allowLoopbackSettings) {
@@ -56,13 +61,13 @@ export class DestfnStack extends Stack {
     const deliveries = new DeliveryTable(this, 'Deliveries');
     const alarms = new AlarmTopic(this, 'Alarms');
     const runtime = new RuntimeLayer(this, 'Runtime', entries);
-    this.functions = deployable.map((fn) =>
-      new DestinationFunction(this, `Function${fn.id}`, { fn, layer: runtime.layer, deliveries, alarms }));
+    this.functionStacks = deployable.map((fn) => new FunctionStack(this, { fn, stackName, layer: runtime.layer, deliveries, alarms }));
+    this.functions = this.functionStacks.map((stack) => stack.function);
     for (const fn of this.functions) new DeliveryDashboard(fn, 'Delivery', fn, alarms);
     const sources = createSourceSecrets(this, sourceNames);
-    this.ingest = new IngestApi(this, 'Ingest', { entries, functions: this.functions, sources, alarms });
+    this.ingest = new IngestApi(this, 'Ingest', { entries, stackName, routing: ingestRoutingFile(stackName, deployable), sources, alarms });
     const policies = new AccessPolicies(this, 'Access', {
-      functions: this.functions,
+      stackName,
       sources,
       deliveries,
       ingest: this.ingest,
@@ -74,14 +79,6 @@ export class DestfnStack extends Stack {
     outputs.add(STACK_OUTPUTS.alarmTopicArn, alarms.topic.topicArn, 'Subscribe to receive DLQ and error alarms');
     outputs.add(STACK_OUTPUTS.deployerPolicyArn, policies.deployers.managedPolicyArn, 'Attach to people who deploy and edit');
     outputs.add(STACK_OUTPUTS.operatorPolicyArn, policies.operators.managedPolicyArn, 'Attach to people who operate');
-    for (const fn of this.functions) {
-      const names = functionOutputNames(fn.name);
-      outputs.add(names.queueUrl, fn.queue.queueUrl);
-      outputs.add(names.dlqUrl, fn.dlq.queueUrl);
-      outputs.add(names.dlqArn, fn.dlq.queueArn);
-      outputs.add(names.secretArn, fn.secret.secretArn);
-      outputs.add(names.logGroup, fn.logGroup.logGroupName);
-    }
     for (const source of sources) outputs.add(sourceSecretOutputName(source.name), source.secret.secretArn);
   }
 }
@@ -92,7 +89,7 @@ class OutputWriter {
 
   add(id: string, value: string, description?: string): void {
     if (this.stack.node.tryFindChild(id)) {
-      throw new Error(`the stack output "${id}" collides with another output or construct; rename a function or a source`);
+      throw new Error(`the stack output "${id}" collides with another output or construct; rename the source`);
     }
     new CfnOutput(this.stack, id, { value, description });
   }

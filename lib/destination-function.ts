@@ -1,16 +1,17 @@
 /**
  * One destination function on AWS: queue + DLQ, its Lambda (layer runtime + its own code), SQS event source
- * with partial batch failures, its own secret, log group and alarms.
+ * with partial batch failures, its own secret, log group and alarms. Every resource is named after the stack and
+ * the function (contract functionResourceNames) so that shared policies can name them all by prefix.
  */
 import { Construct } from 'constructs';
-import { Duration, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
-import { destinationEnvironment } from '../runtime/aws/contract';
+import { destinationEnvironment, type FunctionResourceNames } from '../runtime/aws/contract';
 import type { AlarmTopic } from './alarm-topic';
 import type { DeliveryTable } from './delivery-table';
 import type { DeployableFunction } from './function-discovery';
@@ -21,6 +22,8 @@ import { lambdaLogGroup, lambdaRole } from './lambda-role';
 
 export interface DestinationFunctionProps {
   readonly fn: DeployableFunction;
+  /** Physical names of its resources. */
+  readonly names: FunctionResourceNames;
   readonly layer: lambda.ILayerVersion;
   readonly deliveries: DeliveryTable;
   readonly alarms: AlarmTopic;
@@ -49,12 +52,17 @@ export class DestinationFunction extends Construct {
     this.name = definition.name;
     this.subscription = { sources: config.sources, filter: config.filter };
 
+    const { names } = props;
+    // Kept when the folder is removed: the failed events stay readable for the DLQ's retention (README, deploy).
     this.dlq = new sqs.Queue(this, 'Dlq', {
+      queueName: names.dlq,
+      removalPolicy: RemovalPolicy.RETAIN,
       encryption: sqs.QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
       retentionPeriod: DLQ_RETENTION,
     });
     this.queue = new sqs.Queue(this, 'Queue', {
+      queueName: names.queue,
       encryption: sqs.QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
       retentionPeriod: QUEUE_RETENTION,
@@ -64,6 +72,7 @@ export class DestinationFunction extends Construct {
 
     // The template carries an empty JSON object, never a value: `destfn secrets set <fn> K=V --aws` fills it.
     this.secret = new secretsmanager.Secret(this, 'Secret', {
+      secretName: names.secret,
       description: `destfn: secret settings of function "${definition.name}"`,
       secretObjectValue: {},
     });
@@ -74,9 +83,10 @@ export class DestinationFunction extends Construct {
         'rotates them at the provider and updates the secret with `destfn secrets set --aws`.',
     });
 
-    this.logGroup = lambdaLogGroup(this, 'Logs');
+    this.logGroup = lambdaLogGroup(this, 'Logs', names.logGroup);
     const role = lambdaRole(this, 'Role', this.logGroup, `destfn function "${definition.name}"`);
     this.handler = new lambda.Function(this, 'Handler', {
+      functionName: names.lambda,
       description: `destfn destination function "${definition.name}"`,
       runtime: LAMBDA_RUNTIME,
       architecture: LAMBDA_ARCHITECTURE,

@@ -1,6 +1,7 @@
 /**
  * Segment-compatible ingest on AWS: HTTP API → ingest Lambda → SendMessageBatch to each subscribed
- * function's queue. The Lambda may only send to those queues and read the source secrets.
+ * function's queue. The Lambda may only find and send to the function queues (by their name prefix, never a
+ * DLQ) and read the source secrets.
  */
 import { Construct } from 'constructs';
 import { Duration, Stack, Validations } from 'aws-cdk-lib';
@@ -10,12 +11,12 @@ import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import { functionResourcePrefixes, ingestSourceEnvironment, type IngestRoutingFile } from '../runtime/aws/contract';
 import type { AlarmTopic } from './alarm-topic';
-import type { DestinationFunction } from './destination-function';
-import { ingestEnvironmentOf } from './ingest-environment';
 import { ingestCode, type HandlerEntries } from './lambda-assets';
 import { acknowledgePinnedRuntime, LAMBDA_ARCHITECTURE, LAMBDA_RUNTIME } from './lambda-defaults';
 import { lambdaLogGroup, lambdaRole } from './lambda-role';
+import { acknowledgePrefixArns, prefixArn } from './prefix-arn';
 import type { SourceSecret } from './source-secrets';
 
 /**
@@ -33,7 +34,9 @@ export const THROTTLE = { rateLimit: 1000, burstLimit: 2000 };
 
 export interface IngestApiProps {
   readonly entries: HandlerEntries;
-  readonly functions: readonly DestinationFunction[];
+  /** The main stack's name, which starts every function queue's name. */
+  readonly stackName: string;
+  readonly routing: IngestRoutingFile;
   readonly sources: readonly SourceSecret[];
   readonly alarms: AlarmTopic;
 }
@@ -53,13 +56,16 @@ export class IngestApi extends Construct {
       runtime: LAMBDA_RUNTIME,
       architecture: LAMBDA_ARCHITECTURE,
       handler: 'index.handler',
-      code: ingestCode(props.entries),
+      code: ingestCode(props.entries, props.routing),
       memorySize: 512,
       // Under API Gateway's 30 s integration timeout.
       timeout: Duration.seconds(25),
       role,
       logGroup: this.logGroup,
-      environment: ingestEnvironmentOf(Stack.of(this), props.functions, props.sources),
+      environment: ingestSourceEnvironment(
+        Object.fromEntries(props.sources.map((source) => [source.name, source.secret.secretArn])),
+        (value) => Stack.of(this).toJsonString(value),
+      ),
     });
     acknowledgePinnedRuntime(this.handler);
     grantIngest(role, props);
@@ -107,11 +113,10 @@ export class IngestApi extends Construct {
 }
 
 function grantIngest(role: iam.Role, props: IngestApiProps): void {
-  if (props.functions.length > 0) {
-    role.addToPolicy(new iam.PolicyStatement({
-      actions: ['sqs:SendMessage'],
-      resources: props.functions.map((fn) => fn.queue.queueArn),
-    }));
+  if (props.routing.functions.length > 0) {
+    const queues = { service: 'sqs', prefix: functionResourcePrefixes(props.stackName).queue };
+    role.addToPolicy(new iam.PolicyStatement({ actions: ['sqs:GetQueueUrl', 'sqs:SendMessage'], resources: [prefixArn(queues.service, queues.prefix)] }));
+    acknowledgePrefixArns(role, [queues]);
   }
   if (props.sources.length > 0) {
     role.addToPolicy(new iam.PolicyStatement({

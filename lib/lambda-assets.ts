@@ -1,6 +1,7 @@
 /** The three kinds of Lambda code the stack deploys, laid out as the AWS handlers expect. */
 import { join, resolve } from 'node:path';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { INGEST_ROUTING_FILE, type IngestRoutingFile } from '../runtime/aws/contract';
 import { RESOLVED_FUNCTION_FILE, renderResolvedFunction } from '../runtime/aws/resolved-function';
 import { renderPrebuiltSource } from '../runtime/source/prebuilt';
 import { bundleHandler, stageAsset } from './asset-bundler';
@@ -28,8 +29,12 @@ export const LAYER_HANDLER_FILE = `nodejs/node_modules/${LAYER_HANDLER_MODULE}`;
 /** A function's own files, relative to the task root (LAMBDA_TASK_ROOT, /var/task on Lambda). */
 export const FUNCTION_DIR = 'function';
 
-export function ingestCode(entries: HandlerEntries): lambda.Code {
-  return lambda.Code.fromAsset(stageAsset({ 'index.js': bundleHandler(entries.ingest) }));
+/** The ingest handler and its routing table (read at init: runtime/aws/ingest-config.ts). */
+export function ingestCode(entries: HandlerEntries, routing: IngestRoutingFile): lambda.Code {
+  return lambda.Code.fromAsset(stageAsset({
+    'index.js': bundleHandler(entries.ingest),
+    [INGEST_ROUTING_FILE]: `${JSON.stringify(routing, null, 1)}\n`,
+  }));
 }
 
 export function runtimeLayerCode(entries: HandlerEntries): lambda.Code {

@@ -106,7 +106,11 @@ export interface IngestEnvironment {
   sourceSecrets: Record<string, string>;
 }
 
-/** Both hold JSON: DESTFN_FUNCTIONS an IngestFunctionEntry[], DESTFN_SOURCE_SECRETS {"<source>": "<secret arn>"}. */
+/**
+ * DESTFN_SOURCE_SECRETS holds {"<source>": "<secret arn>"}. DESTFN_FUNCTIONS (an IngestFunctionEntry[] with queue
+ * URLs) is for running the handler outside a deployed stack (tests, benches): the stack writes the routing table
+ * to INGEST_ROUTING_FILE instead, since Lambda's 4 KB environment holds about 20 entries.
+ */
 export const INGEST_ENV = {
   functions: 'DESTFN_FUNCTIONS',
   sourceSecrets: 'DESTFN_SOURCE_SECRETS',
@@ -120,9 +124,64 @@ export const INGEST_ENV = {
 export function ingestEnvironment(values: IngestEnvironment, toJson: (value: unknown) => string = JSON.stringify): Record<string, string> {
   return {
     [INGEST_ENV.functions]: toJson(values.functions),
-    [INGEST_ENV.sourceSecrets]: toJson(values.sourceSecrets),
-    ...powertoolsEnvironment(),
+    ...ingestSourceEnvironment(values.sourceSecrets, toJson),
   };
+}
+
+/** What the stack writes into the ingest Lambda's environment: the source secrets only (the routing table is a file). */
+export function ingestSourceEnvironment(sourceSecrets: Record<string, string>, toJson: (value: unknown) => string = JSON.stringify): Record<string, string> {
+  return { [INGEST_ENV.sourceSecrets]: toJson(sourceSecrets), ...powertoolsEnvironment() };
+}
+
+/** The routing table in the ingest Lambda's code asset, next to index.js: an IngestRoutingFile. */
+export const INGEST_ROUTING_FILE = 'routing.json';
+
+/** One routing entry as synth knows it: the queue by name (its URL holds the account, known at deploy time). */
+export interface IngestRoutingEntry {
+  name: string;
+  queueName: string;
+  sources: string[] | null;
+  filter: string | null;
+}
+
+export interface IngestRoutingFile {
+  functions: IngestRoutingEntry[];
+}
+
+// ── Names of a function's resources ─────────────────────────────────────────────────────────────────
+
+/**
+ * Every resource of a deployed function has a name made of the stack name and the function name, so that the
+ * policies of the ingest Lambda, the Operators and the Deployers name all functions with one prefix
+ * (`functionResourceNames(stack, '')` + `*`) instead of one ARN each, which IAM's size limits do not allow for
+ * 200 functions. Queues and DLQs have different prefixes: the ingest may send to queues only.
+ */
+export interface FunctionResourceNames {
+  queue: string;
+  dlq: string;
+  lambda: string;
+  logGroup: string;
+  secret: string;
+}
+
+/** Lambda's limit for a function name (the tightest of the five). */
+export const LAMBDA_NAME_MAX = 64;
+
+export function functionResourceNames(stackName: string, fn: string): FunctionResourceNames {
+  // An instance name "<folder>:<instance>" has a ":", which SQS and Lambda names do not allow.
+  const part = fn.replace(/:/g, '--');
+  return {
+    queue: `${stackName}-fn-${part}`,
+    dlq: `${stackName}-dlq-${part}`,
+    lambda: `${stackName}-fn-${part}`,
+    logGroup: `/destfn/${stackName}/functions/${part}`,
+    secret: `destfn/${stackName}/functions/${part}`,
+  };
+}
+
+/** The name prefixes shared by every function of the stack (policies add `*`). */
+export function functionResourcePrefixes(stackName: string): FunctionResourceNames {
+  return functionResourceNames(stackName, '');
 }
 
 // ── Stack outputs ───────────────────────────────────────────────────────────────────────────────────
@@ -137,7 +196,7 @@ export const STACK_OUTPUTS = {
   operatorPolicyArn: 'OperatorPolicyArn',
 } as const;
 
-/** The deployed resources of one destination function, as stack outputs name them. */
+/** The deployed resources of one destination function: the outputs of its nested stack. */
 export interface FunctionOutputs {
   queueUrl: string;
   dlqUrl: string;
@@ -146,17 +205,24 @@ export interface FunctionOutputs {
   logGroup: string;
 }
 
-/** "teams-notify" → TeamsNotifyQueueUrl, TeamsNotifyDlqUrl, TeamsNotifyDlqArn, TeamsNotifySecretArn, TeamsNotifyLogGroup. */
-export function functionOutputNames(fn: string): FunctionOutputs {
-  const id = pascalCase(fn);
-  return {
-    queueUrl: `${id}QueueUrl`,
-    dlqUrl: `${id}DlqUrl`,
-    dlqArn: `${id}DlqArn`,
-    secretArn: `${id}SecretArn`,
-    logGroup: `${id}LogGroup`,
-  };
+/** Output names of a function's nested stack: the keys of FunctionOutputs, PascalCase. */
+export const FUNCTION_STACK_OUTPUTS = {
+  queueUrl: 'QueueUrl',
+  dlqUrl: 'DlqUrl',
+  dlqArn: 'DlqArn',
+  secretArn: 'SecretArn',
+  logGroup: 'LogGroup',
+} as const satisfies Record<keyof FunctionOutputs, string>;
+
+/**
+ * The logical id of a function's nested stack in the main stack: "teams-notify" → FunctionTeamsNotify. The
+ * `--aws` commands find a function with it (DescribeStackResource), then read that stack's outputs.
+ */
+export function functionStackLogicalId(fn: string): string {
+  return `${FUNCTION_STACK_ID_PREFIX}${pascalCase(fn)}`;
 }
+
+export const FUNCTION_STACK_ID_PREFIX = 'Function';
 
 /** "web-shop" → WebShopSourceSecretArn. */
 export function sourceSecretOutputName(source: string): string {

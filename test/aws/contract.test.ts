@@ -1,6 +1,6 @@
 /** The stack ↔ Lambda contract: what the stack side writes, the Lambda side reads back; names as deployed. */
 import {
-  destinationEnvironment, functionOutputNames, ingestEnvironment, pascalCase, readDestinationConfig, readPowertoolsConfig,
+  destinationEnvironment, functionResourceNames, functionStackLogicalId, ingestEnvironment, pascalCase, readDestinationConfig, readPowertoolsConfig,
   recordKey, recordKeyPrefix, sourceSecretOutputName, type DestinationConfig, type IngestEnvironment,
 } from '../../runtime/aws/contract';
 import { readIngestConfig } from '../../runtime/aws/ingest-config';
@@ -45,17 +45,24 @@ describe('ingest Lambda environment', () => {
   });
 });
 
-describe('stack output names', () => {
+describe('stack output names and function resource names', () => {
   it('PascalCase of the function or source name', () => {
-    expect(functionOutputNames('teams-notify')).toEqual({
-      queueUrl: 'TeamsNotifyQueueUrl',
-      dlqUrl: 'TeamsNotifyDlqUrl',
-      dlqArn: 'TeamsNotifyDlqArn',
-      secretArn: 'TeamsNotifySecretArn',
-      logGroup: 'TeamsNotifyLogGroup',
-    });
+    expect(functionStackLogicalId('teams-notify')).toBe('FunctionTeamsNotify');
     expect(sourceSecretOutputName('web_shop2')).toBe('WebShop2SourceSecretArn');
     expect(() => pascalCase('--')).toThrow('name "--" has no letters or digits');
+  });
+});
+
+describe('function resource names', () => {
+  it('stack name + function name; queues and DLQs have different prefixes; an instance\'s ":" is "--"', () => {
+    expect(functionResourceNames('Destfn', 'teams-notify')).toEqual({
+      queue: 'Destfn-fn-teams-notify',
+      dlq: 'Destfn-dlq-teams-notify',
+      lambda: 'Destfn-fn-teams-notify',
+      logGroup: '/destfn/Destfn/functions/teams-notify',
+      secret: 'destfn/Destfn/functions/teams-notify',
+    });
+    expect(functionResourceNames('Destfn', 'orders:eu').queue).toBe('Destfn-fn-orders--eu');
   });
 });
 

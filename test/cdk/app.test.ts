@@ -1,6 +1,6 @@
 /** bin/app.ts as the CDK CLI runs it: a child process with CDK_OUTDIR and context from CDK_CONTEXT_JSON. */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ALPHA, BETA, LOCAL_SECRET_MARKER, makeProject, type FunctionFixture, cleanUp } from './project';
@@ -34,8 +34,11 @@ test('synthesizes with the real handlers and no AWS credentials; cdk-nag and the
   // Both validation plugins ran (nag would fail the synth on a finding; schema findings are only reported).
   expect(JSON.parse(readFileSync(join(outdir, 'validation-report.json'), 'utf8')).pluginReports).toEqual([]);
   const template = readFileSync(join(outdir, 'Destfn.template.json'), 'utf8');
-  expect(JSON.parse(template).Outputs).toHaveProperty('BetaNotifyDlqArn');
+  expect(JSON.parse(template).Resources).toHaveProperty('FunctionBetaNotify.Type', 'AWS::CloudFormation::Stack');
   expect(template).not.toContain(LOCAL_SECRET_MARKER);
+  for (const nested of readdirSync(outdir).filter((f) => f.endsWith('.nested.template.json'))) {
+    expect(readFileSync(join(outdir, nested), 'utf8')).not.toContain(LOCAL_SECRET_MARKER);
+  }
 }, 60_000);
 
 test('a missing required setting stops the synth with one clear line naming function and setting', () => {
@@ -59,8 +62,8 @@ test("a fresh clone synthesizes: the repo's examples are local only, and synth s
   expect(infoLines(outdir)).toEqual([
     'not deployed, local only ("deploy": false in function.json): google-cloud-function, microsoft-teams, webhook',
   ]);
-  expect(Object.keys(JSON.parse(readFileSync(join(outdir, 'Destfn.template.json'), 'utf8')).Outputs))
-    .not.toContain('WebhookQueueUrl');
+  expect(Object.keys(JSON.parse(readFileSync(join(outdir, 'Destfn.template.json'), 'utf8')).Resources))
+    .not.toContain('FunctionWebhook');
 }, 60_000);
 
 test('a setting on localhost stops the synth, unless -c allowLoopbackSettings=true', () => {
@@ -73,5 +76,5 @@ test('a setting on localhost stops the synth, unless -c allowLoopbackSettings=tr
   const allowed = runApp(project, { allowLoopbackSettings: 'true' });
   expect(allowed.stderr).toBe('');
   expect(allowed.status).toBe(0);
-  expect(JSON.parse(readFileSync(join(allowed.outdir, 'Destfn.template.json'), 'utf8')).Outputs).toHaveProperty('AlphaQueueUrl');
+  expect(JSON.parse(readFileSync(join(allowed.outdir, 'Destfn.template.json'), 'utf8')).Resources).toHaveProperty('FunctionAlpha');
 }, 90_000);

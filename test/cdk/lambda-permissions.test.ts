@@ -4,8 +4,10 @@
  * granted that the code does not make (besides what the SQS event source itself needs to consume).
  */
 import type { IConstruct } from 'constructs';
+import { Template } from 'aws-cdk-lib/assertions';
 import { bundledInputs } from '../../lib/asset-bundler';
 import { DEFAULT_HANDLER_ENTRIES } from '../../lib/lambda-assets';
+import { prefixArn } from '../../lib/prefix-arn';
 import { ALPHA, BETA, cleanUp, makeProject, resourcesOf, synthProject, type Synthesized } from './project';
 import { iamActionsNeeded } from './support/sdk-actions';
 import { logicalId } from './template-values';
@@ -31,6 +33,8 @@ beforeAll(() => {
 interface LambdaUnderTest {
   entry: string;
   role: IConstruct;
+  /** The template holding the role's policies. */
+  template: Template;
   /** Per service, the resources that service's actions may name. */
   resources: Record<string, Resource[]>;
   alsoAllowed: string[];
@@ -39,11 +43,15 @@ interface LambdaUnderTest {
 function destination(): LambdaUnderTest {
   const alpha = s.stack.functions[0];
   const table = Object.keys(s.template.findResources('AWS::DynamoDB::Table'))[0];
+  // In its nested stack the table's ARN is the parameter the main stack sets to it.
+  const parameters = resourcesOf(s.template, 'AWS::CloudFormation::Stack').FunctionAlpha.Parameters as Record<string, unknown>;
+  const tableArn = Object.keys(parameters).find((name) => same(parameters[name], { 'Fn::GetAtt': [table, 'Arn'] }));
   return {
     entry: DEFAULT_HANDLER_ENTRIES.destination,
     role: alpha.handler.role as unknown as IConstruct,
+    template: Template.fromStack(s.stack.functionStacks[0]),
     resources: {
-      dynamodb: [{ 'Fn::GetAtt': [table, 'Arn'] }],
+      dynamodb: [{ Ref: tableArn }],
       sqs: [{ 'Fn::GetAtt': [logicalId(alpha.queue), 'Arn'] }],
       secretsmanager: [{ Ref: logicalId(alpha.secret) }],
     },
@@ -56,18 +64,20 @@ function ingest(): LambdaUnderTest {
   return {
     entry: DEFAULT_HANDLER_ENTRIES.ingest,
     role: s.stack.ingest.handler.role as unknown as IConstruct,
+    template: s.template,
     resources: {
       dynamodb: [],
-      sqs: s.stack.functions.map((fn) => ({ 'Fn::GetAtt': [logicalId(fn.queue), 'Arn'] })),
+      // Every function queue by its name prefix: never a DLQ, never one ARN per function.
+      sqs: [s.stack.resolve(prefixArn('sqs', 'Destfn-fn-')) as Resource],
       secretsmanager: sourceSecrets.map((id) => ({ Ref: id })),
     },
     alsoAllowed: LOG_ACTIONS,
   };
 }
 
-function allowStatements(role: IConstruct): Statement[] {
+function allowStatements(role: IConstruct, template: Template): Statement[] {
   const roleId = logicalId(role);
-  return Object.values(resourcesOf(s.template, 'AWS::IAM::Policy'))
+  return Object.values(resourcesOf(template, 'AWS::IAM::Policy'))
     .filter((policy) => JSON.stringify(policy.Roles) === JSON.stringify([{ Ref: roleId }]))
     .flatMap((policy) => (policy.PolicyDocument as { Statement: Statement[] }).Statement)
     .filter((statement) => statement.Effect === 'Allow');
@@ -91,7 +101,7 @@ describe.each([
   beforeAll(() => {
     lambda = describeLambda();
     needed = iamActionsNeeded(bundledInputs(lambda.entry));
-    statements = allowStatements(lambda.role);
+    statements = allowStatements(lambda.role, lambda.template);
   }, 30_000);
 
   test('allows every AWS call its bundled code makes, on the resources it makes them on', () => {
@@ -121,7 +131,8 @@ describe.each([
 });
 
 test('the destination role reads and writes only records keyed "<function>#…"', () => {
-  const dynamodb = allowStatements(destination().role).filter((st) => list(st.Action).some((a) => a.startsWith('dynamodb:')));
+  const { role, template } = destination();
+  const dynamodb = allowStatements(role, template).filter((st) => list(st.Action).some((a) => a.startsWith('dynamodb:')));
   expect(dynamodb).toHaveLength(1);
   expect(dynamodb[0].Condition).toEqual({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['alpha#*'] } });
 });

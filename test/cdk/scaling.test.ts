@@ -1,7 +1,9 @@
-/** Adding a folder under functions/ and synthesizing again adds that function's resources and edits nothing else. */
+/** Adding a folder under functions/ and synthesizing again adds that function's nested stack and edits nothing else. */
 import { join } from 'node:path';
+import { Template } from 'aws-cdk-lib/assertions';
+import { functionStackLogicalId } from '../../runtime/aws/contract';
 import { ALPHA, BETA, GAMMA, addFunction, makeProject, resourcesOf, synthProject, type Synthesized, cleanUp } from './project';
-import { flatten, logicalId } from './template-values';
+import { logicalId } from './template-values';
 
 afterAll(cleanUp);
 
@@ -15,51 +17,57 @@ beforeAll(() => {
   three = synthProject(project, { cfnValidation: false, outdir: join(project, 'cdk.out.three') });
 }, 60_000);
 
-const functionLambdas = (s: Synthesized) => Object.values(resourcesOf(s.template, 'AWS::Lambda::Function'))
-  .filter((fn) => JSON.stringify(fn.Environment).includes('DESTFN_FUNCTION_NAME'));
+const functionTemplates = (s: Synthesized) => Object.fromEntries(s.stack.functionStacks.map((stack) => [stack.function.name, Template.fromStack(stack)]));
 
-test('2 folders ⇒ 2 of each; a third folder ⇒ 3 of each (plus ingest Lambda and source secret)', () => {
+test('2 folders ⇒ 2 nested stacks; a third folder ⇒ 3 (the ingest Lambda, layer and source secret stay one each)', () => {
   for (const [s, n] of [[two, 2], [three, 3]] as const) {
-    s.template.resourceCountIs('AWS::SQS::Queue', 2 * n);
-    s.template.resourceCountIs('AWS::Lambda::Function', n + 1);
-    s.template.resourceCountIs('AWS::Lambda::EventSourceMapping', n);
-    s.template.resourceCountIs('AWS::SecretsManager::Secret', n + 1); // + the default "dev" source
+    s.template.resourceCountIs('AWS::CloudFormation::Stack', n);
+    s.template.resourceCountIs('AWS::Lambda::Function', 1);
+    s.template.resourceCountIs('AWS::SecretsManager::Secret', 1); // the default "dev" source
     s.template.resourceCountIs('AWS::Lambda::LayerVersion', 1);
-    expect(functionLambdas(s)).toHaveLength(n);
+    for (const t of Object.values(functionTemplates(s))) {
+      t.resourceCountIs('AWS::SQS::Queue', 2);
+      t.resourceCountIs('AWS::Lambda::EventSourceMapping', 1);
+    }
   }
   expect(three.stack.functions.map((fn) => fn.name)).toEqual(['alpha', 'beta-notify', 'gamma']);
 });
 
 test('the layer is attached to every function Lambda, including the new one', () => {
   const layerId = Object.keys(three.template.findResources('AWS::Lambda::LayerVersion'))[0];
-  for (const fn of functionLambdas(three)) expect(fn.Layers).toEqual([{ Ref: layerId }]);
+  const stacks = resourcesOf(three.template, 'AWS::CloudFormation::Stack');
+  for (const stack of three.stack.functionStacks) {
+    const [fn] = Object.values(resourcesOf(Template.fromStack(stack), 'AWS::Lambda::Function'));
+    const [parameter] = (fn.Layers as Array<{ Ref: string }>).map((layer) => layer.Ref);
+    expect((stacks[functionStackLogicalId(stack.function.name)].Parameters as Record<string, unknown>)[parameter]).toEqual({ Ref: layerId });
+  }
 });
 
 test("the new function's queue, Lambda and mapping follow its function.json", () => {
   const gamma = three.stack.functions[2];
-  const queues = resourcesOf(three.template, 'AWS::SQS::Queue');
-  const lambda = resourcesOf(three.template, 'AWS::Lambda::Function')[logicalId(gamma.handler)];
+  const t = functionTemplates(three).gamma;
+  const queues = resourcesOf(t, 'AWS::SQS::Queue');
+  const lambda = resourcesOf(t, 'AWS::Lambda::Function')[logicalId(gamma.handler)];
   expect(lambda.Timeout).toBe(125); // timeoutSeconds 30 × 4 rounds (a batch of 100, 25 at a time) + 5 s margin
   expect(queues[logicalId(gamma.queue)].VisibilityTimeout).toBe(6 * 125 + 1); // + the 1 s batching window
   expect((queues[logicalId(gamma.queue)].RedrivePolicy as { maxReceiveCount: number }).maxReceiveCount).toBe(3);
-  three.template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+  t.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
     FunctionName: { Ref: logicalId(gamma.handler) },
     FunctionResponseTypes: ['ReportBatchItemFailures'],
     ScalingConfig: { MaximumConcurrency: 2 }, // maxConcurrency 50 = 2 invocations × 25 records
   });
-  const outputs = Object.keys(three.template.toJSON().Outputs as object);
-  expect(outputs).toEqual(expect.arrayContaining(['GammaQueueUrl', 'GammaDlqUrl', 'GammaDlqArn', 'GammaSecretArn', 'GammaLogGroup']));
-  const ingest = resourcesOf(three.template, 'AWS::Lambda::Function')[logicalId(three.stack.ingest.handler)];
-  const routing = JSON.parse(flatten((ingest.Environment as { Variables: Record<string, unknown> }).Variables.DESTFN_FUNCTIONS));
-  expect(routing.map((entry: { name: string }) => entry.name)).toEqual(['alpha', 'beta-notify', 'gamma']);
+  expect(Object.keys(t.toJSON().Outputs as object).sort()).toEqual(['DlqArn', 'DlqUrl', 'LogGroup', 'QueueUrl', 'SecretArn']);
 });
 
-test('every existing resource is unchanged except the ingest routing table and the access policies', () => {
+test("adding a folder: one new nested stack, the ingest Lambda's code (its routing table); no other resource or function template changes", () => {
   const before = two.template.toJSON().Resources as Record<string, unknown>;
   const after = three.template.toJSON().Resources as Record<string, unknown>;
-  const ingestHandler = logicalId(two.stack.ingest.handler);
+  expect(Object.keys(after).filter((id) => !(id in before))).toEqual(['FunctionGamma']);
   const changed = Object.keys(before).filter((id) => JSON.stringify(before[id]) !== JSON.stringify(after[id]));
-  expect(changed.sort()).toEqual([
-    'AccessDeployers', 'AccessOperators', ingestHandler, 'IngestRoleDefaultPolicy',
-  ].map((prefix) => Object.keys(before).find((id) => id.startsWith(prefix)) as string).sort());
+  expect(changed).toEqual([logicalId(two.stack.ingest.handler)]);
+  const ingest = (r: Record<string, unknown>) => JSON.stringify({ ...(r[logicalId(two.stack.ingest.handler)] as { Properties: object }).Properties, Code: null });
+  expect(ingest(after)).toBe(ingest(before)); // only its code asset differs
+  const [old, now] = [functionTemplates(two), functionTemplates(three)];
+  for (const name of ['alpha', 'beta-notify']) expect(JSON.stringify(now[name].toJSON())).toBe(JSON.stringify(old[name].toJSON()));
+  expect(three.template.toJSON().Outputs).toEqual(two.template.toJSON().Outputs);
 });

@@ -18,6 +18,7 @@ import { GetSecretValueCommand, PutSecretValueCommand } from '@aws-sdk/client-se
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { Analytics } from '@segment/analytics-node';
 import { isPageItem, recordFromItem } from '../../runtime/aws/delivery-item';
+import { functionStackLogicalId } from '../../runtime/aws/contract';
 import { startHttpSink, type HttpSink, type SinkRequest } from '../aws/support/http-sink';
 import { startAwsPlane, type AwsPlane } from './aws-plane';
 import { deployStack, type DeployedStack } from './deploy';
@@ -150,6 +151,13 @@ function person(policy: 'Operators' | 'Deployers'): Record<string, string> {
 const operator = () => person('Operators');
 const deployer = () => person('Deployers');
 
+/** The outputs of a function's nested stack (QueueUrl, DlqUrl…). */
+function functionOutputs(fn: string): Record<string, string> {
+  const template = stack.templates.find((t) => t.nestedId === functionStackLogicalId(fn));
+  if (!template) throw new Error(`no nested stack for function ${fn}`);
+  return template.values.outputs();
+}
+
 /** The status, with the body in the failure message. */
 async function statusOf(response: Promise<Response>): Promise<string> {
   const r = await response;
@@ -157,7 +165,8 @@ async function statusOf(response: Promise<Response>): Promise<string> {
 }
 
 test('the synthesized Lambdas are laid out as Lambda runs them: no module outside the assets and the runtime SDK', () => {
-  expect(stack.lambdas.size).toBe(4); // ingest + three functions
+  expect(stack.templates.map((t) => t.nestedId)).toEqual([null, 'FunctionBigOrders', 'FunctionFlaky', 'FunctionRelay']);
+  expect(stack.lambdas.size).toBe(4); // ingest + three functions, each in its nested stack
   for (const fn of stack.lambdas.values()) {
     expect(fn.spec.environment.NODE_PATH).toBeUndefined();
     expect(fn.spec.fs.nodePath.split(':')).toHaveLength(5);
@@ -303,7 +312,7 @@ describe('webhooks, retries and the dead-letter queue', () => {
     expect(flakyRecords).toMatchObject({ status: 'failed', attempts: 3 });
     // The relay got the same webhook events (it subscribes to every source).
     expect(delivered('relay', 'rh-hook-1')).toHaveLength(1);
-    await waitFor('rh-hook-1 and rh-hook-2 in the DLQ', async () => (await queueDepth(stack.outputs.FlakyDlqUrl)) === 2, 30_000);
+    await waitFor('rh-hook-1 and rh-hook-2 in the DLQ', async () => (await queueDepth(functionOutputs('flaky').DlqUrl)) === 2, 30_000);
     const failed = await destfn(['deliveries', 'flaky', '--aws', '--status', 'failed', '--json'], operator());
     expect(failed.stderr).toBe('');
     expect((JSON.parse(failed.stdout) as Array<{ messageId: string }>).map((r) => r.messageId).sort()).toEqual(['rh-hook-1', 'rh-hook-2']);
@@ -311,7 +320,7 @@ describe('webhooks, retries and the dead-letter queue', () => {
     const replay = await destfn(['replay', 'flaky', '--aws'], operator());
     expect(replay.stderr).toBe('');
     expect(replay.stdout).toMatch(/moving about 2 event\(s\) from the DLQ of "flaky"/);
-    await waitFor('the DLQ drained by the move task', async () => (await queueDepth(stack.outputs.FlakyDlqUrl)) === 0 || undefined, 10_000);
+    await waitFor('the DLQ drained by the move task', async () => (await queueDepth(functionOutputs('flaky').DlqUrl)) === 0 || undefined, 10_000);
     await waitFor('a fourth attempt after the replay', () => delivered('flaky', 'rh-hook-1').length === 4, 20_000);
   }, 90_000);
 });

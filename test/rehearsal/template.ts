@@ -1,6 +1,7 @@
 /**
  * A synthesized CloudFormation template read as CloudFormation would deploy it: every resource gets a
- * physical name, and values (Ref, Fn::GetAtt, Fn::Join, Fn::Sub, Fn::Select, Fn::Split) resolve to them.
+ * physical name, and values (Ref, Fn::GetAtt, Fn::Join, Fn::Sub, Fn::Select, Fn::Split) resolve to them. A nested
+ * stack's template gets the values its parent passes to its Parameters.
  */
 export interface CfnResource {
   Type: string;
@@ -10,6 +11,7 @@ export interface CfnResource {
 }
 
 export interface CfnTemplate {
+  Parameters?: Record<string, { Type: string; Default?: unknown }>;
   Resources: Record<string, CfnResource>;
   Outputs?: Record<string, { Value: unknown; Description?: string }>;
 }
@@ -30,7 +32,10 @@ export interface Deployment {
 export class TemplateValues {
   private readonly physical = new Map<string, PhysicalResource>();
 
-  constructor(readonly template: CfnTemplate, readonly deployment: Deployment) {}
+  constructor(readonly template: CfnTemplate, readonly deployment: Deployment, private readonly parameters: Record<string, string> = {}) {
+    const missing = Object.entries(template.Parameters ?? {}).filter(([name, p]) => !(name in parameters) && p.Default === undefined).map(([name]) => name);
+    if (missing.length > 0) throw new Error(`${deployment.stackName}: no value for the parameters ${missing.join(', ')}`);
+  }
 
   set(logicalId: string, resource: PhysicalResource): void {
     if (!this.template.Resources[logicalId]) throw new Error(`no resource ${logicalId} in the template`);
@@ -121,6 +126,7 @@ export class TemplateValues {
       'AWS::StackName': stackName, 'AWS::StackId': stackId, 'AWS::NoValue': '',
     };
     if (id in pseudo) return pseudo[id];
+    if (id in this.parameters) return this.parameters[id];
     return this.get(id).ref;
   }
 }

@@ -5,7 +5,8 @@
 import { CloudWatchLogsClient, FilterLogEventsCommand, type FilteredLogEvent } from '@aws-sdk/client-cloudwatch-logs';
 import type { LogRecord } from '../../delivery/record';
 import { DELIVERY_LOG_MESSAGE } from '../../aws/delivery-telemetry';
-import { functionResources, readStackOutputs, withClientConfig, type AwsOpsOptions } from './stack-outputs';
+import { functionResources } from './function-resources';
+import { withClientConfig, type AwsOpsOptions } from './stack-outputs';
 
 export interface FetchLogsOptions extends AwsOpsOptions {
   follow?: boolean;
@@ -40,7 +41,7 @@ export function logRecordOf(fn: string, message: string, timestamp: number): Log
 
 export async function* fetchLogsAws(fn: string, options: FetchLogsOptions = {}): AsyncGenerator<LogRecord> {
   const opts = await withClientConfig(options);
-  const { logGroup } = functionResources(await readStackOutputs(opts), fn);
+  const { logGroup } = await functionResources(fn, opts);
   const client = new CloudWatchLogsClient(opts.clientConfig);
   const limit = options.limit ?? 100;
   const seen = new Map<string, number>(); // eventId → timestamp, to skip events a poll reads again

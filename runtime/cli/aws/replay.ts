@@ -3,7 +3,8 @@
  * came from (no DestinationArn = their source queue). The move runs in AWS after this returns.
  */
 import { GetQueueAttributesCommand, SQSClient, StartMessageMoveTaskCommand } from '@aws-sdk/client-sqs';
-import { functionResources, readStackOutputs, withClientConfig, type AwsOpsOptions } from './stack-outputs';
+import { functionResources } from './function-resources';
+import { withClientConfig, type AwsOpsOptions } from './stack-outputs';
 
 export interface ReplayResult {
   /** Null when the DLQ was empty and nothing was started. */
@@ -14,7 +15,7 @@ export interface ReplayResult {
 
 export async function replayAws(fn: string, options: AwsOpsOptions = {}): Promise<ReplayResult> {
   const opts = await withClientConfig(options);
-  const { dlqUrl, dlqArn } = functionResources(await readStackOutputs(opts), fn);
+  const { dlqUrl, dlqArn } = await functionResources(fn, opts);
   const client = new SQSClient(opts.clientConfig);
   try {
     const attrs = await client.send(new GetQueueAttributesCommand({ QueueUrl: dlqUrl, AttributeNames: ['ApproximateNumberOfMessages'] }));

@@ -7,7 +7,8 @@ import { GetSecretValueCommand, PutSecretValueCommand, ResourceNotFoundException
 import { join, resolve } from 'node:path';
 import { isPlainObject } from '../../events/plain-object';
 import { readFunctionConfig } from '../../function';
-import { functionResources, readStackOutputs, withClientConfig, type AwsOpsOptions } from './stack-outputs';
+import { functionResources } from './function-resources';
+import { withClientConfig, type AwsOpsOptions } from './stack-outputs';
 
 export interface SetSecretsOptions extends AwsOpsOptions {
   /** Where the function folders are (to check the setting names); default ./functions. */
@@ -27,7 +28,7 @@ export async function setSecretsAws(fn: string, values: Readonly<Record<string, 
     }
   }
   const opts = await withClientConfig(options);
-  const { secretArn } = functionResources(await readStackOutputs(opts), fn);
+  const { secretArn } = await functionResources(fn, opts);
   const client = new SecretsManagerClient(opts.clientConfig);
   try {
     const current = await readCurrent(client, secretArn);

@@ -9,9 +9,10 @@ import * as deliveries from '../../../runtime/cli/deliveries';
 import * as logs from '../../../runtime/cli/logs';
 import * as replay from '../../../runtime/cli/replay';
 import * as secretsCli from '../../../runtime/cli/secrets';
-import { describeStacksXml, ordersStackOutputs, startFakeAws, type FakeAws, type FakeCall } from '../../aws/support/fake-aws';
+import { startFakeAws, type FakeAws, type FakeCall } from '../../aws/support/fake-aws';
 import { tempRoot } from '../../aws/support/function-dir';
 import { cli } from '../support';
+import { answerStack, ordersFunction, type FakeStack } from './fake-stack';
 
 const JSON_10 = 'application/x-amz-json-1.0';
 let aws: FakeAws; // every service the commands call, on one endpoint (told apart by operation)
@@ -53,8 +54,9 @@ async function replaySignedAs(flags: string[] = []): Promise<string[]> {
 
 beforeAll(async () => {
   aws = await startFakeAws((call) => {
+    const stack = answerStack(call, deployed());
+    if (stack) return stack;
     switch (call.operation) {
-      case 'DescribeStacks': return { body: describeStacksXml('Destfn', outputs()), contentType: 'text/xml' };
       case 'GetQueueAttributes': return { body: JSON.stringify({ Attributes: { ApproximateNumberOfMessages: '1' } }), contentType: JSON_10 };
       case 'StartMessageMoveTask': return { body: JSON.stringify({ TaskHandle: 'th-1' }), contentType: JSON_10 };
       case 'FilterLogEvents': return { body: JSON.stringify({ events: [] }) };
@@ -82,8 +84,8 @@ beforeAll(async () => {
   writeFileSync(join(home, 'functions', 'orders', 'index.js'), 'async function onTrack() { return 1 }\n');
 });
 
-function outputs(): Record<string, string> {
-  return ordersStackOutputs(aws.endpoint, 'eu-west-3');
+function deployed(): FakeStack {
+  return { name: 'Destfn', outputs: { TableName: 'deliveries' }, functions: { orders: ordersFunction(aws.endpoint, 'eu-west-3') } };
 }
 
 beforeEach(() => {
@@ -130,6 +132,7 @@ describe('--profile', () => {
   it('AWS_PROFILE does the same', async () => {
     process.env.AWS_PROFILE = 'ops';
     expect(await replaySignedAs()).toEqual([
+      'DescribeStackResource: AKIAOPS eu-west-3 cloudformation',
       'DescribeStacks: AKIAOPS eu-west-3 cloudformation',
       'GetQueueAttributes: AKIAOPS eu-west-3 sqs',
       'StartMessageMoveTask: AKIAOPS eu-west-3 sqs',
@@ -152,6 +155,7 @@ describe('region', () => {
   it('--region beats AWS_REGION, AWS_DEFAULT_REGION and the profile', async () => {
     Object.assign(process.env, { AWS_REGION: 'eu-central-1', AWS_DEFAULT_REGION: 'ca-central-1' });
     expect(await replaySignedAs(['--region', 'ap-south-1', '--profile', 'ops'])).toEqual([
+      'DescribeStackResource: AKIAOPS ap-south-1 cloudformation',
       'DescribeStacks: AKIAOPS ap-south-1 cloudformation',
       'GetQueueAttributes: AKIAOPS ap-south-1 sqs',
       'StartMessageMoveTask: AKIAOPS ap-south-1 sqs',
@@ -194,6 +198,6 @@ describe('clear errors, before any call', () => {
   it('--region and --profile without --aws are a usage error', async () => {
     const { code, err } = await cli(logs.main, ['orders', '--region', 'eu-west-1']);
     expect(code).toBe(1);
-    expect(err).toMatch(/^destfn logs: --region and --profile go with --aws\nusage: destfn logs <function> .*--aws \[--region r\] \[--profile p\]/);
+    expect(err).toMatch(/^destfn logs: --region and --profile go with --aws\nusage: destfn logs <function>\S* .*--aws \[--region r\] \[--profile p\]/);
   });
 });

@@ -1,6 +1,6 @@
 /**
- * `destfn deliveries|logs|replay|secrets … --aws` end to end through the CLI commands: names from the stack
- * outputs (fake CloudFormation endpoint), records from dynalite, secrets through the client mock.
+ * `destfn deliveries|logs|replay|secrets … --aws` end to end through the CLI commands: names from the stack and
+ * the function's nested stack (fake CloudFormation endpoint), records from dynalite, secrets through the client mock.
  */
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -13,32 +13,33 @@ import * as replay from '../../../runtime/cli/replay';
 import * as secretsCli from '../../../runtime/cli/secrets';
 import { useFakeAwsEnv } from '../../aws/support/aws-env';
 import { createDeliveryTable, startDynalite, type Dynalite } from '../../aws/support/dynalite';
-import { describeStacksXml, ordersStackOutputs, startFakeAws, type FakeAws } from '../../aws/support/fake-aws';
+import { startFakeAws, type FakeAws } from '../../aws/support/fake-aws';
 import { tempRoot } from '../../aws/support/function-dir';
 import { cli } from '../support';
+import { answerStack, ordersFunction, type FakeStack } from './fake-stack';
 
 const secrets = mockClient(SecretsManagerClient);
 let ddb: Dynalite;
 let aws: FakeAws; // CloudFormation, CloudWatch Logs and SQS on one fake endpoint (told apart by operation)
 let functionsDir: string;
 let restoreEnv: () => void;
-let outputs: Record<string, string>;
+let stack: FakeStack;
 
 beforeAll(async () => {
   ddb = await startDynalite();
   await createDeliveryTable(ddb.client, 'deliveries');
-  aws = await startFakeAws((call) => {
+  aws = await startFakeAws((call) => answerStack(call, stack) ?? other(call));
+  const other = (call: { operation: string; body: string }) => {
     switch (call.operation) {
-      case 'DescribeStacks': return { body: describeStacksXml('Destfn', outputs), contentType: 'text/xml' };
-      case 'FilterLogEvents': return { body: JSON.stringify({ events: JSON.parse(call.body).logGroupName !== '/aws/lambda/orders' ? [] : [{ eventId: 'e1', timestamp: Date.now(), message: JSON.stringify({
+      case 'FilterLogEvents': return { body: JSON.stringify({ events: JSON.parse(call.body).logGroupName !== '/destfn/Destfn/functions/orders' ? [] : [{ eventId: 'e1', timestamp: Date.now(), message: JSON.stringify({
         message: 'delivery', timestamp: '2025-03-01T10:00:00.000Z', function: 'orders', messageId: 'm-1', logs: ['hello from orders'],
       }) }] }) };
       case 'GetQueueAttributes': return { body: JSON.stringify({ Attributes: { ApproximateNumberOfMessages: '2' } }), contentType: 'application/x-amz-json-1.0' };
       case 'StartMessageMoveTask': return { body: JSON.stringify({ TaskHandle: 'th-1' }), contentType: 'application/x-amz-json-1.0' };
       default: return { status: 400, body: '{}' };
     }
-  });
-  outputs = ordersStackOutputs(aws.endpoint, 'us-east-1');
+  };
+  stack = { name: 'Destfn', outputs: { TableName: 'deliveries' }, functions: { orders: ordersFunction(aws.endpoint, 'us-east-1') } };
   restoreEnv = useFakeAwsEnv({
     AWS_ENDPOINT_URL_CLOUDFORMATION: aws.endpoint,
     AWS_ENDPOINT_URL_CLOUDWATCH_LOGS: aws.endpoint,
@@ -79,10 +80,10 @@ describe('CLI --aws', () => {
   });
 
   it('logs: says so when nothing was captured, like the local command', async () => {
-    const saved = outputs;
-    outputs = { ...saved, OrdersLogGroup: '/aws/lambda/quiet' };
+    const saved = stack;
+    stack = { ...saved, functions: { orders: { ...saved.functions.orders, logGroup: '/destfn/Destfn/functions/quiet' } } };
     const { code, out } = await cli(logs.main, ['orders', '--aws']);
-    outputs = saved;
+    stack = saved;
     expect(code).toBe(0);
     expect(out).toBe('no log output for "orders"\n');
   });
@@ -91,7 +92,7 @@ describe('CLI --aws', () => {
     const { code, out } = await cli(replay.main, ['orders', '--aws']);
     expect(code).toBe(0);
     expect(out).toContain('moving about 2 event(s) from the DLQ of "orders"');
-    expect(aws.calls.filter((c) => c.operation === 'StartMessageMoveTask').map((c) => JSON.parse(c.body))).toEqual([{ SourceArn: outputs.OrdersDlqArn }]);
+    expect(aws.calls.filter((c) => c.operation === 'StartMessageMoveTask').map((c) => JSON.parse(c.body))).toEqual([{ SourceArn: stack.functions.orders.dlqArn }]);
   });
 
   it('secrets set: writes the secret, never the local file, and never prints the value', async () => {
@@ -110,11 +111,11 @@ describe('CLI --aws', () => {
   });
 
   it('reports AWS failures as a one-line error with exit code 1', async () => {
-    const saved = outputs;
-    outputs = {};
+    const saved = stack;
+    stack = { ...saved, functions: {} };
     const { code, err } = await cli(replay.main, ['orders', '--aws']);
-    outputs = saved;
+    stack = saved;
     expect(code).toBe(1);
-    expect(err).toBe('destfn replay --aws: function "orders" is not deployed (stack output OrdersQueueUrl missing); the stack has no function. Deploy it with `npx cdk deploy`\n');
+    expect(err).toBe('destfn replay --aws: function "orders" is not deployed (no FunctionOrders in stack Destfn); the stack has no function. Deploy it with `npx cdk deploy`\n');
   });
 });

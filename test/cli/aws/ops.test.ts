@@ -12,21 +12,28 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { fetchLogsAws, FILTER_PATTERN, logRecordOf } from '../../../runtime/cli/aws/logs';
 import { replayAws } from '../../../runtime/cli/aws/replay';
 import { setSecretsAws } from '../../../runtime/cli/aws/secrets';
-import { functionResources, readStackOutputs } from '../../../runtime/cli/aws/stack-outputs';
+import { functionResources } from '../../../runtime/cli/aws/function-resources';
+import { readStackOutputs } from '../../../runtime/cli/aws/stack-outputs';
 import type { LogRecord } from '../../../runtime/delivery/record';
 import { useFakeAwsEnv } from '../../aws/support/aws-env';
-import { cloudFormationErrorXml, describeStacksXml, startFakeAws, type FakeAws } from '../../aws/support/fake-aws';
+import { startFakeAws, type FakeAws } from '../../aws/support/fake-aws';
 import { tempRoot } from '../../aws/support/function-dir';
+import { answerStack, nestedStackArn, type FakeStack } from './fake-stack';
 
-const OUTPUTS = {
-  ApiUrl: 'https://abc.execute-api.us-east-1.amazonaws.com/',
-  TableName: 'Destfn-Deliveries',
-  TeamsNotifyQueueUrl: 'https://sqs.us-east-1.amazonaws.com/123456789012/teams-q',
-  TeamsNotifyDlqUrl: 'https://sqs.us-east-1.amazonaws.com/123456789012/teams-dlq',
-  TeamsNotifyDlqArn: 'arn:aws:sqs:us-east-1:123456789012:teams-dlq',
-  TeamsNotifySecretArn: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:teams-AbCdEf',
-  TeamsNotifyLogGroup: '/aws/lambda/destfn-teams-notify',
+const STACK: FakeStack = {
+  name: 'Destfn',
+  outputs: { ApiUrl: 'https://abc.execute-api.us-east-1.amazonaws.com/', TableName: 'Destfn-Deliveries' },
+  functions: {
+    'teams-notify': {
+      queueUrl: 'https://sqs.us-east-1.amazonaws.com/123456789012/Destfn-fn-teams-notify',
+      dlqUrl: 'https://sqs.us-east-1.amazonaws.com/123456789012/Destfn-dlq-teams-notify',
+      dlqArn: 'arn:aws:sqs:us-east-1:123456789012:Destfn-dlq-teams-notify',
+      secretArn: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:destfn/Destfn/functions/teams-notify-AbCdEf',
+      logGroup: '/destfn/Destfn/functions/teams-notify',
+    },
+  },
 };
+const TEAMS = STACK.functions['teams-notify'];
 
 let restoreEnv: () => void = () => undefined;
 afterEach(() => restoreEnv());
@@ -34,24 +41,20 @@ afterEach(() => restoreEnv());
 describe('stack outputs', () => {
   let cfn: FakeAws;
   beforeAll(async () => {
-    cfn = await startFakeAws((call) => {
-      const stack = new URLSearchParams(call.body).get('StackName');
-      return stack === 'Destfn'
-        ? { body: describeStacksXml('Destfn', OUTPUTS), contentType: 'text/xml' }
-        : { status: 400, body: cloudFormationErrorXml('ValidationError', `Stack with id ${stack} does not exist`), contentType: 'text/xml' };
-    });
+    cfn = await startFakeAws((call) => answerStack(call, STACK) ?? { status: 400, body: '{}' });
   });
   afterAll(() => cfn.close());
 
-  it('reads the outputs of stack "Destfn" and resolves a function folder name to its resources', async () => {
+  it('reads the outputs of stack "Destfn", and a function\'s resources from the outputs of its nested stack', async () => {
     restoreEnv = useFakeAwsEnv({ AWS_ENDPOINT_URL_CLOUDFORMATION: cfn.endpoint });
-    const outputs = await readStackOutputs();
+    expect(await readStackOutputs()).toEqual(STACK.outputs);
     expect(cfn.calls.at(-1)?.operation).toBe('DescribeStacks');
-    expect(functionResources(outputs, 'teams-notify')).toEqual({
-      queueUrl: OUTPUTS.TeamsNotifyQueueUrl, dlqUrl: OUTPUTS.TeamsNotifyDlqUrl, dlqArn: OUTPUTS.TeamsNotifyDlqArn,
-      secretArn: OUTPUTS.TeamsNotifySecretArn, logGroup: OUTPUTS.TeamsNotifyLogGroup,
-    });
-    expect(() => functionResources(outputs, 'webhook')).toThrow('function "webhook" is not deployed (stack output WebhookQueueUrl missing)');
+    cfn.calls.length = 0;
+    expect(await functionResources('teams-notify')).toEqual(TEAMS);
+    expect(cfn.calls.map((c) => [c.operation, new URLSearchParams(c.body).get('StackName'), new URLSearchParams(c.body).get('LogicalResourceId')]))
+      .toEqual([['DescribeStackResource', 'Destfn', 'FunctionTeamsNotify'], ['DescribeStacks', nestedStackArn('Destfn', 'teams-notify'), null]]);
+    await expect(functionResources('webhook')).rejects
+      .toThrow('function "webhook" is not deployed (no FunctionWebhook in stack Destfn); deployed functions (as the stack names them): TeamsNotify');
   });
 
   it('says how to fix a missing stack', async () => {
@@ -99,7 +102,7 @@ describe('logs --aws', () => {
     restoreEnv = useFakeAwsEnv({ AWS_ENDPOINT_URL_CLOUDWATCH_LOGS: logs.endpoint });
     const controller = new AbortController();
     const seen: LogRecord[] = [];
-    for await (const record of fetchLogsAws('teams-notify', { outputs: OUTPUTS, follow: true, pollMs: 10, signal: controller.signal })) {
+    for await (const record of fetchLogsAws('teams-notify', { resources: TEAMS, follow: true, pollMs: 10, signal: controller.signal })) {
       seen.push(record);
       if (record.messageId === 'm4') controller.abort();
     }
@@ -108,35 +111,35 @@ describe('logs --aws', () => {
     expect(seen.map((r) => [r.messageId, r.lines])).toEqual([['m1', ['one']], ['m3', ['three']], ['m4', ['four']]]);
     const first = JSON.parse(logs.calls[0].body) as Record<string, unknown>;
     expect(logs.calls[0].operation).toBe('FilterLogEvents');
-    expect(first).toMatchObject({ logGroupName: OUTPUTS.TeamsNotifyLogGroup, filterPattern: FILTER_PATTERN });
+    expect(first).toMatchObject({ logGroupName: TEAMS.logGroup, filterPattern: FILTER_PATTERN });
     expect((JSON.parse(logs.calls[2].body) as { startTime: number }).startTime).toBe(t + 3);
   });
 });
 
 describe('replay --aws', () => {
   // The SQS client sends to the host of the queue URL, as real queue URLs name the regional endpoint.
-  const onEndpoint = (endpoint: string) => ({ ...OUTPUTS, TeamsNotifyDlqUrl: `${endpoint}/123456789012/teams-dlq` });
+  const onEndpoint = (endpoint: string) => ({ ...TEAMS, dlqUrl: `${endpoint}/123456789012/Destfn-dlq-teams-notify` });
 
   it("starts a message move task from the function's DLQ back to its source queue", async () => {
     const sqs = await startFakeAws((call) => call.operation === 'GetQueueAttributes'
       ? { body: JSON.stringify({ Attributes: { ApproximateNumberOfMessages: '7' } }), contentType: 'application/x-amz-json-1.0' }
       : { body: JSON.stringify({ TaskHandle: 'task-123' }), contentType: 'application/x-amz-json-1.0' });
     restoreEnv = useFakeAwsEnv({ AWS_ENDPOINT_URL_SQS: sqs.endpoint });
-    const outputs = onEndpoint(sqs.endpoint);
-    const result = await replayAws('teams-notify', { outputs });
+    const resources = onEndpoint(sqs.endpoint);
+    const result = await replayAws('teams-notify', { resources });
     await sqs.close();
 
     expect(result).toEqual({ taskHandle: 'task-123', approximateMessages: 7 });
     expect(sqs.calls.map((c) => c.operation)).toEqual(['GetQueueAttributes', 'StartMessageMoveTask']);
-    expect(JSON.parse(sqs.calls[0].body)).toMatchObject({ QueueUrl: outputs.TeamsNotifyDlqUrl });
+    expect(JSON.parse(sqs.calls[0].body)).toMatchObject({ QueueUrl: resources.dlqUrl });
     // No DestinationArn: SQS moves each message back to the queue it was dead-lettered from.
-    expect(JSON.parse(sqs.calls[1].body)).toEqual({ SourceArn: OUTPUTS.TeamsNotifyDlqArn });
+    expect(JSON.parse(sqs.calls[1].body)).toEqual({ SourceArn: TEAMS.dlqArn });
   });
 
   it('starts nothing when the DLQ is empty', async () => {
     const sqs = await startFakeAws(() => ({ body: JSON.stringify({ Attributes: { ApproximateNumberOfMessages: '0' } }), contentType: 'application/x-amz-json-1.0' }));
     restoreEnv = useFakeAwsEnv({ AWS_ENDPOINT_URL_SQS: sqs.endpoint });
-    expect(await replayAws('teams-notify', { outputs: onEndpoint(sqs.endpoint) })).toEqual({ taskHandle: null, approximateMessages: 0 });
+    expect(await replayAws('teams-notify', { resources: onEndpoint(sqs.endpoint) })).toEqual({ taskHandle: null, approximateMessages: 0 });
     await sqs.close();
     expect(sqs.calls.map((c) => c.operation)).toEqual(['GetQueueAttributes']);
   });
@@ -161,30 +164,30 @@ describe('secrets set --aws', () => {
   it('merges the new values into the secret, keeping the others', async () => {
     secrets.on(GetSecretValueCommand).resolves({ SecretString: JSON.stringify({ webhookUrl: 'https://old', apiKey: 'k-1234' }) });
     secrets.on(PutSecretValueCommand).resolves({});
-    const names = await setSecretsAws('teams-notify', { webhookUrl: 'https://new' }, { outputs: OUTPUTS, functionsDir });
+    const names = await setSecretsAws('teams-notify', { webhookUrl: 'https://new' }, { resources: TEAMS, functionsDir });
 
     expect(names).toEqual(['webhookUrl']);
-    expect(put()).toEqual([{ SecretId: OUTPUTS.TeamsNotifySecretArn, SecretString: JSON.stringify({ webhookUrl: 'https://new', apiKey: 'k-1234' }) }]);
+    expect(put()).toEqual([{ SecretId: TEAMS.secretArn, SecretString: JSON.stringify({ webhookUrl: 'https://new', apiKey: 'k-1234' }) }]);
   });
 
   it('writes a first value when the secret has none yet', async () => {
     secrets.on(GetSecretValueCommand).rejects(new ResourceNotFoundException({ message: 'no value', $metadata: {} }));
     secrets.on(PutSecretValueCommand).resolves({});
-    await setSecretsAws('teams-notify', { apiKey: 'k-9999' }, { outputs: OUTPUTS, functionsDir });
+    await setSecretsAws('teams-notify', { apiKey: 'k-9999' }, { resources: TEAMS, functionsDir });
     expect(put()[0].SecretString).toBe(JSON.stringify({ apiKey: 'k-9999' }));
   });
 
   it('refuses unknown and non-secret setting names before touching the secret', async () => {
-    await expect(setSecretsAws('teams-notify', { webhookUrll: 'x' }, { outputs: OUTPUTS, functionsDir }))
+    await expect(setSecretsAws('teams-notify', { webhookUrll: 'x' }, { resources: TEAMS, functionsDir }))
       .rejects.toThrow('function "teams-notify" has no setting "webhookUrll" (settings: apiKey, webhookUrl, channel)');
-    await expect(setSecretsAws('teams-notify', { channel: 'ops' }, { outputs: OUTPUTS, functionsDir }))
+    await expect(setSecretsAws('teams-notify', { channel: 'ops' }, { resources: TEAMS, functionsDir }))
       .rejects.toThrow('setting "channel" of "teams-notify" is not secret');
     expect(secrets.calls()).toHaveLength(0);
   });
 
   it('never quotes a stored value that is not JSON', async () => {
     secrets.on(GetSecretValueCommand).resolves({ SecretString: 'hunter2-plain-text' });
-    const failure = setSecretsAws('teams-notify', { apiKey: 'k-1' }, { outputs: OUTPUTS, functionsDir });
+    const failure = setSecretsAws('teams-notify', { apiKey: 'k-1' }, { resources: TEAMS, functionsDir });
     await expect(failure).rejects.toThrow('does not hold a JSON object');
     await expect(failure).rejects.not.toThrow('hunter2');
     expect(put()).toEqual([]);

@@ -1,7 +1,8 @@
 /**
- * CloudFormation (query protocol: form-encoded `Action=…`, XML answers) with DescribeStacks only, answered from the
- * stacks set with setStack(). IAM resource: the stack ARN (arn:aws:cloudformation:<region>:<account>:stack/<name>/<id>);
- * for a stack that does not exist, "…:stack/<name>/*" as AWS names it.
+ * CloudFormation (query protocol: form-encoded `Action=…`, XML answers) with DescribeStacks, DescribeStackResource
+ * and ListStackResources, answered from the stacks set with setStack() (outputs, and the resources listed there).
+ * IAM resource: the stack ARN (arn:aws:cloudformation:<region>:<account>:stack/<name>/<id>); for a stack that does
+ * not exist, "…:stack/<name>/*" as AWS names it.
  */
 import { randomUUID } from 'node:crypto';
 import type { IamRequest } from './authorizer';
@@ -12,7 +13,12 @@ import { escapeXml, sendXml } from './wire';
 
 const XMLNS = 'http://cloudformation.amazonaws.com/doc/2010-05-15/';
 
-interface Stack { name: string; arn: string; created: Date; outputs: Record<string, string> }
+/** A resource of a stack, as DescribeStackResource and ListStackResources tell it. */
+export interface StackResource { logicalId: string; physicalId: string; type: string }
+
+interface Stack { name: string; arn: string; created: Date; outputs: Record<string, string>; resources: StackResource[] }
+
+const OPERATIONS = new Set(['DescribeStacks', 'DescribeStackResource', 'ListStackResources']);
 
 export class CloudFormationService implements PlaneService {
   readonly style = { protocol: 'query', xmlns: XMLNS } as const;
@@ -25,12 +31,13 @@ export class CloudFormationService implements PlaneService {
     return { status: 403, code: 'AccessDenied', message };
   }
 
-  /** Creates or updates a stack's outputs; returns the stack ARN (`stackId`, else kept or made up). */
-  setStack(name: string, outputs: Record<string, string>, stackId?: string): string {
+  /** Creates or updates a stack's outputs (and resources); returns the stack ARN (`stackId`, else kept or made up). */
+  setStack(name: string, outputs: Record<string, string>, stackId?: string, resources: StackResource[] = []): string {
     const stack = this.stacks.get(name)
-      ?? { name, arn: `arn:aws:cloudformation:${this.region}:${this.accountId}:stack/${name}/${randomUUID()}`, created: new Date(), outputs };
+      ?? { name, arn: `arn:aws:cloudformation:${this.region}:${this.accountId}:stack/${name}/${randomUUID()}`, created: new Date(), outputs, resources };
     if (stackId) stack.arn = stackId;
     stack.outputs = { ...outputs };
+    stack.resources = [...resources];
     this.stacks.set(name, stack);
     return stack.arn;
   }
@@ -44,10 +51,14 @@ export class CloudFormationService implements PlaneService {
   }
 
   async handle({ operation, input, res }: ServiceCall): Promise<void> {
-    if (operation !== 'DescribeStacks') {
+    if (!OPERATIONS.has(operation)) {
       throw new AwsFault({ status: 400, code: 'ValidationError', message: `the plane's CloudFormation does not implement ${operation}` });
     }
     const id = stringField(input, 'StackName');
+    if (operation !== 'DescribeStacks') {
+      this.handleResources(operation, this.existing(id ?? ''), stringField(input, 'LogicalResourceId'), res);
+      return;
+    }
     let stacks: Stack[];
     if (id) {
       const stack = this.find(id);
@@ -60,9 +71,34 @@ export class CloudFormationService implements PlaneService {
       + `</DescribeStacksResult><ResponseMetadata><RequestId>${randomUUID()}</RequestId></ResponseMetadata></DescribeStacksResponse>`);
   }
 
+  private handleResources(operation: string, stack: Stack, logicalId: string | undefined, res: ServiceCall['res']): void {
+    const wrap = (body: string) => `<${operation}Response xmlns="${XMLNS}"><${operation}Result>${body}</${operation}Result>`
+      + `<ResponseMetadata><RequestId>${randomUUID()}</RequestId></ResponseMetadata></${operation}Response>`;
+    if (operation === 'ListStackResources') {
+      sendXml(res, 200, wrap(`<StackResourceSummaries>${stack.resources.map((r) => `<member>${resourceXml(r)}</member>`).join('')}</StackResourceSummaries>`));
+      return;
+    }
+    const resource = stack.resources.find((r) => r.logicalId === logicalId);
+    if (!resource) throw new AwsFault({ status: 400, code: 'ValidationError', message: `Resource ${logicalId} does not exist for stack ${stack.name}` });
+    sendXml(res, 200, wrap(`<StackResourceDetail><StackName>${escapeXml(stack.name)}</StackName><StackId>${escapeXml(stack.arn)}</StackId>`
+      + `${resourceXml(resource)}</StackResourceDetail>`));
+  }
+
+  private existing(id: string): Stack {
+    const stack = this.find(id);
+    if (!stack) throw new AwsFault({ status: 400, code: 'ValidationError', message: `Stack with id ${id} does not exist` });
+    return stack;
+  }
+
   private find(id: string): Stack | undefined {
     return this.stacks.get(id) ?? [...this.stacks.values()].find((s) => s.arn === id);
   }
+}
+
+function resourceXml(r: StackResource): string {
+  return `<LogicalResourceId>${escapeXml(r.logicalId)}</LogicalResourceId><PhysicalResourceId>${escapeXml(r.physicalId)}</PhysicalResourceId>`
+    + `<ResourceType>${escapeXml(r.type)}</ResourceType><LastUpdatedTimestamp>${new Date().toISOString()}</LastUpdatedTimestamp>`
+    + '<ResourceStatus>CREATE_COMPLETE</ResourceStatus>';
 }
 
 function stackXml(stack: Stack): string {

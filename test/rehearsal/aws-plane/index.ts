@@ -24,7 +24,7 @@ import { randomBytes } from 'node:crypto';
 import { startDynalite } from '../../aws/support/dynalite';
 import { startFauxqs } from '../../aws/support/fauxqs';
 import { Authorizer, type ContextValues, type Decision } from './authorizer';
-import { CloudFormationService } from './cloudformation';
+import { CloudFormationService, type StackResource } from './cloudformation';
 import { DynamoDbService } from './dynamodb';
 import { TableKeys } from './dynamodb-keys';
 import { LogsService } from './logs';
@@ -99,7 +99,7 @@ export interface AwsPlane {
      * Creates or updates a stack for DescribeStacks; returns its ARN: `stackId` when given (the AWS::StackId the
      * template's policies were resolved with), else one made up (arn:aws:cloudformation:…:stack/<name>/<uuid>).
      */
-    setStack(name: string, outputs: Record<string, string>, stackId?: string): string;
+    setStack(name: string, outputs: Record<string, string>, stackId?: string, resources?: StackResource[]): string;
   };
   /** Every IAM evaluation so far, in order. */
   decisions: readonly Decision[];
@@ -169,7 +169,7 @@ export async function startAwsPlane(options: AwsPlaneOptions = {}): Promise<AwsP
     sqs: { createQueue: (name, attributes) => queues.create(name, attributes), moveTasksIdle: () => moves.idle() },
     secrets: { create: (name, value) => secrets.create(name, value), read: (id) => secrets.read(id) },
     logs: { put: (group, stream, messages, timestamps) => logs.put(group, stream, messages, timestamps) },
-    cloudformation: { setStack: (name, outputs, stackId) => cloudformation.setStack(name, outputs, stackId) },
+    cloudformation: { setStack: (name, outputs, stackId, resources) => cloudformation.setStack(name, outputs, stackId, resources) },
     decisions: authorizer.decisions,
     denials,
     forgetDenials(expected) {

@@ -5,7 +5,6 @@
  * laid out and run as Lambda would, the HTTP API and the SQS event source mappings are played from the
  * template, and the stack's outputs are published for `destfn … --aws` (DescribeStacks).
  */
-import { randomUUID } from 'node:crypto';
 import type { HttpApi } from '../api-gateway';
 import type { AwsPlane, PolicyDocument } from '../aws-plane';
 import { startEventSource, type EventSourceMapping } from '../event-source';
@@ -14,13 +13,17 @@ import type { CloudAssembly } from '../synth';
 import { TemplateValues } from '../template';
 import { apiUrlOutputs, startApi } from './http-api';
 import { createLambda } from './lambdas';
+import { keyOf, nestedTemplates, stackArn, type DeployedTemplate } from './nested-stacks';
 import { createResources, queueUrlOf } from './resources';
 import { collectRolePolicies, roleOf } from './roles';
 
 export interface DeployedStack {
+  /** The main stack's template. */
   values: TemplateValues;
+  /** The main stack and its nested stacks. */
+  templates: DeployedTemplate[];
   outputs: Record<string, string>;
-  /** By logical id. */
+  /** By logical id in the main stack, "<nested stack id>/<logical id>" in a nested stack. */
   lambdas: Map<string, LambdaFunction>;
   api: HttpApi;
   eventSources: EventSourceMapping[];
@@ -34,36 +37,48 @@ export interface DeployedStack {
 export async function deployStack(assembly: CloudAssembly, plane: AwsPlane, workDir: string): Promise<DeployedStack> {
   const { region, accountId } = plane;
   const stackName = assembly.stackName;
-  const stackId = `arn:aws:cloudformation:${region}:${accountId}:stack/${stackName}/${randomUUID()}`;
+  const stackId = stackArn({ region, accountId, stackName });
   const values = new TemplateValues(assembly.template, { region, accountId, stackName, stackId });
   await createResources(values, plane);
+  const main: DeployedTemplate = { values, nestedId: null };
+  const nested = nestedTemplates(values, assembly);
+  for (const template of nested) {
+    await createResources(template.values, plane);
+    values.set(template.nestedId!, { ref: template.values.deployment.stackId, attributes: {} });
+  }
+  const templates = [main, ...nested];
 
-  const rolePolicies = collectRolePolicies(values);
+  // Principals and Lambdas are keyed over all templates: nested stacks repeat each other's logical ids.
   const roleCredentials = new Map<string, Record<string, string>>();
-  for (const [roleId, policies] of rolePolicies) {
-    const role = values.get(roleId).ref;
-    roleCredentials.set(roleId, plane.addPrincipal({
-      name: roleId,
-      arn: `arn:aws:sts::${accountId}:assumed-role/${role}/rehearsal`,
-      policies,
-    }));
+  for (const template of templates) {
+    for (const [roleId, policies] of collectRolePolicies(template.values)) {
+      const role = template.values.get(roleId).ref;
+      roleCredentials.set(keyOf(template, roleId), plane.addPrincipal({
+        name: keyOf(template, roleId),
+        arn: `arn:aws:sts::${accountId}:assumed-role/${role}/rehearsal`,
+        policies,
+      }));
+    }
   }
 
   const logDenials: string[] = [];
   const lambdas = new Map<string, LambdaFunction>();
-  for (const id of values.ofType('AWS::Lambda::Function')) {
-    lambdas.set(id, createLambda(id, values, assembly, plane, workDir, roleCredentials, logDenials));
+  const layers = templates.flatMap((template) => template.values.ofType('AWS::Lambda::LayerVersion').map((id) => ({ template, id })));
+  for (const template of templates) {
+    for (const id of template.values.ofType('AWS::Lambda::Function')) {
+      lambdas.set(keyOf(template, id), createLambda(id, template, layers, assembly, plane, workDir, roleCredentials, logDenials));
+    }
   }
 
   const api = await startApi(values, lambdas, accountId, region);
-  const eventSources = values.ofType('AWS::Lambda::EventSourceMapping').map((id) => {
-    const props = values.properties(id);
-    const queueArn = values.string(props.EventSourceArn);
-    const fnId = values.logicalIdOf('AWS::Lambda::Function', values.string(props.FunctionName));
-    const roleId = roleOf(values, fnId);
-    const credentials = roleCredentials.get(roleId)!;
+  const eventSources = templates.flatMap((template) => template.values.ofType('AWS::Lambda::EventSourceMapping').map((id) => {
+    const { values: stack } = template;
+    const props = stack.properties(id);
+    const queueArn = stack.string(props.EventSourceArn);
+    const fnId = stack.logicalIdOf('AWS::Lambda::Function', stack.string(props.FunctionName));
+    const credentials = roleCredentials.get(keyOf(template, roleOf(stack, fnId)))!;
     return startEventSource({
-      queueUrl: queueUrlOf(values, queueArn),
+      queueUrl: queueUrlOf(stack, queueArn),
       queueArn,
       batchSize: Number(props.BatchSize ?? 10),
       maximumConcurrency: Number((props.ScalingConfig as { MaximumConcurrency?: number } | undefined)?.MaximumConcurrency ?? 5),
@@ -73,14 +88,18 @@ export async function deployStack(assembly: CloudAssembly, plane: AwsPlane, work
       credentials: {
         accessKeyId: credentials.AWS_ACCESS_KEY_ID, secretAccessKey: credentials.AWS_SECRET_ACCESS_KEY, sessionToken: credentials.AWS_SESSION_TOKEN,
       },
-    }, lambdas.get(fnId)!);
-  });
+    }, lambdas.get(keyOf(template, fnId))!);
+  }));
 
   const outputs = { ...values.outputs(), ...apiUrlOutputs(values, api.url) };
-  plane.cloudformation.setStack(stackName, outputs, stackId);
+  plane.cloudformation.setStack(stackName, outputs, stackId, values.ofType('AWS::CloudFormation::Stack').map((id) => ({
+    logicalId: id, physicalId: values.get(id).ref, type: 'AWS::CloudFormation::Stack',
+  })));
+  for (const { values: stack } of nested) plane.cloudformation.setStack(stack.deployment.stackName, stack.outputs(), stack.deployment.stackId);
 
   return {
     values,
+    templates,
     outputs,
     lambdas,
     api,

@@ -4,26 +4,32 @@ import type { AwsPlane } from '../aws-plane';
 import { layOutLambda } from '../lambda/layout';
 import { LambdaFunction } from '../lambda/lambda-function';
 import type { CloudAssembly } from '../synth';
-import type { TemplateValues } from '../template';
+import { keyOf, type DeployedTemplate } from './nested-stacks';
 import { roleOf } from './roles';
 
-function assetPath(assembly: CloudAssembly, id: string): string {
-  const path = assembly.template.Resources[id].Metadata?.['aws:asset:path'];
+function assetPath(assembly: CloudAssembly, template: DeployedTemplate, id: string): string {
+  const path = template.values.template.Resources[id].Metadata?.['aws:asset:path'];
   if (typeof path !== 'string') throw new Error(`${id} has no aws:asset:path metadata`);
   return join(assembly.dir, path);
 }
 
-export function createLambda(id: string, values: TemplateValues, assembly: CloudAssembly, plane: AwsPlane, workDir: string,
-  roleCredentials: Map<string, Record<string, string>>, logDenials: string[]): LambdaFunction {
+/** `layers`: every layer of the main and nested stacks (a function names a layer of the main stack by its ARN). */
+export function createLambda(id: string, template: DeployedTemplate, layers: ReadonlyArray<{ template: DeployedTemplate; id: string }>,
+  assembly: CloudAssembly, plane: AwsPlane, workDir: string, roleCredentials: Map<string, Record<string, string>>, logDenials: string[]): LambdaFunction {
+  const { values } = template;
   const props = values.properties(id);
   if (props.Runtime !== 'nodejs22.x') throw new Error(`${id}: runtime ${String(props.Runtime)} is not the one rehearsed (nodejs22.x)`);
-  const layerIds = ((values.resolve(props.Layers ?? []) as string[])).map((arn) => values.logicalIdOf('AWS::Lambda::LayerVersion', arn));
-  const fs = layOutLambda(join(workDir, id), assetPath(assembly, id), layerIds.map((layer) => assetPath(assembly, layer)));
+  const layerAssets = ((values.resolve(props.Layers ?? []) as string[])).map((arn) => {
+    const layer = layers.find((l) => l.template.values.get(l.id).ref === arn);
+    if (!layer) throw new Error(`${id}: no layer ${arn} in the stack`);
+    return assetPath(assembly, layer.template, layer.id);
+  });
+  const fs = layOutLambda(join(workDir, keyOf(template, id).replace('/', '-')), assetPath(assembly, template, id), layerAssets);
   const functionName = values.get(id).ref;
   const logGroup = (props.LoggingConfig as { LogGroup?: unknown } | undefined)?.LogGroup !== undefined
     ? values.string((props.LoggingConfig as { LogGroup: unknown }).LogGroup)
     : `/aws/lambda/${functionName}`;
-  const roleId = roleOf(values, id);
+  const roleId = keyOf(template, roleOf(values, id));
   const environment = values.resolve((props.Environment as { Variables?: unknown } | undefined)?.Variables ?? {}) as Record<string, string>;
   const streams = new Set<string>();
   let written = Promise.resolve();

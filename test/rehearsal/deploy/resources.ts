@@ -1,7 +1,8 @@
 /**
  * The stack's resources created on the plane from the template's own properties (queues with their redrive,
  * visibility and retention, queue policies, the table, secrets), and a physical name for every other resource
- * so that each Ref and Fn::GetAtt resolves as CloudFormation would answer it.
+ * so that each Ref and Fn::GetAtt resolves as CloudFormation would answer it: the name the template gives
+ * (QueueName, FunctionName, LogGroupName, a secret's Name), else "<stack name>-<logical id>".
  */
 import { randomBytes } from 'node:crypto';
 import { CreateTableCommand, type CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
@@ -11,9 +12,14 @@ import type { TemplateValues } from '../template';
 export async function createResources(values: TemplateValues, plane: AwsPlane): Promise<void> {
   const { region, accountId } = plane;
   const { stackName } = values.deployment;
-  const name = (logicalId: string, max = 64) => `${stackName}-${logicalId}`.slice(0, max);
+  const generated = (logicalId: string, max = 64) => `${stackName}-${logicalId}`.slice(0, max);
+  const name = (logicalId: string, max = 64) => {
+    const props = values.properties(logicalId);
+    const given = props.QueueName ?? props.FunctionName ?? props.LogGroupName ?? (values.template.Resources[logicalId].Type === 'AWS::SecretsManager::Secret' ? props.Name : undefined);
+    return given === undefined ? generated(logicalId, max) : values.string(given);
+  };
   // Resources destfn's code never touches still answer Ref (alarms, topic, key…).
-  for (const id of Object.keys(values.template.Resources)) values.set(id, { ref: name(id), attributes: { Arn: `arn:aws:rehearsal:${region}:${accountId}:${id}` } });
+  for (const id of Object.keys(values.template.Resources)) values.set(id, { ref: generated(id), attributes: { Arn: `arn:aws:rehearsal:${region}:${accountId}:${id}` } });
 
   for (const id of values.ofType('AWS::DynamoDB::Table')) {
     const tableName = name(id, 255);
