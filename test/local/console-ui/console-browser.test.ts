@@ -10,6 +10,7 @@ import type { Page } from 'playwright-core';
 import { launchChromium, type Browser } from '../helpers/browser';
 import { startConsoleDemo, SHOP_API_KEY, SHOP_THROW_LINE, type ConsoleDemo } from '../helpers/console-demo';
 import { waitFor } from '../helpers/engine';
+import { writeFunction } from '../helpers/functions';
 import { eventually, seeCount, seeNoText, seeText, seeValue } from '../helpers/page-wait';
 
 let demo: ConsoleDemo;
@@ -227,6 +228,22 @@ test('a reload error appears live on the Functions view with its file and line, 
   await seeCount(card.locator('.load-error'), 0, 15_000);
   await seeNoText(card, 'reload failed');
   await seeText(card, 'loaded');
+  await done(w);
+}, 60_000);
+
+test('a new function folder that does not load is shown as load failed, not delivering, with its line', async () => {
+  const w = await open('#/functions');
+  const { page } = w;
+  writeFunction(demo.project.functionsDir, 'fresh', { code: 'async function onTrack(event) {\n  const x = ;\n}\n' });
+  try {
+    const card = page.locator('article.fn-card').filter({ has: page.getByRole('heading', { name: 'fresh' }) });
+    await seeText(card, 'load failed', 15_000);
+    await seeNoText(card, 'reload failed');
+    await seeText(card.locator('.load-error'), 'Not delivering');
+    await seeText(card.locator('.load-error .location'), /fresh\/index\.js:2:\d+/);
+  } finally {
+    rmSync(join(demo.project.functionsDir, 'fresh'), { recursive: true, force: true });
+  }
   await done(w);
 }, 60_000);
 
