@@ -73,7 +73,7 @@ function managedPolicy(idPrefix: string): string {
 }
 
 describe('one set of resources per function folder', () => {
-  test('2 folders: 2 nested stacks, each with queue + DLQ, its Lambda, mapping, secret and 2 alarms; the ingest Lambda and source secrets in the main stack', () => {
+  test('2 folders: 2 nested stacks, each with queue + DLQ, its Lambda, mapping, secret and alarms; the ingest Lambda and source secrets in the main stack', () => {
     s.template.resourceCountIs('AWS::CloudFormation::Stack', 2);
     expect(Object.keys(s.template.findResources('AWS::CloudFormation::Stack')).sort()).toEqual(['FunctionAlpha', 'FunctionBetaNotify']);
     s.template.resourceCountIs('AWS::SQS::Queue', 0);
@@ -87,7 +87,7 @@ describe('one set of resources per function folder', () => {
       t.resourceCountIs('AWS::Lambda::Function', 1);
       t.resourceCountIs('AWS::SecretsManager::Secret', 1);
       t.resourceCountIs('AWS::Lambda::EventSourceMapping', 1);
-      t.resourceCountIs('AWS::CloudWatch::Alarm', 2); // DLQ depth and Lambda errors
+      t.resourceCountIs('AWS::CloudWatch::Alarm', 3); // DLQ depth, Lambda errors, paused (lib/delivery-dashboard.ts)
     }
     expect(s.stack.functions.map((fn) => fn.name)).toEqual(['alpha', 'beta-notify']);
   });
