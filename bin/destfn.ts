@@ -13,6 +13,8 @@ const commands: Record<string, () => Command> = {
   status: () => require('../runtime/cli/status'),
   rejected: () => require('../runtime/cli/rejected'),
   secrets: () => require('../runtime/cli/secrets'),
+  versions: () => require('../runtime/cli/versions'),
+  rollback: () => require('../runtime/cli/rollback'),
 };
 
 function usage(): string {
