@@ -15,6 +15,8 @@ const FILTERS = ['function', 'status', 'type', 'messageId'] as const;
 type Filters = Record<(typeof FILTERS)[number], string>;
 
 const PAGE = 50;
+/** A page left open for hours keeps at most this many rows (new ones push the oldest out). */
+const MAX_ROWS = 2000;
 const keyOf = (row: DeliveryRow) => `${row.function}\u0000${row.messageId}`;
 
 function matches(row: DeliveryRow, f: Filters): boolean {
@@ -70,7 +72,7 @@ export function DeliveriesView({ query }: { query: URLSearchParams }) {
 
   useLiveEvent<DeliveryRow>('delivery', (row) => {
     if (!page.data || !matches(row, filters)) return;
-    setRows((old) => [row, ...old.filter((r) => keyOf(r) !== keyOf(row))]);
+    setRows((old) => [row, ...old.filter((r) => keyOf(r) !== keyOf(row))].slice(0, MAX_ROWS));
   });
 
   const more = async () => {
