@@ -1,46 +1,62 @@
 /**
- * aws-path: events/s through the AWS handlers, run here the way Lambda runs them:
- *   POST /v1/batch (100 events) → ingest handler → fauxqs (SQS) → POLLERS event-source loops (ReceiveMessage 10,
- *   destination handler, DeleteMessageBatch of what was not reported failed) → webhook function → HTTP sink.
- * The handlers are the bundles lib/ ships (lib/asset-bundler.ts bundleHandler: minified, @aws-sdk external),
- * loaded in this process; fauxqs and dynalite (delivery records + dedupe) run in child processes; Secrets
- * Manager is a fake HTTP endpoint (no emulator exists); the sink is a plain node http server here.
- * Ingest (INGEST_CONCURRENCY requests in flight) and delivery run at the same time; the figure is
- * events / (first request → last delivery at the sink).
+ * aws-path: the AWS handlers run here the way Lambda runs them, the lib/ bundles (minified, @aws-sdk external)
+ * loaded in this process; fauxqs (SQS) and dynalite (delivery records + dedupe) in child processes, each behind
+ * a metering proxy (support/aws-meter.ts) that counts what AWS would bill; Secrets Manager is a fake HTTP
+ * endpoint (no emulator exists); the destinations are plain node http servers.
  *
- * Baseline: the same number of messages, same bodies, through fauxqs without the handlers: INGEST_CONCURRENCY
- * lanes each sending 100 messages as 10 parallel SendMessageBatch calls (what the ingest handler does), and
- * POLLERS loops of ReceiveMessage (10) + DeleteMessageBatch. Target: report the ratio.
- *     npx tsx bench/aws-path.ts [events]
+ * 1. Throughput ratio: POST /v1/batch (100 events) → ingest handler (4 in flight) → SQS → 5 pollers receiving 10
+ *    and invoking the destination handler → the webhook example → a sink that answers at once. Baseline: the same
+ *    messages sent, received and deleted through the same SQS path without the handlers. Figure: the ratio.
+ * 2. Defaults at a 100 ms destination (issue 15), metered for cost (issue 14): events of ~1 KB in batches of 15
+ *    (analytics-node's flushAt) through the ingest handler, then delivered from the queue by the event source as
+ *    the template configures it for function.json's defaults (lib/function-timing.ts: batch size, batching
+ *    window, maximum concurrency, records at once) to a sink answering after 100 ms. Figures: events/s
+ *    delivered, and the cost per 1M events from the counted calls, units, billed Lambda milliseconds and log bytes.
+ * The metered ingest runs one request at a time, so that each invocation's wall time (its billed duration) is
+ * its own and not shared with others on this process's event loop, as Lambda runs each on its own instance.
+ *     npx tsx bench/aws-path.ts [events] [--only=ratio|defaults] [--max-concurrency=N] [--client-batch=N]
+ * --max-concurrency replaces function.json's maxConcurrency (default: the schema default); --client-batch the
+ * events per request (default 15, analytics-node; analytics.js batching mode sends 10).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { APIGatewayProxyEventV2, Context, SQSRecord } from 'aws-lambda';
-import {
-  CreateQueueCommand, DeleteMessageBatchCommand, GetQueueAttributesCommand, PurgeQueueCommand, ReceiveMessageCommand,
-  SendMessageBatchCommand, SQSClient,
-} from '@aws-sdk/client-sqs';
+import type { Context, SQSEvent, SQSBatchResponse } from 'aws-lambda';
+import { CreateQueueCommand, GetQueueAttributesCommand, PurgeQueueCommand, SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { sampleEvent } from '../runtime/events/samples';
+import { functionTiming } from '../lib/function-timing';
+import { readFunctionDefinition } from '../runtime/function/definition';
+import { RESOLVED_FUNCTION_FILE } from '../runtime/aws/resolved-function';
 import { startChild } from './support/child';
-import { createDeliveryTable, loadShippedHandlers, stageWebhookFunction } from './support/shipped-lambdas';
+import { createDeliveryTable, loadShippedHandlers, stageWebhookFunction, type DestinationHandler } from './support/shipped-lambdas';
 import { startFakeSecrets } from './support/fake-secrets';
 import { interceptLocalhostDns } from '../test/aws/support/localhost-dns'; // the tests' own helpers: one copy
-import { machineNote, note, percentile, printFigures } from './support/report';
-import { now, startSink } from './support/sink';
+import { fmt, machineNote, note, percentile, printFigures } from './support/report';
+import { now, startSink, type Sink } from './support/sink';
 import { ownCpuMs, processCpuMs } from './support/proc-cpu';
+import { startDynamoMeter, startSqsMeter } from './support/aws-meter';
+import { costPerMillion, sqsCallSummary, totalUsd, type LambdaCounts } from './support/aws-cost';
+import { deleteDone, receive, receiveBatch, type QueueRef } from './support/event-source';
+import { ANALYTICS_NODE_FLUSH_AT, apiEvent, batchBody } from './support/segment-batches';
 
 const EVENTS = Math.max(1000, Math.round((Number(process.argv[2]) || 5000) / 100) * 100);
-const BATCH = 100;
+const option = (name: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
+const ONLY = option('only');
+const MAX_CONCURRENCY = Number(option('max-concurrency')) || undefined;
+const CLIENT_BATCH = Number(option('client-batch')) || ANALYTICS_NODE_FLUSH_AT;
+const RATIO_BATCH = 100;
 const INGEST_CONCURRENCY = 4;
 const POLLERS = 5;
-const TIMEOUT_MS = 240_000;
+const SINK_DELAY_MS = 100;
+const TIMEOUT_MS = 300_000;
+/** What lib/ gives the Lambdas (lib/ingest-api.ts, lib/destination-function.ts). */
+const INGEST_MEMORY_MB = 512;
+const DESTINATION_MEMORY_MB = 256;
 const TABLE = 'destfn-deliveries';
 const WRITE_KEY = 'wk_bench_0123456789abcdef';
 const SOURCE_ARN = 'arn:aws:secretsmanager:us-east-1:000000000000:secret:destfn-source-dev';
 const FN_ARN = 'arn:aws:secretsmanager:us-east-1:000000000000:secret:destfn-fn-webhook';
-
 
 function context(functionName: string): Context {
   return {
@@ -51,54 +67,46 @@ function context(functionName: string): Context {
   };
 }
 
-function apiEvent(body: string): APIGatewayProxyEventV2 {
-  const t = new Date();
-  return {
-    version: '2.0', routeKey: '$default', rawPath: '/v1/batch', rawQueryString: '',
-    headers: { 'content-type': 'application/json', authorization: `Basic ${Buffer.from(`${WRITE_KEY}:`).toString('base64')}` },
-    requestContext: {
-      accountId: '000000000000', apiId: 'bench', domainName: 'bench.execute-api.us-east-1.amazonaws.com', domainPrefix: 'bench',
-      http: { method: 'POST', path: '/v1/batch', protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'bench' },
-      requestId: `r-${t.getTime()}`, routeKey: '$default', stage: '$default', time: t.toISOString(), timeEpoch: t.getTime(),
-    },
-    body, isBase64Encoded: false,
-  };
-}
+/**
+ * The handlers' stdout and stderr (CloudWatch Logs on Lambda) are swallowed and counted per Lambda: each call runs
+ * in an async context naming its Lambda, so interleaved invocations are told apart. Invocations and billed
+ * milliseconds (each call's wall time rounded up to 1 ms, as Lambda bills) are counted the same way.
+ */
+class LambdaMeter {
+  private readonly which = new AsyncLocalStorage<LambdaCounts>();
+  readonly ingest: LambdaCounts = { invocations: 0, billedMs: 0, memoryMb: INGEST_MEMORY_MB, logBytes: 0 };
+  readonly destination: LambdaCounts = { invocations: 0, billedMs: 0, memoryMb: DESTINATION_MEMORY_MB, logBytes: 0 };
+  unattributedBytes = 0;
 
-let seq = 0;
-function batchBody(run: string): string {
-  const sentAtMs = now();
-  const t = sampleEvent('track') as unknown as Record<string, unknown>;
-  return JSON.stringify({ batch: Array.from({ length: BATCH }, () => ({ ...t, messageId: `${run}-${seq++}`, properties: { ...(t.properties as object), sentAtMs } })) });
-}
+  reset(): void {
+    for (const c of [this.ingest, this.destination]) Object.assign(c, { invocations: 0, billedMs: 0, logBytes: 0 });
+    this.unattributedBytes = 0;
+  }
 
-/** Lambda's SQS event source in miniature: receive up to 10, invoke, delete what was not reported failed. */
-async function receive(sqs: SQSClient, queueUrl: string, queueArn: string): Promise<SQSRecord[]> {
-  const out = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1, MessageSystemAttributeNames: ['All'] }));
-  return (out.Messages ?? []).map((m) => {
-    const a = m.Attributes ?? {};
-    return {
-      messageId: m.MessageId!, receiptHandle: m.ReceiptHandle!, body: m.Body ?? '',
-      attributes: {
-        ApproximateReceiveCount: a.ApproximateReceiveCount ?? '1', SentTimestamp: a.SentTimestamp ?? String(Date.now()),
-        SenderId: a.SenderId ?? 'AIDABENCH', ApproximateFirstReceiveTimestamp: a.ApproximateFirstReceiveTimestamp ?? String(Date.now()),
-      },
-      messageAttributes: {}, md5OfBody: m.MD5OfBody ?? '', eventSource: 'aws:sqs', eventSourceARN: queueArn, awsRegion: 'us-east-1',
-    };
-  });
-}
+  async call<T>(counts: LambdaCounts, work: () => Promise<T>): Promise<T> {
+    const started = performance.now();
+    try {
+      return await this.which.run(counts, work);
+    } finally {
+      counts.invocations++;
+      counts.billedMs += Math.ceil(performance.now() - started);
+    }
+  }
 
-async function deleteAll(sqs: SQSClient, queueUrl: string, records: SQSRecord[]): Promise<void> {
-  if (records.length === 0) return;
-  const out = await sqs.send(new DeleteMessageBatchCommand({ QueueUrl: queueUrl, Entries: records.map((r, i) => ({ Id: String(i), ReceiptHandle: r.receiptHandle })) }));
-  if (out.Failed?.length) throw new Error(`delete failed: ${JSON.stringify(out.Failed[0])}`);
-}
-
-/** Swallow the handlers' JSON log lines and EMF metrics (CloudWatch's job on Lambda) while `work` runs. */
-async function quietly<T>(work: () => Promise<T>): Promise<T> {
-  const out = process.stdout.write;
-  process.stdout.write = (() => true) as typeof process.stdout.write;
-  try { return await work(); } finally { process.stdout.write = out; }
+  async quietly<T>(work: () => Promise<T>): Promise<T> {
+    const streams = [process.stdout, process.stderr];
+    const writes = streams.map((s) => s.write);
+    for (const stream of streams) {
+      stream.write = ((chunk: string | Uint8Array) => {
+        const counts = this.which.getStore();
+        const bytes = typeof chunk === 'string' ? Buffer.byteLength(chunk) : chunk.byteLength;
+        if (counts) counts.logBytes += bytes;
+        else this.unattributedBytes += bytes;
+        return true;
+      }) as typeof stream.write;
+    }
+    try { return await work(); } finally { streams.forEach((s, i) => { s.write = writes[i]; }); }
+  }
 }
 
 async function main(): Promise<void> {
@@ -107,15 +115,18 @@ async function main(): Promise<void> {
   const root = mkdtempSync(join(tmpdir(), 'destfn-bench-aws-'));
   const fauxqs = await startChild<{ port: number }>([join(__dirname, '..', 'test', 'aws', 'support', 'fauxqs-server.mjs')]);
   const dynalite = await startChild<{ endpoint: string }>([join(__dirname, 'support', 'dynalite-child.ts')], { nodeArgs: ['--import', 'tsx'] });
+  const sqsMeter = await startSqsMeter(fauxqs.info.port);
+  const ddbMeter = await startDynamoMeter(Number(new URL(dynalite.info.endpoint).port), { partition: 'function', sort: 'updatedAt' });
   const secrets = await startFakeSecrets({ [SOURCE_ARN]: { writeKey: WRITE_KEY }, [FN_ARN]: { apiKey: 'sk_live_bench_0123456789' } });
-  const sink = await startSink();
-  const sqsEndpoint = `http://sqs.us-east-1.localhost:${fauxqs.info.port}`;
+  const fastSink = await startSink();
+  const slowSink = await startSink({ delayMs: SINK_DELAY_MS });
   const credentials = { accessKeyId: 'bench', secretAccessKey: 'bench' };
-  const sqs = new SQSClient({ endpoint: sqsEndpoint, region: 'us-east-1', credentials });
-  const ddb = new DynamoDBClient({ endpoint: dynalite.info.endpoint, region: 'us-east-1', credentials });
+  const sqs = new SQSClient({ endpoint: sqsMeter.endpoint, region: 'us-east-1', credentials, maxAttempts: 1 });
+  const ddb = new DynamoDBClient({ endpoint: ddbMeter.endpoint, region: 'us-east-1', credentials });
+  const lambdas = new LambdaMeter();
   try {
-    const createQueue = async (name: string) => {
-      const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: name, Attributes: { VisibilityTimeout: '30' } }));
+    const createQueue = async (name: string): Promise<QueueRef> => {
+      const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: name, Attributes: { VisibilityTimeout: '60' } }));
       const attrs = await sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['QueueArn'] }));
       return { url: QueueUrl!, arn: attrs.Attributes!.QueueArn! };
     };
@@ -123,107 +134,84 @@ async function main(): Promise<void> {
     const rawQueue = await createQueue('raw');
     await createDeliveryTable(ddb, TABLE);
 
-    const fnDir = stageWebhookFunction(root, `${sink.url}/hook`);
-
     Object.assign(process.env, {
       AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'bench', AWS_SECRET_ACCESS_KEY: 'bench',
-      AWS_ENDPOINT_URL_SQS: sqsEndpoint, AWS_ENDPOINT_URL_DYNAMODB: dynalite.info.endpoint, AWS_ENDPOINT_URL_SECRETS_MANAGER: secrets.endpoint,
+      AWS_ENDPOINT_URL_SQS: sqsMeter.endpoint, AWS_ENDPOINT_URL_DYNAMODB: ddbMeter.endpoint, AWS_ENDPOINT_URL_SECRETS_MANAGER: secrets.endpoint,
       POWERTOOLS_SERVICE_NAME: 'destfn', POWERTOOLS_METRICS_NAMESPACE: 'destfn',
       DESTFN_FUNCTIONS: JSON.stringify([{ name: 'webhook', queueUrl: fnQueue.url, sources: null, filter: null }]),
       DESTFN_SOURCE_SECRETS: JSON.stringify({ dev: SOURCE_ARN }),
     });
-    const { ingest, destination } = loadShippedHandlers({
-        ...process.env, DESTFN_FUNCTION_NAME: 'webhook', DESTFN_FUNCTION_DIR: fnDir, DESTFN_TABLE_NAME: TABLE,
-        DESTFN_SECRET_ARN: FN_ARN, DESTFN_QUEUE_URL: fnQueue.url,
-      });
-    note(`${EVENTS} events: /v1/batch of ${BATCH} → ingest handler (${INGEST_CONCURRENCY} in flight) → fauxqs → ${POLLERS} pollers × destination handler (10 records) → sink`);
+    const destinationEnv = (sink: Sink, extra: Record<string, string> = {}) => ({
+      ...process.env, DESTFN_FUNCTION_NAME: 'webhook', DESTFN_FUNCTION_DIR: stageWebhookFunction(mkdtempSync(join(root, 'fn-')), `${sink.url}/hook`),
+      DESTFN_TABLE_NAME: TABLE, DESTFN_SECRET_ARN: FN_ARN, DESTFN_QUEUE_URL: fnQueue.url, ...extra,
+    });
+    const { ingest, destination } = loadShippedHandlers(destinationEnv(fastSink));
+    const invokeIngest = (body: string) => lambdas.call(lambdas.ingest, () => ingest(apiEvent(body, WRITE_KEY), context('destfn-ingest')));
+    const invoke = (handler: DestinationHandler, event: SQSEvent): Promise<SQSBatchResponse> =>
+      lambdas.call(lambdas.destination, () => handler(event, context('destfn-webhook')));
 
-    // ---- through the handlers
-    const handlersRun = async (events: number, run: string) => {
-      sink.reset();
-      const target = sink.count + events;
+    /** Ingest `events` in requests of `batch` events, `lanes` requests in flight. */
+    const ingestAll = async (events: number, batch: number, lanes: number, run: string) => {
       let sent = 0;
-      let failures = 0;
-      let done = false;
-      const started = now();
-      const lanes = Array.from({ length: INGEST_CONCURRENCY }, async () => {
+      await Promise.all(Array.from({ length: lanes }, async () => {
         while (sent < events) {
-          sent += BATCH;
-          const res = await ingest(apiEvent(batchBody(run)), context('destfn-ingest'));
+          const size = Math.min(batch, events - sent);
+          sent += size;
+          const res = await invokeIngest(batchBody(run, size));
           if (res.statusCode !== 200) throw new Error(`ingest answered ${res.statusCode}: ${String(res.body).slice(0, 300)}`);
         }
-      });
-      const pollers = Array.from({ length: POLLERS }, async () => {
-        while (!done) {
-          const records = await receive(sqs, fnQueue.url, fnQueue.arn);
-          if (records.length === 0) continue;
-          const response = await destination({ Records: records }, context('destfn-webhook'));
-          failures += response.batchItemFailures.length;
-          const failed = new Set(response.batchItemFailures.map((f) => f.itemIdentifier));
-          await deleteAll(sqs, fnQueue.url, records.filter((r) => !failed.has(r.messageId)));
-        }
-      });
-      await Promise.all(lanes);
-      const ingested = now();
-      await sink.waitFor(target, TIMEOUT_MS);
-      done = true;
-      await Promise.all(pollers);
-      return { seconds: (sink.lastAt - started) / 1000, ingestSeconds: (ingested - started) / 1000, failures };
+      }));
     };
-    await quietly(() => handlersRun(500, 'warm')); // cold start of both handlers, connections, JIT
-    const cpu = () => ({ own: ownCpuMs(), sqs: processCpuMs(fauxqs.pid), ddb: processCpuMs(dynalite.pid) });
-    const perEvent = (a: ReturnType<typeof cpu>, b: ReturnType<typeof cpu>) =>
-      `this process (handlers + sink) ${((b.own - a.own) * 1000 / EVENTS).toFixed(0)} µs, fauxqs ${((b.sqs - a.sqs) * 1000 / EVENTS).toFixed(0)} µs, dynalite ${((b.ddb - a.ddb) * 1000 / EVENTS).toFixed(0)} µs`;
-    const c0 = cpu();
-    const h = await quietly(() => handlersRun(EVENTS, 'run'));
-    const c1 = cpu();
-    const lat = [...sink.latencies].sort((a, b) => a - b);
-    const handlersRate = EVENTS / h.seconds;
-    note(`handlers, CPU per event: ${perEvent(c0, c1)}`);
-    note(`handlers: all ingested after ${h.ingestSeconds.toFixed(2)} s (${(EVENTS / h.ingestSeconds).toFixed(0)} events/s), delivered after ${h.seconds.toFixed(2)} s; ${h.failures} records reported failed; ${sink.count - sink.distinct} duplicate deliveries; p50 ${percentile(lat, 50).toFixed(0)} ms, p99 ${percentile(lat, 99).toFixed(0)} ms ingest→delivered; Secrets Manager calls ${secrets.calls}`);
 
-    // ---- raw SQS, same count, same bodies
-    const rawRun = async (events: number) => {
-      let sent = 0;
-      let deleted = 0;
-      const started = now();
-      const lanes = Array.from({ length: INGEST_CONCURRENCY }, async () => {
-        while (sent < events) {
-          sent += BATCH;
-          const bodies = (JSON.parse(batchBody('raw')) as { batch: object[] }).batch.map((e) => JSON.stringify(e));
-          await Promise.all(Array.from({ length: BATCH / 10 }, (_, c) => sqs.send(new SendMessageBatchCommand({
-            QueueUrl: rawQueue.url, Entries: bodies.slice(c * 10, c * 10 + 10).map((MessageBody, i) => ({ Id: String(i), MessageBody })),
-          }))));
-        }
+    if (ONLY !== 'defaults') await ratioPhase({ ingestAll, invoke: (event) => invoke(destination, event), sqs, fnQueue, rawQueue, sink: fastSink, fauxqs: fauxqs.pid, dynalite: dynalite.pid, quietly: (w) => lambdas.quietly(w) });
+
+    if (ONLY !== 'ratio') {
+      const def = readFunctionDefinition(join(__dirname, '..', 'functions', 'webhook'));
+      const config = { ...def.config, maxConcurrency: MAX_CONCURRENCY ?? def.config.maxConcurrency };
+      const timing = functionTiming(config);
+      const windowSeconds = (timing as { maxBatchingWindowSeconds?: number }).maxBatchingWindowSeconds ?? 0;
+      const slow = createDestinationHandlerFrom(destinationEnv(slowSink, { DESTFN_RECORD_CONCURRENCY: String(timing.recordParallelism) }), config.maxConcurrency);
+      note(`defaults: function.json maxConcurrency ${config.maxConcurrency}${MAX_CONCURRENCY ? ' (--max-concurrency)' : ' (default)'}, timeoutSeconds ${def.config.timeoutSeconds} → event source batch ${timing.batchSize}, window ${windowSeconds} s, maximum concurrency ${timing.maxConcurrency}; ${timing.recordParallelism} records at once per invocation`);
+      note(`defaults: template arithmetic ${timing.maxConcurrency} × ${timing.recordParallelism} in flight / ${SINK_DELAY_MS} ms = ${fmt((timing.maxConcurrency * timing.recordParallelism * 1000) / SINK_DELAY_MS, 0)} events/s at most`);
+      // Warm both (cold start, connections), then measure from a clean slate.
+      await lambdas.quietly(async () => {
+        await ingestAll(200, CLIENT_BATCH, INGEST_CONCURRENCY, 'warm-defaults');
+        await drain(sqs, fnQueue, slowSink, 200, timing.maxConcurrency, timing.batchSize, windowSeconds * 1000, (e) => invoke(slow, e));
       });
-      const pollers = Array.from({ length: POLLERS }, async () => {
-        while (deleted < events) {
-          const records = await receive(sqs, rawQueue.url, rawQueue.arn);
-          await deleteAll(sqs, rawQueue.url, records);
-          deleted += records.length;
-        }
+      sqsMeter.reset();
+      ddbMeter.reset();
+      lambdas.reset();
+      slowSink.reset();
+      const c0 = { own: ownCpuMs(), sqs: processCpuMs(fauxqs.pid), ddb: processCpuMs(dynalite.pid) };
+      const ingestStarted = now();
+      await lambdas.quietly(() => ingestAll(EVENTS, CLIENT_BATCH, 1, 'defaults'));
+      const ingestSeconds = (now() - ingestStarted) / 1000;
+      const delivery = await lambdas.quietly(() =>
+        drain(sqs, fnQueue, slowSink, EVENTS, timing.maxConcurrency, timing.batchSize, windowSeconds * 1000, (e) => invoke(slow, e)));
+      const c1 = { own: ownCpuMs(), sqs: processCpuMs(fauxqs.pid), ddb: processCpuMs(dynalite.pid) };
+      const rate = EVENTS / delivery.seconds;
+      note(`defaults: ${EVENTS} events ingested in ${fmt(ingestSeconds, 2)} s, then delivered from the queue in ${fmt(delivery.seconds, 2)} s; ${delivery.failures} reported failed; ${slowSink.count - slowSink.distinct} duplicate deliveries; ${delivery.invocations} invocations (${fmt(EVENTS / delivery.invocations, 1)} events each)`);
+      note(`defaults: CPU per event: this process ${fmt(((c1.own - c0.own) * 1000) / EVENTS, 0)} µs, fauxqs ${fmt(((c1.sqs - c0.sqs) * 1000) / EVENTS, 0)} µs, dynalite ${fmt(((c1.ddb - c0.ddb) * 1000) / EVENTS, 0)} µs`);
+      note(`SQS: ${sqsCallSummary(sqsMeter.counts)}`);
+      note(`DynamoDB: ${[...ddbMeter.counts.calls].map(([op, n]) => `${op} ${n}`).join(', ')}; ${fmt(ddbMeter.counts.rru, 1)} RRU, ${fmt(ddbMeter.counts.wru, 0)} WRU table, ${fmt(ddbMeter.counts.gsiWru, 0)} WRU index`);
+      note(`Lambda: ingest ${lambdas.ingest.invocations} invocations, ${fmt(lambdas.ingest.billedMs / lambdas.ingest.invocations, 1)} ms each, ${fmt(lambdas.ingest.logBytes / lambdas.ingest.invocations, 0)} log bytes each; destination ${lambdas.destination.invocations} invocations, ${fmt(lambdas.destination.billedMs / lambdas.destination.invocations, 1)} ms each, ${fmt(lambdas.destination.logBytes / EVENTS, 1)} log bytes per event`);
+      const lines = costPerMillion({
+        events: EVENTS, apiRequests: lambdas.ingest.invocations, ingest: lambdas.ingest, destination: lambdas.destination,
+        sqs: sqsMeter.counts, dynamo: ddbMeter.counts,
       });
-      await Promise.all([...lanes, ...pollers]);
-      return (now() - started) / 1000;
-    };
-    await rawRun(500);
-    const r0 = cpu();
-    const rawSeconds = await rawRun(EVENTS);
-    note(`raw SQS, CPU per message: ${perEvent(r0, cpu())}`);
-    await sqs.send(new PurgeQueueCommand({ QueueUrl: rawQueue.url })).catch(() => undefined);
-    const rawRate = EVENTS / rawSeconds;
-    note(`raw SQS: ${EVENTS} messages sent, received and deleted in ${rawSeconds.toFixed(2)} s`);
-    printFigures([
-      { name: 'aws_path.baseline_raw_sqs', value: rawRate, unit: 'messages/s (SendMessageBatch + ReceiveMessage + DeleteMessageBatch, fauxqs)', digits: 0 },
-      { name: 'aws_path.handlers', value: handlersRate, unit: 'events/s (ingest handler → fauxqs → destination handler → sink)', digits: 0 },
-      { name: 'aws_path.latency_p50', value: percentile(lat, 50), unit: 'ms ingest→delivered', digits: 0 },
-      { name: 'aws_path.ratio', value: handlersRate / rawRate, unit: '× the baseline', digits: 2 },
-    ]);
+      note('cost per 1M events (us-east-1 list prices; counts of this run × 1M / events):');
+      for (const l of lines) note(`    ${l.item.padEnd(58)} ${l.count.padStart(22)}  $${l.usd.toFixed(4)}`);
+      note(`    ${'total'.padEnd(58)} ${''.padStart(22)}  $${totalUsd(lines).toFixed(3)}`);
+      machineNote();
+      printFigures([
+        { name: 'aws_path.defaults_100ms_sink', value: rate, unit: `events/s delivered from the queue to a ${SINK_DELAY_MS} ms destination with the defaults`, digits: 0 },
+        { name: 'aws_path.cost_per_million', value: totalUsd(lines), unit: `USD per 1M events (requests of ${CLIENT_BATCH} events of ~1 KB)`, digits: 3 },
+      ]);
+    }
   } finally {
     sqs.destroy();
     ddb.destroy();
-    await sink.close();
-    await secrets.close();
+    await Promise.all([fastSink.close(), slowSink.close(), secrets.close(), sqsMeter.close(), ddbMeter.close()]);
     await dynalite.stop();
     await fauxqs.stop();
     restoreDns();
@@ -231,4 +219,128 @@ async function main(): Promise<void> {
   }
 }
 
+/**
+ * A second destination handler from the bundle already loaded (its own clients, store and settings), its
+ * function.json maxConcurrency set to `maxConcurrency` (what the stack would deploy).
+ */
+function createDestinationHandlerFrom(env: NodeJS.ProcessEnv, maxConcurrency: number): DestinationHandler {
+  const dir = String(env.DESTFN_FUNCTION_DIR);
+  const resolved = JSON.parse(readFileSync(join(dir, RESOLVED_FUNCTION_FILE), 'utf8')) as { config: Record<string, unknown> };
+  writeFileSync(join(dir, RESOLVED_FUNCTION_FILE), JSON.stringify({ ...resolved, config: { ...resolved.config, maxConcurrency } }));
+  return loadShippedHandlers(env).destination;
+}
+
+/** The event source as configured: `concurrency` invocations at a time, each on a batch gathered within the window. */
+async function drain(
+  sqs: SQSClient, queue: QueueRef, sink: Sink, events: number, concurrency: number, batchSize: number, windowMs: number,
+  invoke: (event: SQSEvent) => Promise<SQSBatchResponse>,
+): Promise<{ seconds: number; failures: number; invocations: number }> {
+  const target = sink.count + events;
+  const started = now();
+  let done = false;
+  let failures = 0;
+  let invocations = 0;
+  const pollers = Array.from({ length: concurrency }, async () => {
+    while (!done) {
+      const records = await receiveBatch(sqs, queue, batchSize, windowMs);
+      if (records.length === 0) continue;
+      invocations++;
+      const response = await invoke({ Records: records });
+      failures += response.batchItemFailures.length;
+      await deleteDone(sqs, queue, records, response);
+    }
+  });
+  await sink.waitFor(target, TIMEOUT_MS);
+  done = true;
+  await Promise.all(pollers);
+  return { seconds: (sink.lastAt - started) / 1000, failures, invocations };
+}
+
+interface RatioDeps {
+  ingestAll(events: number, batch: number, lanes: number, run: string): Promise<void>;
+  invoke(event: SQSEvent): Promise<SQSBatchResponse>;
+  sqs: SQSClient;
+  fnQueue: QueueRef;
+  rawQueue: QueueRef;
+  sink: Sink;
+  fauxqs: number;
+  dynalite: number;
+  quietly<T>(work: () => Promise<T>): Promise<T>;
+}
+
+/** Phase 1: events/s through the handlers against the same SQS traffic without them. */
+async function ratioPhase(d: RatioDeps): Promise<void> {
+  note(`ratio: ${EVENTS} events: /v1/batch of ${RATIO_BATCH} → ingest handler (${INGEST_CONCURRENCY} in flight) → SQS → ${POLLERS} pollers × destination handler (10 records) → sink`);
+  const handlersRun = async (events: number, run: string) => {
+    d.sink.reset();
+    const target = d.sink.count + events;
+    let failures = 0;
+    let done = false;
+    const started = now();
+    const pollers = Array.from({ length: POLLERS }, async () => {
+      while (!done) {
+        const records = await receive(d.sqs, d.fnQueue);
+        if (records.length === 0) continue;
+        const response = await d.invoke({ Records: records });
+        failures += response.batchItemFailures.length;
+        await deleteDone(d.sqs, d.fnQueue, records, response);
+      }
+    });
+    await d.ingestAll(events, RATIO_BATCH, INGEST_CONCURRENCY, run);
+    const ingested = now();
+    await d.sink.waitFor(target, TIMEOUT_MS);
+    done = true;
+    await Promise.all(pollers);
+    return { seconds: (d.sink.lastAt - started) / 1000, ingestSeconds: (ingested - started) / 1000, failures };
+  };
+  await d.quietly(() => handlersRun(500, 'warm'));
+  const cpu = () => ({ own: ownCpuMs(), sqs: processCpuMs(d.fauxqs), ddb: processCpuMs(d.dynalite) });
+  const perEvent = (a: ReturnType<typeof cpu>, b: ReturnType<typeof cpu>) =>
+    `this process (handlers + sink) ${((b.own - a.own) * 1000 / EVENTS).toFixed(0)} µs, fauxqs ${((b.sqs - a.sqs) * 1000 / EVENTS).toFixed(0)} µs, dynalite ${((b.ddb - a.ddb) * 1000 / EVENTS).toFixed(0)} µs`;
+  const c0 = cpu();
+  const h = await d.quietly(() => handlersRun(EVENTS, 'run'));
+  const c1 = cpu();
+  const lat = [...d.sink.latencies].sort((a, b) => a - b);
+  const handlersRate = EVENTS / h.seconds;
+  note(`ratio, handlers, CPU per event: ${perEvent(c0, c1)}`);
+  note(`ratio, handlers: all ingested after ${h.ingestSeconds.toFixed(2)} s, delivered after ${h.seconds.toFixed(2)} s; ${h.failures} reported failed; ${d.sink.count - d.sink.distinct} duplicate deliveries; p50 ${percentile(lat, 50).toFixed(0)} ms, p99 ${percentile(lat, 99).toFixed(0)} ms ingest→delivered`);
+
+  const rawRun = async (events: number) => {
+    let sent = 0;
+    let deleted = 0;
+    const started = now();
+    const lanes = Array.from({ length: INGEST_CONCURRENCY }, async () => {
+      while (sent < events) {
+        sent += RATIO_BATCH;
+        const bodies = (JSON.parse(batchBody('raw', RATIO_BATCH)) as { batch: object[] }).batch.map((e) => JSON.stringify(e));
+        await Promise.all(Array.from({ length: RATIO_BATCH / 10 }, (_, c) => d.sqs.send(new SendMessageBatchCommand({
+          QueueUrl: d.rawQueue.url, Entries: bodies.slice(c * 10, c * 10 + 10).map((MessageBody, i) => ({ Id: String(i), MessageBody })),
+        }))));
+      }
+    });
+    const pollers = Array.from({ length: POLLERS }, async () => {
+      while (deleted < events) {
+        const records = await receive(d.sqs, d.rawQueue);
+        await deleteDone(d.sqs, d.rawQueue, records);
+        deleted += records.length;
+      }
+    });
+    await Promise.all([...lanes, ...pollers]);
+    return (now() - started) / 1000;
+  };
+  await rawRun(500);
+  const r0 = cpu();
+  const rawSeconds = await rawRun(EVENTS);
+  note(`ratio, raw SQS, CPU per message: ${perEvent(r0, cpu())}`);
+  await d.sqs.send(new PurgeQueueCommand({ QueueUrl: d.rawQueue.url })).catch(() => undefined);
+  const rawRate = EVENTS / rawSeconds;
+  printFigures([
+    { name: 'aws_path.baseline_raw_sqs', value: rawRate, unit: 'messages/s (SendMessageBatch + ReceiveMessage + DeleteMessageBatch, fauxqs)', digits: 0 },
+    { name: 'aws_path.handlers', value: handlersRate, unit: 'events/s (ingest handler → SQS → destination handler → sink)', digits: 0 },
+    { name: 'aws_path.latency_p50', value: percentile(lat, 50), unit: 'ms ingest→delivered', digits: 0 },
+    { name: 'aws_path.ratio', value: handlersRate / rawRate, unit: '× the baseline', digits: 2 },
+  ]);
+}
+
 main().then(() => process.exit(0), (err) => { process.stderr.write(`${err instanceof Error ? err.stack : String(err)}\n`); process.exit(1); });
+

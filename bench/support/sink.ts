@@ -2,6 +2,7 @@
  * The HTTP destination of the benches: a plain node http server on 127.0.0.1 (keep-alive) answering 200
  * {"ok":true}, counting deliveries and distinct messageIds, and recording each event's ingest→delivered
  * latency from the send timestamp the load generator put in `properties.sentAtMs` (same process, same clock).
+ * With `delayMs`, each request is answered that long after it arrived (a destination with that latency).
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -24,7 +25,7 @@ export interface Sink {
 
 export const now = (): number => performance.timeOrigin + performance.now();
 
-export async function startSink(): Promise<Sink> {
+export async function startSink(options: { delayMs?: number } = {}): Promise<Sink> {
   const ids = new Set<string>();
   let waiter: { n: number; resolve: () => void } | null = null;
   const sink: Sink = {
@@ -55,12 +56,16 @@ export async function startSink(): Promise<Sink> {
         const sent = event.properties?.sentAtMs;
         if (typeof sent === 'number') sink.latencies.push(at - sent);
       } catch { /* counted anyway */ }
-      if (sink.count === 0) sink.firstAt = at;
-      sink.count++;
-      sink.lastAt = at;
-      res.writeHead(200, { 'content-type': 'application/json', 'content-length': '11' });
-      res.end('{"ok":true}');
-      if (waiter && sink.count >= waiter.n) waiter.resolve();
+      const answer = () => {
+        if (sink.count === 0) sink.firstAt = at;
+        sink.count++;
+        sink.lastAt = now();
+        res.writeHead(200, { 'content-type': 'application/json', 'content-length': '11' });
+        res.end('{"ok":true}');
+        if (waiter && sink.count >= waiter.n) waiter.resolve();
+      };
+      if (options.delayMs) setTimeout(answer, options.delayMs);
+      else answer();
     });
   });
   server.keepAliveTimeout = 60_000;
