@@ -194,7 +194,7 @@ test('deliveries: past the first 50, "Load older" brings the next page', async (
   await done(w);
 }, 60_000);
 
-test('DLQ: a dead event is listed and replayed from the page; it is then delivered', async () => {
+test('DLQ: a dead event is replayed from the page, then all of a function\'s; they are then delivered', async () => {
   demo.failing.add('/flaky');
   await demo.ingest([track('dlq-1')]);
   await waitFor('dlq-1 dead', () => demo.engine.records.get('flaky', 'dlq-1')?.status === 'failed');
@@ -207,6 +207,15 @@ test('DLQ: a dead event is listed and replayed from the page; it is then deliver
   await page.getByRole('status').filter({ hasText: 'Replayed 1 event of flaky' }).waitFor();
   await waitFor('dlq-1 delivered after the replay', () => demo.engine.records.get('flaky', 'dlq-1')?.status === 'delivered');
   await seeCount(page.locator('table.rows tbody tr').filter({ hasText: 'dlq-1' }), 0);
+
+  demo.failing.add('/flaky');
+  await demo.ingest([track('dlq-2'), track('dlq-3')]);
+  await waitFor('dlq-2 and dlq-3 dead', () => ['dlq-2', 'dlq-3'].every((id) => demo.engine.records.get('flaky', id)?.status === 'failed'));
+  demo.failing.delete('/flaky');
+  await seeCount(page.locator('table.rows tbody tr').filter({ hasText: /dlq-[23]/ }), 2); // listed live
+  await page.getByRole('button', { name: 'Replay all of flaky' }).click();
+  await page.getByRole('status').filter({ hasText: 'Replayed 2 events of flaky' }).waitFor();
+  await waitFor('both delivered after the replay', () => ['dlq-2', 'dlq-3'].every((id) => demo.engine.records.get('flaky', id)?.status === 'delivered'));
   await done(w);
 }, 60_000);
 
