@@ -1,4 +1,7 @@
-/** Runs `destfn pause|resume|status` against the backend it asks for (delivery-control-backend.ts). */
+/**
+ * Runs `destfn pause|resume|status` against the backend it asks for (delivery-control-backend.ts): the local engine's
+ * data, or with --aws the deployed stack (aws/event-source-switch.ts, loaded only then with the AWS SDK).
+ */
 import type { AwsTarget } from './aws/aws-config';
 import type { DeliveryControlBackend } from './delivery-control-backend';
 
@@ -10,7 +13,9 @@ export async function withDeliveryControlBackend(
 ): Promise<number> {
   let backend: DeliveryControlBackend | undefined;
   try {
-    backend = (require('./local/delivery-control') as typeof import('./local/delivery-control')).createLocalControlBackend(choice.data);
+    backend = choice.aws
+      ? (require('./aws/event-source-switch') as typeof import('./aws/event-source-switch')).createAwsControlBackend(choice.target ?? {})
+      : (require('./local/delivery-control') as typeof import('./local/delivery-control')).createLocalControlBackend(choice.data);
     await body(backend);
     return 0;
   } catch (err) {
