@@ -2,7 +2,7 @@
  * A function's worker process: loads one function once, keeps the events the pool sends in a queue,
  * runs `parallelism` of them at once, and reports outcomes in coalesced messages: a busy worker costs
  * a message per several events each way, not one per event. Before any handler starts, the ids it
- * starts are sent (with the outcomes gathered so far), so the pool knows what was running if the
+ * starts are sent (a small message of their own), so the pool knows what was running if the
  * process then hangs or dies. It runs under Node's permission model (worker-launch.ts); the
  * process is locked down further before the function's code loads (worker-lockdown.ts).
  */
@@ -35,13 +35,21 @@ function send(message: FromWorker): void {
   }
 }
 
-/** Sends the outcomes gathered so far, and `started` (ids about to run) when there are any. */
-function flush(started: number[] = []): void {
+/** Sends the outcomes gathered so far. */
+function flush(): void {
   if (flushTimer) { clearTimeout(flushTimer); flushTimer = null; }
-  if (results.length === 0 && started.length === 0) return;
-  const message: FromWorker = { type: 'progress', started, results };
+  if (results.length === 0) return;
+  const message: FromWorker = { type: 'progress', started: [], results };
   results = [];
   send(message);
+}
+
+/**
+ * Says which ids are about to run, before their code runs. Alone, without the outcomes waiting for
+ * the flush: those stay coalesced, so the engine settles and leases several events at a time.
+ */
+function announce(started: number[]): void {
+  send({ type: 'progress', started, results: [] });
 }
 
 function scheduleFlush(): void {
@@ -102,7 +110,7 @@ function startWorker(init: WorkerInit): void {
       chunks.push(chunk);
     }
     if (chunks.length === 0) return;
-    flush(chunks.flatMap((chunk) => chunk.map((t) => t.id))); // before any of their code runs
+    announce(chunks.flatMap((chunk) => chunk.map((t) => t.id)));
     for (const chunk of chunks) {
       void runChunk(instance, chunk).finally(() => {
         runningCount -= chunk.length;

@@ -226,6 +226,8 @@ export class WorkerPool {
   }
 
   private crashed(slot: Slot, reason: string): void {
+    // Before it was ready nothing ran: a load failure (backoff), not a worker started again at once.
+    if (!slot.ready) return this.loadFailed(slot, { name: 'WorkerCrashed', message: `worker exited while loading (${reason})` });
     this.options.onNotice?.(this.redact(`${this.name}: worker crashed (${reason}): replaced`));
     this.stop(slot, 'error', { name: 'WorkerCrashed', message: this.redact(`function worker crashed: ${reason}`) });
   }

@@ -4,6 +4,8 @@
  * ones it only held come back unattempted), a graceful close, a load error, and that a module-style
  * function still loads its external packages under the permission model.
  */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Outcome } from '../../runtime/delivery';
 import { loadAllFunctions } from '../../runtime/local/loader';
 import { workerEntry } from '../../runtime/local/worker-bundle';
@@ -106,6 +108,19 @@ test('a function that throws at load: the error is reported and its events go ba
   await waitFor('load error', () => seen.released.length === 1, 10_000);
   expect(seen.results).toEqual([]);
   expect(seen.notices).toEqual([expect.stringMatching(/broken: function failed to load \(.*cannot start.*\)/)]);
+}, 20_000);
+
+test('a worker that dies while loading is a load failure: events released unattempted, next try after a backoff (no respawn loop)', async () => {
+  const entry = join(project.root, 'dies-at-start.js');
+  writeFileSync(entry, 'process.exit(7);\n');
+  const { pool, seen } = await poolFor('stillborn', 'async function onTrack() {}', { entry });
+  pool.submit([task(1), task(2)]);
+  await waitFor('released', () => seen.released.length === 2, 10_000);
+  expect(seen.results).toEqual([]);
+  expect(seen.notices).toEqual([expect.stringMatching(/stillborn: function failed to load \(WorkerCrashed: worker exited while loading \(worker exited with code 7\)\); .* next try in 0\.5s/)]);
+  expect(pool.freeSlots()).toBe(0); // backing off
+  await new Promise((r) => setTimeout(r, 700));
+  expect(pool.freeSlots()).toBeGreaterThan(0);
 }, 20_000);
 
 test('a module-style function loads its external packages (@aws-sdk/*) and lodash in the worker process', async () => {
