@@ -1,5 +1,5 @@
 /** CPU time (user + system, ms) of another process, all its threads, from /proc (Linux). */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 
 const TICK_MS = 10; // USER_HZ is 100 on Linux
 
@@ -11,6 +11,25 @@ export function processCpuMs(pid: number): number {
   } catch {
     return NaN;
   }
+}
+
+/**
+ * CPU time of a process and of its live descendants (the engine's function worker processes), plus what
+ * its children that already exited used (cutime, cstime).
+ */
+export function processTreeCpuMs(pid: number): number {
+  let total = processCpuMs(pid);
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    total += (Number(fields[13]) + Number(fields[14])) * TICK_MS;
+    for (const tid of readdirSync(`/proc/${pid}/task`)) {
+      for (const child of readFileSync(`/proc/${pid}/task/${tid}/children`, 'utf8').split(' ').filter(Boolean)) total += processTreeCpuMs(Number(child));
+    }
+  } catch {
+    // gone meanwhile
+  }
+  return total;
 }
 
 /** This process's CPU time in ms. */
