@@ -18,6 +18,17 @@ const STAT_COLUMN: Record<SettledStatus, 'delivered' | 'discarded' | 'retried' |
   delivered: 'delivered', discarded: 'discarded', retrying: 'retried', failed: 'failed',
 };
 
+/** Attempts counted per function and status during one settle transaction, written once at its end (writeAttemptCounts). */
+export class AttemptCounts {
+  readonly byKey = new Map<string, { fn: string; status: SettledStatus; n: number }>();
+  add(fn: string, status: SettledStatus): void {
+    const key = `${status}\u0000${fn}`;
+    const entry = this.byKey.get(key);
+    if (entry) entry.n++;
+    else this.byKey.set(key, { fn, status, n: 1 });
+  }
+}
+
 type DeliveryRow = {
   function: string; message_id: string; status: DeliveryStatus; attempts: number; last_error: string | null;
   duration_ms: number | null; event_type: string; event_name: string | null; result: string | null;
@@ -55,8 +66,8 @@ export class RecordStore implements DeliveryStore {
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     const stat = (column: string) => db.prepare(
-      `INSERT INTO minute_stats (function, minute, ${column}) VALUES (?, ?, 1)
-       ON CONFLICT(function, minute) DO UPDATE SET ${column} = ${column} + 1`,
+      `INSERT INTO minute_stats (function, minute, ${column}) VALUES (?, ?, ?)
+       ON CONFLICT(function, minute) DO UPDATE SET ${column} = ${column} + excluded.${column}`,
     );
     this.minuteStat = {
       delivered: stat(STAT_COLUMN.delivered), discarded: stat(STAT_COLUMN.discarded),
@@ -75,15 +86,22 @@ export class RecordStore implements DeliveryStore {
   }
 
   /**
-   * Call inside a transaction, instead of writeLogs: the attempt's row, its logs and the minute's count. `result` is
-   * the record's result snippet.
+   * Call inside a transaction, instead of writeLogs: the attempt's row and its logs; counted in `counts` (written by
+   * writeAttemptCounts at the end of the same transaction: one upsert per function and status, not per attempt).
+   * `result` is the record's result snippet.
    */
-  writeAttempt(a: AttemptWrite, result: string | null, now: number): void {
+  writeAttempt(a: AttemptWrite, result: string | null, now: number, counts: AttemptCounts): void {
     const { outcome } = a;
     const logsId = outcome.logs.length > 0 ? Number(this.log.run(a.fn, a.messageId, now, JSON.stringify(outcome.logs)).lastInsertRowid) : null;
     this.attempt.run(a.fn, a.messageId, a.attempt, now, a.status, outcome.reason, outcome.error ? JSON.stringify(outcome.error) : null,
       outcome.durationMs, result, logsId);
-    this.minuteStat[a.status].run(a.fn, Math.floor(now / MINUTE_MS));
+    counts.add(a.fn, a.status);
+  }
+
+  /** Call at the end of the transaction that wrote the attempts: adds them to the minute's counters (minute_stats). */
+  writeAttemptCounts(counts: AttemptCounts, now: number): void {
+    const minute = Math.floor(now / MINUTE_MS);
+    for (const { fn, status, n } of counts.byKey.values()) this.minuteStat[status].run(fn, minute, n);
   }
 
   /** A 'filtered' record, unless the function already has one for this messageId. Call inside a transaction. */

@@ -7,7 +7,7 @@ import type { RetryConfig } from '../function/config';
 import { recordAfterAttempt, decideSettle, type Outcome, type SettleDecision, type SettledStatus } from '../delivery';
 import type { Db } from './db';
 import type { LeasedMessage, Queue } from './queue';
-import type { RecordStore } from './records';
+import { AttemptCounts, type RecordStore } from './records';
 
 export interface Attempt { message: LeasedMessage; outcome: Outcome }
 
@@ -49,7 +49,7 @@ export function createSettler(db: Db, queue: Queue, records: RecordStore) {
     }
   };
 
-  const settleGroup = (attempts: readonly Attempt[], options: SettleOptions, now: number): SettledAttempt[] =>
+  const settleGroup = (attempts: readonly Attempt[], options: SettleOptions, now: number, counts: AttemptCounts): SettledAttempt[] =>
     attempts.map(({ message, outcome }) => {
       const timing = { retryAfterMs: outcome.retryAfterMs, scale: options.retryScale };
       const decision = decideSettle(outcome.status, message.attempts, options.retry, options.random, timing);
@@ -62,12 +62,16 @@ export function createSettler(db: Db, queue: Queue, records: RecordStore) {
         error: outcome.error, durationMs: outcome.durationMs, result: outcome.result, version: options.version,
       }, null, new Date(now));
       records.put(record, message.event);
-      records.writeAttempt({ fn: message.fn, messageId: message.messageId, attempt: message.attempts, status: decision.status, outcome }, record.result, now);
+      records.writeAttempt({ fn: message.fn, messageId: message.messageId, attempt: message.attempts, status: decision.status, outcome }, record.result, now, counts);
       return { message, outcome, status: decision.status, retryInMs };
     });
 
-  return db.transaction((groups: readonly SettleGroup[], now: number): SettledAttempt[][] =>
-    groups.map((g) => settleGroup(g.attempts, g.options, now)));
+  return db.transaction((groups: readonly SettleGroup[], now: number): SettledAttempt[][] => {
+    const counts = new AttemptCounts();
+    const settled = groups.map((g) => settleGroup(g.attempts, g.options, now, counts));
+    records.writeAttemptCounts(counts, now);
+    return settled;
+  });
 }
 
 export type Settler = ReturnType<typeof createSettler>;
