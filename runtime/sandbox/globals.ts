@@ -6,7 +6,11 @@
  * the error classes; plus the web-platform basics Node offers (TextEncoder, structuredClone, …).
  * Deliberately absent: require, process, module, exports, global — Segment gives none, and on Lambda
  * `process.env` holds credentials. The context's own intrinsics (Object, JSON, Promise, Error,
- * globalThis…) come from the vm. This is scoping, not a security boundary: the author owns the code.
+ * globalThis…) come from the vm.
+ * This is scoping, not a security boundary: the host objects above (and the context's global itself)
+ * lead back to the host realm's `Function`, hence to `process`. The boundary is the process this runs
+ * in: locally a worker process of the function's own under Node's permission model
+ * (runtime/local/worker-launch.ts, worker-lockdown.ts), on AWS the function's own Lambda.
  */
 import * as nodeCrypto from 'node:crypto';
 import vm from 'node:vm';
