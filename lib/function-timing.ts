@@ -15,14 +15,20 @@
  * sources: room for the poller's retries before a message reappears).
  *
  * Throughput against a destination answering in L seconds: maxConcurrency / L events/s at most (invocations ×
- * recordParallelism in flight), e.g. 200 / 0.1 s = 2,000 events/s; COST.md works it out for the defaults.
+ * recordParallelism in flight), e.g. 200 = 20 × 10 → 2,000 events/s at 100 ms, and at most ~100–150 events/s per
+ * invocation by CPU at 256 MB; COST.md works it out.
  */
 import type { FunctionConfig } from '../runtime/function/config';
 
 export const BATCH_SIZE = 100;
 export const MAX_BATCHING_WINDOW_SECONDS = 1;
-/** At most this many messages of one batch run at once in the destination handler: the whole batch. */
-export const MAX_RECORD_PARALLELISM = BATCH_SIZE;
+/**
+ * At most this many messages of one batch run at once in one invocation. More in flight comes from more
+ * concurrent invocations rather than more per invocation: a Lambda of 256 MB has 0.145 vCPU, and delivery costs
+ * about 1–1.6 ms of CPU per event (bench:aws-path), so one instance carries ~100–150 events/s whatever its
+ * concurrency; instances add CPU, records in flight per instance do not.
+ */
+export const MAX_RECORD_PARALLELISM = 10;
 export const MARGIN_SECONDS = 5;
 export const LAMBDA_MAX_TIMEOUT_SECONDS = 900;
 /** The SQS event source's maximumConcurrency accepts 2..1000. */

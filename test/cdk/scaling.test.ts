@@ -48,13 +48,13 @@ test("the new function's queue, Lambda and mapping follow its function.json", ()
   const t = functionTemplates(three).gamma;
   const queues = resourcesOf(t, 'AWS::SQS::Queue');
   const lambda = resourcesOf(t, 'AWS::Lambda::Function')[logicalId(gamma.handler)];
-  expect(lambda.Timeout).toBe(125); // timeoutSeconds 30 × 4 rounds (a batch of 100, 25 at a time) + 5 s margin
-  expect(queues[logicalId(gamma.queue)].VisibilityTimeout).toBe(6 * 125 + 1); // + the 1 s batching window
+  expect(lambda.Timeout).toBe(305); // timeoutSeconds 30 × 10 rounds (a batch of 100, 10 at a time) + 5 s margin
+  expect(queues[logicalId(gamma.queue)].VisibilityTimeout).toBe(6 * 305 + 1); // + the 1 s batching window
   expect((queues[logicalId(gamma.queue)].RedrivePolicy as { maxReceiveCount: number }).maxReceiveCount).toBe(3);
   t.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
     FunctionName: { Ref: logicalId(gamma.handler) },
     FunctionResponseTypes: ['ReportBatchItemFailures'],
-    ScalingConfig: { MaximumConcurrency: 2 }, // maxConcurrency 50 = 2 invocations × 25 records
+    ScalingConfig: { MaximumConcurrency: 5 }, // maxConcurrency 50 = 5 invocations × 10 records
   });
   expect(Object.keys(t.toJSON().Outputs as object).sort()).toEqual(['DlqArn', 'DlqUrl', 'LogGroup', 'QueueUrl', 'SecretArn']);
 });
