@@ -35,7 +35,7 @@ import { interceptLocalhostDns } from '../test/aws/support/localhost-dns'; // th
 import { fmt, machineNote, note, percentile, printFigures } from './support/report';
 import { now, startSink, type Sink } from './support/sink';
 import { ownCpuMs, processCpuMs } from './support/proc-cpu';
-import { startDynamoMeter, startSqsMeter } from './support/aws-meter';
+import { readMeterCounts, resetMeterCounts } from './support/aws-meter';
 import { costPerMillion, sqsCallSummary, totalUsd, type LambdaCounts } from './support/aws-cost';
 import { deleteDone, receive, receiveBatch, type QueueRef } from './support/event-source';
 import { ANALYTICS_NODE_FLUSH_AT, apiEvent, batchBody } from './support/segment-batches';
@@ -53,6 +53,8 @@ const TIMEOUT_MS = 300_000;
 /** What lib/ gives the Lambdas (lib/ingest-api.ts, lib/destination-function.ts). */
 const INGEST_MEMORY_MB = 512;
 const DESTINATION_MEMORY_MB = 256;
+/** Lambda gives a function one vCPU at 1,769 MB, in proportion below. */
+const LAMBDA_MB_PER_VCPU = 1769;
 const TABLE = 'destfn-deliveries';
 const WRITE_KEY = 'wk_bench_0123456789abcdef';
 const SOURCE_ARN = 'arn:aws:secretsmanager:us-east-1:000000000000:secret:destfn-source-dev';
@@ -115,14 +117,16 @@ async function main(): Promise<void> {
   const root = mkdtempSync(join(tmpdir(), 'destfn-bench-aws-'));
   const fauxqs = await startChild<{ port: number }>([join(__dirname, '..', 'test', 'aws', 'support', 'fauxqs-server.mjs')]);
   const dynalite = await startChild<{ endpoint: string }>([join(__dirname, 'support', 'dynalite-child.ts')], { nodeArgs: ['--import', 'tsx'] });
-  const sqsMeter = await startSqsMeter(fauxqs.info.port);
-  const ddbMeter = await startDynamoMeter(Number(new URL(dynalite.info.endpoint).port), { partition: 'function', sort: 'updatedAt' });
+  const meter = await startChild<{ sqsPort: number; dynamoPort: number }>(
+    [join(__dirname, 'support', 'meter-child.ts'), String(fauxqs.info.port), new URL(dynalite.info.endpoint).port], { nodeArgs: ['--import', 'tsx'] });
+  const sqsEndpoint = `http://sqs.us-east-1.localhost:${meter.info.sqsPort}`;
+  const ddbEndpoint = `http://127.0.0.1:${meter.info.dynamoPort}`;
   const secrets = await startFakeSecrets({ [SOURCE_ARN]: { writeKey: WRITE_KEY }, [FN_ARN]: { apiKey: 'sk_live_bench_0123456789' } });
   const fastSink = await startSink();
   const slowSink = await startSink({ delayMs: SINK_DELAY_MS });
   const credentials = { accessKeyId: 'bench', secretAccessKey: 'bench' };
-  const sqs = new SQSClient({ endpoint: sqsMeter.endpoint, region: 'us-east-1', credentials, maxAttempts: 1 });
-  const ddb = new DynamoDBClient({ endpoint: ddbMeter.endpoint, region: 'us-east-1', credentials });
+  const sqs = new SQSClient({ endpoint: sqsEndpoint, region: 'us-east-1', credentials, maxAttempts: 1 });
+  const ddb = new DynamoDBClient({ endpoint: ddbEndpoint, region: 'us-east-1', credentials });
   const lambdas = new LambdaMeter();
   try {
     const createQueue = async (name: string): Promise<QueueRef> => {
@@ -136,7 +140,7 @@ async function main(): Promise<void> {
 
     Object.assign(process.env, {
       AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'bench', AWS_SECRET_ACCESS_KEY: 'bench',
-      AWS_ENDPOINT_URL_SQS: sqsMeter.endpoint, AWS_ENDPOINT_URL_DYNAMODB: ddbMeter.endpoint, AWS_ENDPOINT_URL_SECRETS_MANAGER: secrets.endpoint,
+      AWS_ENDPOINT_URL_SQS: sqsEndpoint, AWS_ENDPOINT_URL_DYNAMODB: ddbEndpoint, AWS_ENDPOINT_URL_SECRETS_MANAGER: secrets.endpoint,
       POWERTOOLS_SERVICE_NAME: 'destfn', POWERTOOLS_METRICS_NAMESPACE: 'destfn',
       DESTFN_FUNCTIONS: JSON.stringify([{ name: 'webhook', queueUrl: fnQueue.url, sources: null, filter: null }]),
       DESTFN_SOURCE_SECRETS: JSON.stringify({ dev: SOURCE_ARN }),
@@ -178,26 +182,30 @@ async function main(): Promise<void> {
         await ingestAll(200, CLIENT_BATCH, INGEST_CONCURRENCY, 'warm-defaults');
         await drain(sqs, fnQueue, slowSink, 200, timing.maxConcurrency, timing.batchSize, windowSeconds * 1000, (e) => invoke(slow, e));
       });
-      sqsMeter.reset();
-      ddbMeter.reset();
+      await resetMeterCounts(meter.info.sqsPort);
       lambdas.reset();
       slowSink.reset();
       const c0 = { own: ownCpuMs(), sqs: processCpuMs(fauxqs.pid), ddb: processCpuMs(dynalite.pid) };
       const ingestStarted = now();
       await lambdas.quietly(() => ingestAll(EVENTS, CLIENT_BATCH, 1, 'defaults'));
       const ingestSeconds = (now() - ingestStarted) / 1000;
+      const drainCpu0 = ownCpuMs();
       const delivery = await lambdas.quietly(() =>
         drain(sqs, fnQueue, slowSink, EVENTS, timing.maxConcurrency, timing.batchSize, windowSeconds * 1000, (e) => invoke(slow, e)));
       const c1 = { own: ownCpuMs(), sqs: processCpuMs(fauxqs.pid), ddb: processCpuMs(dynalite.pid) };
+      const drainCpuPerEvent = (c1.own - drainCpu0) / EVENTS; // ms: destination handler, sink and event source polls
+      const vcpu = DESTINATION_MEMORY_MB / LAMBDA_MB_PER_VCPU;
+      const metered = await readMeterCounts(meter.info.sqsPort);
       const rate = EVENTS / delivery.seconds;
       note(`defaults: ${EVENTS} events ingested in ${fmt(ingestSeconds, 2)} s, then delivered from the queue in ${fmt(delivery.seconds, 2)} s; ${delivery.failures} reported failed; ${slowSink.count - slowSink.distinct} duplicate deliveries; ${delivery.invocations} invocations (${fmt(EVENTS / delivery.invocations, 1)} events each)`);
       note(`defaults: CPU per event: this process ${fmt(((c1.own - c0.own) * 1000) / EVENTS, 0)} µs, fauxqs ${fmt(((c1.sqs - c0.sqs) * 1000) / EVENTS, 0)} µs, dynalite ${fmt(((c1.ddb - c0.ddb) * 1000) / EVENTS, 0)} µs`);
-      note(`SQS: ${sqsCallSummary(sqsMeter.counts)}`);
-      note(`DynamoDB: ${[...ddbMeter.counts.calls].map(([op, n]) => `${op} ${n}`).join(', ')}; ${fmt(ddbMeter.counts.rru, 1)} RRU, ${fmt(ddbMeter.counts.wru, 0)} WRU table, ${fmt(ddbMeter.counts.gsiWru, 0)} WRU index`);
+      note(`defaults: delivery CPU ${fmt(drainCpuPerEvent * 1000, 0)} µs per event in this process (destination handler + sink + polling): at ${DESTINATION_MEMORY_MB} MB a Lambda has ${fmt(vcpu, 3)} vCPU, so one instance delivers at most ~${fmt((vcpu * 1000) / drainCpuPerEvent, 0)} events/s if its CPU is as fast as this one's`);
+      note(`SQS: ${sqsCallSummary(metered.sqs)}`);
+      note(`DynamoDB: ${[...metered.dynamo.calls].map(([op, n]) => `${op} ${n}`).join(', ')}; ${fmt(metered.dynamo.rru, 1)} RRU, ${fmt(metered.dynamo.wru, 0)} WRU table, ${fmt(metered.dynamo.gsiWru, 0)} WRU index`);
       note(`Lambda: ingest ${lambdas.ingest.invocations} invocations, ${fmt(lambdas.ingest.billedMs / lambdas.ingest.invocations, 1)} ms each, ${fmt(lambdas.ingest.logBytes / lambdas.ingest.invocations, 0)} log bytes each; destination ${lambdas.destination.invocations} invocations, ${fmt(lambdas.destination.billedMs / lambdas.destination.invocations, 1)} ms each, ${fmt(lambdas.destination.logBytes / EVENTS, 1)} log bytes per event`);
       const lines = costPerMillion({
         events: EVENTS, apiRequests: lambdas.ingest.invocations, ingest: lambdas.ingest, destination: lambdas.destination,
-        sqs: sqsMeter.counts, dynamo: ddbMeter.counts,
+        sqs: metered.sqs, dynamo: metered.dynamo,
       });
       note('cost per 1M events (us-east-1 list prices; counts of this run × 1M / events):');
       for (const l of lines) note(`    ${l.item.padEnd(58)} ${l.count.padStart(22)}  $${l.usd.toFixed(4)}`);
@@ -211,7 +219,7 @@ async function main(): Promise<void> {
   } finally {
     sqs.destroy();
     ddb.destroy();
-    await Promise.all([fastSink.close(), slowSink.close(), secrets.close(), sqsMeter.close(), ddbMeter.close()]);
+    await Promise.all([fastSink.close(), slowSink.close(), secrets.close(), meter.stop()]);
     await dynalite.stop();
     await fauxqs.stop();
     restoreDns();

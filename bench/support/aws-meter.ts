@@ -33,9 +33,21 @@ function parse(text: string): Json {
   try { return JSON.parse(text) as Json; } catch { return {}; }
 }
 
-async function startProxy(targetPort: number, observe: (op: string, req: string, res: string) => void): Promise<{ port: number; close(): Promise<void> }> {
+/** What a meter answers on its control path (meter-child.ts): GET /__meter, POST /__meter/reset. */
+export interface MeterControl { counts(): string; reset(): void }
+
+async function startProxy(
+  targetPort: number, observe: (op: string, req: string, res: string) => void, control?: MeterControl,
+): Promise<{ port: number; close(): Promise<void> }> {
   const agent = new Agent({ keepAlive: true, maxSockets: 64 });
   const server = createServer((req, res) => {
+    if (control && req.url?.startsWith('/__meter')) {
+      req.resume();
+      if (req.method === 'POST') control.reset();
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(req.method === 'POST' ? '{}' : control.counts());
+      return;
+    }
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
@@ -68,7 +80,7 @@ function add(map: Map<string, number>, key: string, n: number): void {
 }
 
 /** SQS in front of fauxqs. `host` is what the SDK's endpoint names (fauxqs routes on it). */
-export async function startSqsMeter(fauxqsPort: number, host = 'sqs.us-east-1.localhost'): Promise<Meter<SqsCounts>> {
+export async function startSqsMeter(fauxqsPort: number, host = 'sqs.us-east-1.localhost', control?: MeterControl): Promise<Meter<SqsCounts>> {
   const counts: SqsCounts = { calls: new Map(), units: new Map(), payloadBytes: 0 };
   const proxy = await startProxy(fauxqsPort, (op, req, res) => {
     let payload = 0;
@@ -82,7 +94,7 @@ export async function startSqsMeter(fauxqsPort: number, host = 'sqs.us-east-1.lo
     add(counts.calls, op, 1);
     add(counts.units, op, Math.max(1, Math.ceil(payload / SQS_CHUNK)));
     counts.payloadBytes += payload;
-  });
+  }, control);
   return {
     endpoint: `http://${host}:${proxy.port}`,
     port: proxy.port,
@@ -112,7 +124,7 @@ function valueSize(value: AttributeValue): number {
   return Buffer.byteLength(JSON.stringify(value));
 }
 
-export async function startDynamoMeter(dynalitePort: number, index: IndexKeys): Promise<Meter<DynamoCounts>> {
+export async function startDynamoMeter(dynalitePort: number, index: IndexKeys, control?: MeterControl): Promise<Meter<DynamoCounts>> {
   const counts: DynamoCounts = { calls: new Map(), rru: 0, wru: 0, gsiWru: 0 };
   /** pk → the index key of its item ("partition\u0000sort"), for items the index holds. */
   const indexed = new Map<string, string>();
@@ -154,7 +166,7 @@ export async function startDynamoMeter(dynalitePort: number, index: IndexKeys): 
         if (item && !unprocessed.has(JSON.stringify(item))) put(item);
       }
     }
-  });
+  }, control);
   return {
     endpoint: `http://127.0.0.1:${proxy.port}`,
     port: proxy.port,
@@ -184,4 +196,20 @@ function unitsBySize(op: string, req: Json, res: Json): number {
     return total;
   }
   return 0;
+}
+
+/** The counts of a meter-child.ts process, read over its control path. */
+export async function readMeterCounts(port: number): Promise<{ sqs: SqsCounts; dynamo: DynamoCounts }> {
+  const json = await (await fetch(`http://127.0.0.1:${port}/__meter`)).json() as {
+    sqs: { calls: Array<[string, number]>; units: Array<[string, number]>; payloadBytes: number };
+    dynamo: { calls: Array<[string, number]>; rru: number; wru: number; gsiWru: number };
+  };
+  return {
+    sqs: { calls: new Map(json.sqs.calls), units: new Map(json.sqs.units), payloadBytes: json.sqs.payloadBytes },
+    dynamo: { ...json.dynamo, calls: new Map(json.dynamo.calls) },
+  };
+}
+
+export async function resetMeterCounts(port: number): Promise<void> {
+  await fetch(`http://127.0.0.1:${port}/__meter/reset`, { method: 'POST' });
 }
