@@ -9,7 +9,13 @@ import type { RejectedLog } from '../rejected';
 import type { ConsoleAccess } from './access';
 
 /** A running function as the console sees it. */
-export interface RunningFunction { name: string; loaded: LoadedFunction; inFlight: number }
+export interface RunningFunction {
+  name: string;
+  loaded: LoadedFunction;
+  inFlight: number;
+  /** Why its delivery is paused (by an operator or the breaker: runtime/delivery-control), or null. */
+  paused: string | null;
+}
 
 /** A function folder whose last save did not load. */
 export interface FolderFailure { folder: string; message: string; at: number }

@@ -16,6 +16,9 @@ export interface FunctionView extends FunctionMetrics {
   file: string | null;
   sources: string[] | null;
   filter: string | null;
+  /** Delivery paused (destfn pause, or the breaker); `pausedReason` says why. */
+  paused: boolean;
+  pausedReason?: string;
   settings: SettingView[];
   depth: { queued: number; inFlight: number; dlq: number };
 }
@@ -53,7 +56,7 @@ export function functionsBody(deps: ConsoleDeps, metrics: MetricsQueries, now = 
     if (runningFolders.has(failure.folder)) continue;
     views.push({
       name: failure.folder, status: 'load-failed', running: false, error: loadErrorView(failure.message, failure.at, deps.rootDir), file: null,
-      sources: null, filter: null, settings: [], depth: { queued: depths[failure.folder]?.queued ?? 0, inFlight: 0, dlq: depths[failure.folder]?.dlq ?? 0 },
+      sources: null, filter: null, paused: false, settings: [], depth: { queued: depths[failure.folder]?.queued ?? 0, inFlight: 0, dlq: depths[failure.folder]?.dlq ?? 0 },
       ...metrics.of(failure.folder, now),
     });
   }
@@ -72,6 +75,8 @@ function runningView(deps: ConsoleDeps, fn: RunningFunction, depth: { queued: nu
     file: relative(deps.rootDir, definition.source.filename),
     sources: definition.config.sources ?? null,
     filter: definition.config.filter ?? null,
+    paused: fn.paused !== null,
+    ...(fn.paused !== null ? { pausedReason: fn.paused } : {}),
     settings: settingViews(definition.config.settings, settings),
     depth: { queued: depth?.queued ?? 0, inFlight: fn.inFlight, dlq: depth?.dlq ?? 0 },
     ...metrics.of(fn.name, now),

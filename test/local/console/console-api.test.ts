@@ -1,4 +1,7 @@
 /** The console's read API and DLQ actions against the real engine: functions, metrics, deliveries, detail, DLQ, samples. */
+import * as pauseCli from '../../../runtime/cli/pause';
+import * as resumeCli from '../../../runtime/cli/resume';
+import { runCli } from '../helpers/cli';
 import { postJson, waitFor } from '../helpers/engine';
 import { api, consoleEngine, SECRET } from './console-fixture';
 
@@ -119,4 +122,15 @@ test('GET /api/rejected, /api/sink, /api/engine, /api/session', async () => {
   expect(JSON.stringify(engine)).not.toContain(fx.engine.writeKey);
   expect((await api(fx.engine, '/api/session')).json).toEqual({ token: fx.engine.token, engineId: fx.engine.engineId });
   expect((await api(fx.engine, '/api/nope')).status).toBe(404);
+});
+
+test('a paused function says so (destfn pause), and why; resumed, it does not', async () => {
+  expect(await runCli(pauseCli.main, ['typed', '--reason', 'vendor maintenance', '--data', fx.project.dataDir])).toMatchObject({ code: 0 });
+  await waitFor('paused', () => fx.engine.deliveryStatus('typed')?.paused === true);
+  const typed = () => api(fx.engine, '/api/functions').then((r) => r.json.functions.find((f: { name: string }) => f.name === 'typed'));
+  expect(await typed()).toMatchObject({ paused: true, pausedReason: 'vendor maintenance' });
+  expect((await api(fx.engine, '/api/functions')).json.functions.find((f: { name: string }) => f.name === 'hooks')).toMatchObject({ paused: false });
+  expect(await runCli(resumeCli.main, ['typed', '--data', fx.project.dataDir])).toMatchObject({ code: 0 });
+  await waitFor('resumed', () => fx.engine.deliveryStatus('typed')?.paused === false);
+  expect(await typed()).toMatchObject({ paused: false });
 });

@@ -3,7 +3,7 @@
  * off loopback every console request needs the token (cookie from ?token=), and no answer holds a secret in any form.
  */
 import http from 'node:http';
-import { testEngine } from '../helpers/engine';
+import { testEngine, waitFor } from '../helpers/engine';
 import { tempProject } from '../helpers/functions';
 import { startSink } from '../helpers/sink';
 import { secretForms } from '../../../runtime/settings/secret-forms';
@@ -58,7 +58,15 @@ test('the page carries the token; GET answers carry no CORS header; preflights a
   expect((await raw(fx.engine.port, 'GET', '/api/functions', { host: `evil.example:${fx.engine.port}` })).status).toBe(403);
 });
 
-test('no answer of the console API holds the secret, in any form (plain, base64, hex, URL-encoded, prefixes…)', async () => {
+test('no answer of the console API, the stream included, holds the secret, in any form (plain, base64, hex, URL-encoded, prefixes…)', async () => {
+  const controller = new AbortController();
+  const stream = await fetch(`${fx.engine.url}/api/stream`, { signal: controller.signal });
+  let streamed = '';
+  const reading = (async () => {
+    try {
+      for await (const chunk of stream.body as unknown as AsyncIterable<Uint8Array>) streamed += Buffer.from(chunk).toString('utf8');
+    } catch { /* aborted */ }
+  })();
   // Make every kind of record exist: a delivery, a failure with logs, a run with a request and an error.
   await fetch(`${fx.engine.url}/v1/track`, {
     method: 'POST', headers: { 'content-type': 'application/json', authorization: `Basic ${Buffer.from(`${fx.engine.writeKey}:`).toString('base64')}` },
@@ -69,6 +77,10 @@ test('no answer of the console API holds the secret, in any form (plain, base64,
   for (const path of ['/api/functions', '/api/functions/hooks/samples', '/api/deliveries', '/api/deliveries/hooks/sec-1', '/api/dlq', '/api/rejected', '/api/sink', '/api/engine', '/api/session', '/']) {
     bodies.push((await api(fx.engine, path)).text);
   }
+  await waitFor('the stream pushed the delivery and the functions body', () => streamed.includes('sec-1') && streamed.includes('event: functions'), 10_000);
+  controller.abort();
+  await reading;
+  bodies.push(streamed);
   const forms = secretForms(SECRET).map((f) => f.full);
   expect(forms.length).toBeGreaterThan(5);
   for (const body of bodies) for (const form of [...forms, SECRET.slice(0, 12)]) expect(body.includes(form) ? form : null).toBeNull();
