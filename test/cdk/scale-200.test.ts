@@ -3,18 +3,18 @@
  * accept, counted with ARNs and names at their realistic length: resources, outputs and parameters per template,
  * template size, managed policies, each role's inline policies, each Lambda's environment.
  */
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { DestfnStack } from '../../lib/destfn-stack';
 import { STACK_NAME } from '../../runtime/aws/contract';
 import { FIXTURE_HANDLERS } from './project';
 import { largest, LIMITS, measure, overLimits, type Measure } from './support/deploy-limits';
 import { readAssembly, type AssemblyTemplate } from './support/realistic-values';
+import { writeWebhookCopies } from './support/webhook-copies';
 
 const FUNCTIONS = 200;
-const WEBHOOK = resolve(__dirname, '..', '..', 'functions', 'webhook');
 
 let dir: string;
 let templates: AssemblyTemplate[];
@@ -23,18 +23,7 @@ let synthMs: number;
 
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'destfn-scale-'));
-  writeFileSync(join(dir, 'destfn.config.json'), JSON.stringify({ sources: { web: {}, hooks: {}, 'mobile-app': {} } }));
-  const config = JSON.parse(readFileSync(join(WEBHOOK, 'function.json'), 'utf8')) as Record<string, unknown>;
-  delete config.deploy; // the example is local only
-  for (let i = 1; i <= FUNCTIONS; i++) {
-    const name = `webhook-${String(i).padStart(3, '0')}`;
-    const fnDir = join(dir, 'functions', name);
-    mkdirSync(fnDir, { recursive: true });
-    cpSync(join(WEBHOOK, 'index.js'), join(fnDir, 'index.js'));
-    // Subscriptions and filters as a real project has them, so that the routing table is not trivially small.
-    writeFileSync(join(fnDir, 'function.json'), JSON.stringify({ ...config, sources: ['web', 'mobile-app'], filter: `type = "track" and event = "Order Completed ${i}"` }));
-    writeFileSync(join(fnDir, 'settings.json'), JSON.stringify({ url: `https://hooks.example.com/destfn/${name}`, headers: { 'x-destfn-function': name } }));
-  }
+  writeWebhookCopies(dir, FUNCTIONS);
   const started = Date.now();
   // Asset metadata (which file holds each nested template), as the CDK CLI asks for it.
   const app = new App({ outdir: join(dir, 'cdk.out'), builtinCloudFormationValidation: false, context: { 'aws:cdk:enable-asset-metadata': true } });
