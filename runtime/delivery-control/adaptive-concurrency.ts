@@ -3,7 +3,7 @@
  * a latency gradient (after Netflix's concurrency-limits). Samples are judged per window (at least `windowMs`
  * and one latency long):
  * - a drop (429, 503, a timeout, any retryable failure) → limit × `backoff`;
- * - latency above `tolerance` × the baseline + `slackMs` (the destination queues our requests) → limit × `latencyBackoff`;
+ * - the window's median latency above `tolerance` × the baseline + `slackMs` (the destination queues our requests) → limit × `latencyBackoff`;
  * - otherwise, if the limit was reached in the window (we could have used more) → limit grows by `growth`
  *   (at least 1), up to `max` (function.json maxConcurrency).
  * The baseline follows the latency down at once and up with a time constant of `baselineMs`: a destination
@@ -40,8 +40,8 @@ export class AdaptiveConcurrency {
   private readonly o: Required<AdaptiveConcurrencyOptions>;
   private value: number;
   private windowStart: number | null = null;
-  private latencySum = 0;
-  private okCount = 0;
+  /** Latencies of the window's successes (its median is judged: one stalled answer is not congestion). */
+  private readonly latencies: number[] = [];
   private drops = 0;
   private peak = 0;
   private baselineMs: number | null = null;
@@ -58,7 +58,7 @@ export class AdaptiveConcurrency {
   /** Events that may be at the destination at once now. */
   get limit(): number { return Math.max(this.o.min, Math.floor(this.value)); }
   get max(): number { return this.o.max; }
-  /** Average latency of the last window with a success (ms), or null before the first. */
+  /** Median latency of the last window with a success (ms), or null before the first. */
   get latencyMs(): number | null { return this.lastLatencyMs; }
   /** The latency judged normal (ms). */
   get baseline(): number | null { return this.baselineMs; }
@@ -73,14 +73,14 @@ export class AdaptiveConcurrency {
   sample(s: ConcurrencySample, now: number): void {
     if (this.windowStart === null) this.windowStart = now;
     if (s.dropped) this.drops++;
-    else { this.latencySum += s.latencyMs; this.okCount++; }
+    else this.latencies.push(s.latencyMs);
     this.peak = Math.max(this.peak, s.inFlight);
     const length = Math.max(this.o.windowMs, this.lastLatencyMs ?? 0);
     if (now - this.windowStart >= length) this.closeWindow(now);
   }
 
   private closeWindow(now: number): void {
-    const latency = this.okCount > 0 ? this.latencySum / this.okCount : null;
+    const latency = median(this.latencies);
     if (this.drops > 0) {
       this.value = Math.max(this.o.min, this.value * this.o.backoff);
     } else if (latency !== null && this.baselineMs !== null && latency > this.baselineMs * this.o.tolerance + this.o.slackMs) {
@@ -101,9 +101,15 @@ export class AdaptiveConcurrency {
   }
 
   private clearWindow(): void {
-    this.latencySum = 0;
-    this.okCount = 0;
+    this.latencies.length = 0;
     this.drops = 0;
     this.peak = 0;
   }
+}
+
+function median(values: number[]): number | null {
+  if (values.length === 0) return null;
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }

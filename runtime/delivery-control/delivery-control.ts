@@ -42,7 +42,7 @@ export type RecentKind = 'delivered' | 'discarded' | 'retried';
 export interface DeliveryControlStatus {
   limit: number;
   maxConcurrency: number;
-  /** Average latency of the last window with a success (ms). */
+  /** Median latency of the last window with a success (ms). */
   latencyMs: number | null;
   /** The rate ceiling learnt from refusals (per second), or null. */
   learntRatePerSecond: number | null;
@@ -103,8 +103,11 @@ export class DeliveryControl {
   /** An event finished; `inFlight` counts it. Returns whether the breaker opened or closed. */
   finished(attempt: FinishedAttempt, inFlight: number, now: number): BreakerChange {
     const dropped = attempt.status === 'retry';
+    // A 429/503 that says when to come back is about the request rate: the learnt rate answers it, the
+    // concurrency limit keeps its level. Any other retryable failure (timeout, 5xx, refused) lowers the limit.
+    const rateRefusal = dropped && attempt.retryAfterMs !== undefined;
     this.recent.add(dropped ? 'retried' : attempt.status === 'delivered' ? 'delivered' : 'discarded', now);
-    this.concurrency.sample({ latencyMs: attempt.durationMs, dropped, inFlight }, now);
+    if (!rateRefusal) this.concurrency.sample({ latencyMs: attempt.durationMs, dropped, inFlight }, now);
     this.learnt.finished(dropped, now);
     this.probeRunning = false;
     const change = this.breaker?.record({ ok: !dropped, retryAfterMs: attempt.retryAfterMs, error: attempt.error?.name }, now) ?? null;
