@@ -21,15 +21,33 @@ export interface WorkerLaunch {
   memoryLimitMb: number;
 }
 
+/** The oldest Node whose permission model takes one --allow-fs-read per path and has --disable-warning. */
+const OLDEST_NODE = [20, 11];
+
+/** Throws when this Node cannot run workers under the permission model (checked when a pool is made). */
+export function assertWorkerSandbox(version = process.versions.node): void {
+  const [major, minor] = version.split('.').map(Number);
+  if (major > OLDEST_NODE[0] || (major === OLDEST_NODE[0] && minor >= OLDEST_NODE[1])) return;
+  throw new Error(`destfn runs functions under Node's permission model, which needs Node ${OLDEST_NODE.join('.')} or later (this is ${version})`);
+}
+
+/** The flags, by feature: Node 22.13+/23.5+ name it --permission, and later versions also gate the network. */
+function permissionFlags(reads: string[], flags: ReadonlySet<string> = process.allowedNodeEnvironmentFlags): string[] {
+  return [
+    flags.has('--permission') ? '--permission' : '--experimental-permission',
+    // A comma is part of the path: one flag per path.
+    ...reads.map((path) => `--allow-fs-read=${path}`),
+    // Function code has `fetch`: the network stays open, as on Lambda.
+    ...(flags.has('--allow-net') ? ['--allow-net'] : []),
+  ];
+}
+
 export function launchWorker(launch: WorkerLaunch): ChildProcess {
-  const reads = readablePaths(launch);
   return fork(launch.entry, [], {
     cwd: launch.functionDir,
     env: {},
     execArgv: [
-      '--experimental-permission',
-      // On Node 20 a comma is part of the path: one flag per path.
-      ...reads.map((path) => `--allow-fs-read=${path}`),
+      ...permissionFlags(readablePaths(launch)),
       `--max-old-space-size=${launch.memoryLimitMb}`,
       '--disable-warning=ExperimentalWarning',
     ],

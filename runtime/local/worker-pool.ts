@@ -15,7 +15,7 @@ import type { Outcome, OutcomeError, OutcomeReason } from '../delivery';
 import type { Settings } from '../settings/resolve';
 import { isFromWorker, type ToWorker, type WorkerInit } from './worker-protocol';
 import { WORKER_BOOTSTRAP } from './worker-bundle';
-import { launchWorker } from './worker-launch';
+import { assertWorkerSandbox, launchWorker } from './worker-launch';
 
 export interface PoolTask { id: number; messageId: string; event: string }
 export interface PoolResult { task: PoolTask; outcome: Outcome }
@@ -99,6 +99,7 @@ export class WorkerPool {
   private drained: (() => void) | null = null;
 
   constructor(private readonly options: PoolOptions) {
+    assertWorkerSandbox();
     this.slots = workerShares(options.concurrency, options.maxWorkers).map((parallelism) => {
       return {
         parallelism, capacity: parallelism + prefetchFor(parallelism),

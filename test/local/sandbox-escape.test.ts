@@ -129,7 +129,7 @@ test('the worker runs with an empty environment and the settings are not on its 
   expect(readFileSync(`/proc/${pid}/environ`, 'latin1').split('\0').filter(Boolean).map((v) => v.split('=')[0]).sort())
     .toEqual(['NODE_CHANNEL_FD', 'NODE_CHANNEL_SERIALIZATION_MODE']);
   const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'latin1').split('\0');
-  expect(cmdline).toContain('--experimental-permission');
+  expect(cmdline.some((a) => a === '--experimental-permission' || a === '--permission')).toBe(true);
   expect(cmdline.join(' ')).not.toContain(sink.url);
   expect(cmdline.filter((a) => a.startsWith('--allow-fs-read=')).map((a) => a.slice('--allow-fs-read='.length))).not.toContain(project.dataDir);
 });

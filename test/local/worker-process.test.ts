@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import type { Outcome } from '../../runtime/delivery';
 import { loadAllFunctions } from '../../runtime/local/loader';
 import { workerEntry } from '../../runtime/local/worker-bundle';
+import { assertWorkerSandbox } from '../../runtime/local/worker-launch';
 import { WorkerPool, type PoolOptions, type PoolResult, type PoolTask } from '../../runtime/local/worker-pool';
 import { tempProject, writeFunction, type TempProject } from './helpers/functions';
 import { track, waitFor } from './helpers/engine';
@@ -131,3 +132,10 @@ test('a module-style function loads its external packages (@aws-sdk/*) and lodas
   await waitFor('delivered', () => outcomeOf(seen, 1) !== undefined, 15_000);
   expect(outcomeOf(seen, 1)).toMatchObject({ status: 'delivered', result: 'function function worker-process' });
 }, 20_000);
+
+test('workers need a Node whose permission model takes one --allow-fs-read per path (20.11+): older ones are refused with the reason', () => {
+  expect(() => assertWorkerSandbox('20.10.0')).toThrow("destfn runs functions under Node's permission model, which needs Node 20.11 or later (this is 20.10.0)");
+  expect(() => assertWorkerSandbox('18.20.4')).toThrow(/needs Node 20\.11/);
+  for (const ok of ['20.11.0', '20.20.2', '22.13.1', '24.0.0']) expect(() => assertWorkerSandbox(ok)).not.toThrow();
+  expect(() => assertWorkerSandbox()).not.toThrow();
+});
