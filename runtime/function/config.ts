@@ -49,7 +49,7 @@ export const functionConfigSchema = z.strictObject({
   settings: z.record(z.string(), settingSpecSchema).optional().default({}),
   timeoutSeconds: z.number().positive().max(900).default(5),
   /** Ceiling of the adaptive concurrency limit (runtime/delivery-control): events at the destination at once. */
-  maxConcurrency: z.number().int().min(1).max(1000).default(10),
+  maxConcurrency: z.number().int().min(1).max(1000).default(200),
   /** Never more than `perSecond` events a second (`burst` at once; default a tenth of a second's worth). */
   rateLimit: z.strictObject({ perSecond: z.number().positive().max(100_000), burst: z.number().int().min(1).optional() }).optional(),
   retry: retryConfigSchema.optional().default({ attempts: 10, windowHours: 4 }),

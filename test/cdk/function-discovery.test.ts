@@ -106,7 +106,7 @@ describe('function code asset', () => {
     const defaults = JSON.parse(destinationFunctionFiles(beta)['function/function.resolved.json']).config;
     expect(defaults).toEqual({
       description: '', drop: [], settings: { apiKey: { type: 'string', required: false, secret: true } },
-      timeoutSeconds: 5, maxConcurrency: 10, retry: { attempts: 10, windowHours: 4 }, onUnknownError: 'retry', deploy: true,
+      timeoutSeconds: 5, maxConcurrency: 200, retry: { attempts: 10, windowHours: 4 }, onUnknownError: 'retry', deploy: true,
     });
   });
 });

@@ -122,10 +122,10 @@ describe('one set of resources per function folder', () => {
     betaT.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
       FunctionName: { Ref: ids.beta.handler },
       FunctionResponseTypes: ['ReportBatchItemFailures'],
-      ScalingConfig: { MaximumConcurrency: 2 }, // the default maxConcurrency 10 = 2 invocations × 5 records
+      ScalingConfig: { MaximumConcurrency: 2 }, // the default maxConcurrency 200 = 2 invocations × 100 records
     });
     betaT.hasResourceProperties('AWS::Lambda::Function', {
-      Environment: { Variables: Match.objectLike({ DESTFN_FUNCTION_NAME: 'beta-notify', DESTFN_RECORD_CONCURRENCY: '5' }) },
+      Environment: { Variables: Match.objectLike({ DESTFN_FUNCTION_NAME: 'beta-notify', DESTFN_RECORD_CONCURRENCY: '100' }) },
     });
   });
 

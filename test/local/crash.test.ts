@@ -68,7 +68,7 @@ test('SIGKILL mid-stream loses no acknowledged event; duplicates ≤ in flight a
   await waitFor('every acknowledged event delivered', () => [...acknowledged].every((id) => sink.count(id) >= 1), 30_000);
   const duplicates = [...acknowledged].reduce((n, id) => n + sink.count(id) - 1, 0);
   const config = JSON.parse(readFileSync(join(project.functionsDir, 'webhook', 'function.json'), 'utf8')) as { maxConcurrency?: number };
-  const inFlightAtKill = poolCapacity(config.maxConcurrency ?? 10, defaultMaxWorkers());
+  const inFlightAtKill = poolCapacity(config.maxConcurrency ?? 200, defaultMaxWorkers());
   if (process.env.DESTFN_TEST_STATS) console.log({ acknowledged: acknowledged.size, waiting, inFlightAtKill, duplicates });
   expect(duplicates).toBeLessThanOrEqual(inFlightAtKill);
 

@@ -94,7 +94,7 @@ test('rateLimit is never exceeded: 21 events at 20/s with burst 1 take at least 
 test('status of every function; an unknown name is an error listing the known ones', async () => {
   await waitFor('published', async () => (await runCli(statusCli.main, ['--data', project.dataDir])).stdout.includes('limited: delivering'), 5000, 200);
   const all = await runCli(statusCli.main, ['--data', project.dataDir]);
-  expect(all.stdout).toMatch(/limited: delivering\n {2}concurrency limit \d+ of 10, latency [\d.]+ ms, rate limit 20\/s \(burst 1\)\n {2}last minute: \d+ delivered, 0 discarded, 0 retried/);
+  expect(all.stdout).toMatch(/limited: delivering\n {2}concurrency limit \d+ of 200, latency [\d.]+ ms, rate limit 20\/s \(burst 1\)\n {2}last minute: \d+ delivered, 0 discarded, 0 retried/);
   const unknown = await runCli(pauseCli.main, ['nope', '--data', project.dataDir]);
   expect(unknown.code).toBe(1);
   expect(unknown.stderr).toMatch(/destfn pause: no function "nope" .*the functions are: .*flaky, held, limited/);
