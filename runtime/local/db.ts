@@ -75,7 +75,8 @@ CREATE TABLE IF NOT EXISTS functions (
   name TEXT PRIMARY KEY
 ) WITHOUT ROWID;
 
--- One row per settled attempt (the dev console's delivery detail and duration percentiles).
+-- One row per settled attempt (the dev console's delivery detail and duration percentiles). Its result is the
+-- record's (only a delivered attempt has one, and it is the last); rowids grow with time (metrics use that).
 CREATE TABLE IF NOT EXISTS attempts (
   id          INTEGER PRIMARY KEY,
   function    TEXT    NOT NULL,
@@ -86,11 +87,9 @@ CREATE TABLE IF NOT EXISTS attempts (
   reason      TEXT,
   error       TEXT,
   duration_ms REAL    NOT NULL,
-  result      TEXT,
   logs_id     INTEGER -- its row in logs, when it printed anything
 );
 CREATE INDEX IF NOT EXISTS attempts_by_message ON attempts(function, message_id);
-CREATE INDEX IF NOT EXISTS attempts_by_time ON attempts(function, at);
 
 -- Settled attempts per function and minute (the dev console's last-hour counts and chart: 60 rows to read).
 CREATE TABLE IF NOT EXISTS minute_stats (
@@ -112,7 +111,11 @@ const ADDED_COLUMNS: ReadonlyArray<readonly [string, string, string]> = [
   ['deliveries', 'version', 'TEXT'],
 ];
 
-function addMissingColumns(db: Database.Database): void {
+/** Indexes an earlier version created and this one does not need (each costs every write). */
+const DROPPED_INDEXES = ['attempts_by_time'];
+
+function migrate(db: Database.Database): void {
+  for (const index of DROPPED_INDEXES) db.exec(`DROP INDEX IF EXISTS ${index}`);
   for (const [table, column, type] of ADDED_COLUMNS) {
     const columns = db.prepare(`SELECT name FROM pragma_table_info('${table}')`).pluck().all() as string[];
     if (!columns.includes(column)) db.exec(`ALTER TABLE ${table} ADD COLUMN ${column} ${type}`);
@@ -137,6 +140,6 @@ export function openDb(dataDir: string, options: OpenDbOptions = {}): Db {
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
   db.exec(SCHEMA);
-  addMissingColumns(db);
+  migrate(db);
   return db;
 }

@@ -62,8 +62,8 @@ export class RecordStore implements DeliveryStore {
     );
     this.log = db.prepare('INSERT INTO logs (function, message_id, at, lines) VALUES (?, ?, ?, ?)');
     this.attempt = db.prepare(
-      `INSERT INTO attempts (function, message_id, attempt, at, status, reason, error, duration_ms, result, logs_id)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO attempts (function, message_id, attempt, at, status, reason, error, duration_ms, logs_id)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     const stat = (column: string) => db.prepare(
       `INSERT INTO minute_stats (function, minute, ${column}) VALUES (?, ?, ?)
@@ -88,13 +88,12 @@ export class RecordStore implements DeliveryStore {
   /**
    * Call inside a transaction, instead of writeLogs: the attempt's row and its logs; counted in `counts` (written by
    * writeAttemptCounts at the end of the same transaction: one upsert per function and status, not per attempt).
-   * `result` is the record's result snippet.
    */
-  writeAttempt(a: AttemptWrite, result: string | null, now: number, counts: AttemptCounts): void {
+  writeAttempt(a: AttemptWrite, now: number, counts: AttemptCounts): void {
     const { outcome } = a;
     const logsId = outcome.logs.length > 0 ? Number(this.log.run(a.fn, a.messageId, now, JSON.stringify(outcome.logs)).lastInsertRowid) : null;
     this.attempt.run(a.fn, a.messageId, a.attempt, now, a.status, outcome.reason, outcome.error ? JSON.stringify(outcome.error) : null,
-      outcome.durationMs, result, logsId);
+      outcome.durationMs, logsId);
     counts.add(a.fn, a.status);
   }
 

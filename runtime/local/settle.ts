@@ -62,7 +62,7 @@ export function createSettler(db: Db, queue: Queue, records: RecordStore) {
         error: outcome.error, durationMs: outcome.durationMs, result: outcome.result, version: options.version,
       }, null, new Date(now));
       records.put(record, message.event);
-      records.writeAttempt({ fn: message.fn, messageId: message.messageId, attempt: message.attempts, status: decision.status, outcome }, record.result, now, counts);
+      records.writeAttempt({ fn: message.fn, messageId: message.messageId, attempt: message.attempts, status: decision.status, outcome }, now, counts);
       return { message, outcome, status: decision.status, retryInMs };
     });
 

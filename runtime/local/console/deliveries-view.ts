@@ -50,7 +50,7 @@ function newerFirst(a: DeliveryRecord, b: DeliveryRecord): number {
   return 0;
 }
 
-type AttemptRow = { attempt: number; at: number; status: string; reason: string | null; error: string | null; duration_ms: number; result: string | null; lines: string | null };
+type AttemptRow = { attempt: number; at: number; status: string; reason: string | null; error: string | null; duration_ms: number; lines: string | null };
 
 export class DeliveryQueries {
   constructor(private readonly db: Db, private readonly records: RecordStore) {}
@@ -103,11 +103,13 @@ export class DeliveryQueries {
       event = redactDeep(parsed, redact);
     }
     const attempts = (this.db.prepare(
-      `SELECT a.attempt, a.at, a.status, a.reason, a.error, a.duration_ms, a.result, l.lines
+      `SELECT a.attempt, a.at, a.status, a.reason, a.error, a.duration_ms, l.lines
        FROM attempts a LEFT JOIN logs l ON l.id = a.logs_id WHERE a.function = ? AND a.message_id = ? ORDER BY a.id`,
     ).all(fn, messageId) as AttemptRow[]).map((r): AttemptView => ({
       attempt: r.attempt, at: new Date(r.at).toISOString(), status: r.status, reason: r.reason, durationMs: r.duration_ms,
-      error: r.error ? (JSON.parse(r.error) as OutcomeError) : null, result: r.result, logs: r.lines ? (JSON.parse(r.lines) as string[]) : [],
+      // Only a delivered attempt returned something, and it is the record's last: its result is the record's.
+      error: r.error ? (JSON.parse(r.error) as OutcomeError) : null, result: r.status === 'delivered' ? record.result : null,
+      logs: r.lines ? (JSON.parse(r.lines) as string[]) : [],
     }));
     return { record, event, attempts, result: parseResult(record.result), where: this.where(fn, messageId) };
   }

@@ -1,8 +1,9 @@
 /**
  * A function's last hour for the console: settled attempts per minute (table minute_stats, 60 rows), filtered
  * records (deliveries, by its (function, updated_at) index) and duration percentiles of the hour's most recent
- * attempts (attempts, by its (function, at) index). Cheap to read; nothing is computed on the settle path but one
- * counter upsert per attempt (records.ts).
+ * attempts (attempts: rowids grow with time, so the hour starts at a rowid found by bisection and no time index
+ * costs the settle path anything). The settle path adds one counter upsert per function and status per
+ * transaction (records.ts).
  */
 import type { Db } from '../db';
 import { MINUTE_MS } from '../records';
@@ -25,11 +26,29 @@ export class MetricsQueries {
   private readonly minutes;
   private readonly filtered;
   private readonly durations;
+  private readonly bounds;
+  private readonly atOrAfter;
 
   constructor(db: Db) {
     this.minutes = db.prepare('SELECT minute, delivered, discarded, retried, failed FROM minute_stats WHERE function = ? AND minute >= ?');
     this.filtered = db.prepare("SELECT COUNT(*) FROM deliveries WHERE function = ? AND updated_at >= ? AND status = 'filtered'").pluck();
-    this.durations = db.prepare('SELECT duration_ms FROM attempts WHERE function = ? AND at >= ? ORDER BY at DESC LIMIT ?').pluck();
+    this.durations = db.prepare('SELECT duration_ms FROM attempts WHERE id >= ? AND function = ? ORDER BY id DESC LIMIT ?').pluck();
+    this.bounds = db.prepare('SELECT MIN(id) AS lo, MAX(id) AS hi FROM attempts');
+    this.atOrAfter = db.prepare('SELECT at FROM attempts WHERE id >= ? ORDER BY id LIMIT 1').pluck();
+  }
+
+  /** The first attempt's rowid at or after `since` (attempts are written in time order), or null. */
+  private firstIdSince(since: number): number | null {
+    const { lo, hi } = this.bounds.get() as { lo: number | null; hi: number | null };
+    if (lo === null || hi === null) return null;
+    let [low, high] = [lo, hi + 1];
+    while (low < high) {
+      const mid = Math.floor((low + high) / 2);
+      const at = this.atOrAfter.get(mid) as number | undefined;
+      if (at !== undefined && at < since) low = mid + 1;
+      else high = mid;
+    }
+    return low > hi ? null : low;
   }
 
   of(fn: string, now = Date.now()): FunctionMetrics {
@@ -49,7 +68,8 @@ export class MetricsQueries {
     }
     const since = now - 60 * MINUTE_MS;
     const tried = total.delivered + total.retried + total.failed;
-    const durations = (this.durations.all(fn, since, PERCENTILE_SAMPLE) as number[]).sort((a, b) => a - b);
+    const firstId = this.firstIdSince(since);
+    const durations = firstId === null ? [] : (this.durations.all(firstId, fn, PERCENTILE_SAMPLE) as number[]).sort((a, b) => a - b);
     return {
       lastHour: { ...total, filtered: this.filtered.get(fn, since) as number, successRate: tried === 0 ? null : total.delivered / tried },
       durationMs: { p50: percentile(durations, 0.5), p95: percentile(durations, 0.95) },
