@@ -56,8 +56,9 @@ export class AdaptiveRate {
 
   finished(dropped: boolean, now: number): void {
     if (!dropped || now < this.nextDecreaseAt) return;
-    const recent = Math.max(this.o.minPerSecond, this.sent.total(now) * this.o.backoff);
-    const next = this.bucket ? Math.min(this.bucket.rate * this.o.backoff, recent) : recent;
+    // The first refusal anchors the ceiling to what was sent; later ones lower the ceiling itself (re-anchoring to
+    // a second in which something else held sending back would ratchet it down).
+    const next = this.bucket ? this.bucket.rate * this.o.backoff : this.sent.total(now) * this.o.backoff;
     this.set(Math.max(this.o.minPerSecond, next), now);
     this.nextDecreaseAt = now + SECOND;
     this.lastDropAt = now;
@@ -73,8 +74,10 @@ export class AdaptiveRate {
   private grow(now: number): void {
     if (!this.bucket || now - this.lastGrowthAt < 100) return;
     if (now - this.lastDropAt >= this.o.liftAfterMs && this.sent.total(now) < this.bucket.rate / 2) return this.reset();
-    // Only a ceiling that limits delivery grows: one that is not reached would be far above N when it next is.
-    if (this.sent.total(now) >= this.bucket.rate * 0.8) {
+    // A ceiling grows while it limits delivery, or while it is below twice what is sent: one far above what is
+    // sent would overshoot N when sending picks up.
+    const sent = this.sent.total(now);
+    if (sent >= this.bucket.rate * 0.8 || this.bucket.rate < sent * 2) {
       this.set(this.bucket.rate * (1 + this.o.growth * ((now - this.lastGrowthAt) / SECOND)), now);
     }
     this.lastGrowthAt = now;

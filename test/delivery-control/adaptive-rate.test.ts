@@ -63,3 +63,13 @@ test('the ceiling is lifted once it no longer limits delivery', () => {
   for (let t = 100; t <= 12_000; t += 100) rate.available(t);
   expect(rate.perSecond).toBeNull();
 });
+
+test('a later refusal lowers the ceiling itself, not to what was sent (sending held back elsewhere does not ratchet it down)', () => {
+  const rate = new AdaptiveRate();
+  rate.started(100, 0);
+  rate.finished(true, 0);
+  expect(rate.perSecond).toBe(90);
+  rate.started(10, 1500); // something else (the concurrency limit) holds sending at 10/s
+  rate.finished(true, 1500);
+  expect(rate.perSecond).toBeCloseTo(81, 0);
+});
