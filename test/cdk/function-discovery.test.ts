@@ -98,7 +98,9 @@ describe('function code asset', () => {
   test('function.resolved.json is function.json as parseFunctionConfig resolved it at synth: defaults applied', () => {
     const [alpha] = loadDeployableFunctions(projectWith(ALPHA));
     const staged = JSON.parse(destinationFunctionFiles(alpha)['function/function.resolved.json']);
-    expect(staged).toEqual({ format: 1, name: 'alpha', config: parseFunctionConfig(ALPHA.files['function.json'], 'function.json') });
+    expect(staged).toEqual({
+      format: 1, name: 'alpha', version: alpha.definition.version, config: parseFunctionConfig(ALPHA.files['function.json'], 'function.json'),
+    });
     expect(staged.config).toMatchObject({ description: '', drop: [], onUnknownError: 'retry', timeoutSeconds: 7 });
     expect(staged.config.settings.channel).toEqual({ type: 'string', required: true, secret: false });
 
