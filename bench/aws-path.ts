@@ -12,8 +12,9 @@
  *    the template configures it for function.json's defaults (lib/function-timing.ts: batch size, batching
  *    window, maximum concurrency, records at once) to a sink answering after 100 ms. Figures: events/s
  *    delivered, and the cost per 1M events from the counted calls, units, billed Lambda milliseconds and log bytes.
- * The metered ingest runs one request at a time, so that each invocation's wall time (its billed duration) is
- * its own and not shared with others on this process's event loop, as Lambda runs each on its own instance.
+ * The metered run invokes each Lambda one call at a time, so that each invocation's wall time (its billed
+ * duration) and CPU are its own, not shared with others on this process's event loop (Lambda runs each on its
+ * own instance). The throughput is measured by a second run of the event source at its configured concurrency.
  *     npx tsx bench/aws-path.ts [events] [--only=ratio|defaults] [--max-concurrency=N] [--client-batch=N]
  * --max-concurrency replaces function.json's maxConcurrency (default: the schema default); --client-batch the
  * events per request (default 15, analytics-node; analytics.js batching mode sends 10).
@@ -60,12 +61,12 @@ const WRITE_KEY = 'wk_bench_0123456789abcdef';
 const SOURCE_ARN = 'arn:aws:secretsmanager:us-east-1:000000000000:secret:destfn-source-dev';
 const FN_ARN = 'arn:aws:secretsmanager:us-east-1:000000000000:secret:destfn-fn-webhook';
 
-function context(functionName: string): Context {
+function context(functionName: string, timeoutMs = 30_000): Context {
   return {
     callbackWaitsForEmptyEventLoop: false, functionName, functionVersion: '$LATEST',
     invokedFunctionArn: `arn:aws:lambda:us-east-1:000000000000:function:${functionName}`, memoryLimitInMB: '1024',
     awsRequestId: `req-${Math.random().toString(36).slice(2)}`, logGroupName: `/aws/lambda/${functionName}`, logStreamName: 'bench',
-    getRemainingTimeInMillis: () => 30_000, done: () => undefined, fail: () => undefined, succeed: () => undefined,
+    getRemainingTimeInMillis: () => timeoutMs, done: () => undefined, fail: () => undefined, succeed: () => undefined,
   };
 }
 
@@ -76,22 +77,25 @@ function context(functionName: string): Context {
  */
 class LambdaMeter {
   private readonly which = new AsyncLocalStorage<LambdaCounts>();
-  readonly ingest: LambdaCounts = { invocations: 0, billedMs: 0, memoryMb: INGEST_MEMORY_MB, logBytes: 0 };
-  readonly destination: LambdaCounts = { invocations: 0, billedMs: 0, memoryMb: DESTINATION_MEMORY_MB, logBytes: 0 };
+  readonly ingest: LambdaCounts = { invocations: 0, billedMs: 0, cpuMs: 0, memoryMb: INGEST_MEMORY_MB, logBytes: 0 };
+  readonly destination: LambdaCounts = { invocations: 0, billedMs: 0, cpuMs: 0, memoryMb: DESTINATION_MEMORY_MB, logBytes: 0 };
   unattributedBytes = 0;
 
   reset(): void {
-    for (const c of [this.ingest, this.destination]) Object.assign(c, { invocations: 0, billedMs: 0, logBytes: 0 });
+    for (const c of [this.ingest, this.destination]) Object.assign(c, { invocations: 0, billedMs: 0, cpuMs: 0, logBytes: 0 });
     this.unattributedBytes = 0;
   }
 
+  /** `cpuMs` is this process's CPU during the call: the call's own only when calls run one at a time. */
   async call<T>(counts: LambdaCounts, work: () => Promise<T>): Promise<T> {
     const started = performance.now();
+    const cpu = ownCpuMs();
     try {
       return await this.which.run(counts, work);
     } finally {
       counts.invocations++;
       counts.billedMs += Math.ceil(performance.now() - started);
+      counts.cpuMs += ownCpuMs() - cpu;
     }
   }
 
@@ -151,8 +155,8 @@ async function main(): Promise<void> {
     });
     const { ingest, destination } = loadShippedHandlers(destinationEnv(fastSink));
     const invokeIngest = (body: string) => lambdas.call(lambdas.ingest, () => ingest(apiEvent(body, WRITE_KEY), context('destfn-ingest')));
-    const invoke = (handler: DestinationHandler, event: SQSEvent): Promise<SQSBatchResponse> =>
-      lambdas.call(lambdas.destination, () => handler(event, context('destfn-webhook')));
+    const invoke = (handler: DestinationHandler, event: SQSEvent, timeoutMs?: number): Promise<SQSBatchResponse> =>
+      lambdas.call(lambdas.destination, () => handler(event, context('destfn-webhook', timeoutMs)));
 
     /** Ingest `events` in requests of `batch` events, `lanes` requests in flight. */
     const ingestAll = async (events: number, batch: number, lanes: number, run: string) => {
@@ -180,7 +184,7 @@ async function main(): Promise<void> {
       // Warm both (cold start, connections), then measure from a clean slate.
       await lambdas.quietly(async () => {
         await ingestAll(200, CLIENT_BATCH, INGEST_CONCURRENCY, 'warm-defaults');
-        await drain(sqs, fnQueue, slowSink, 200, timing.maxConcurrency, timing.batchSize, windowSeconds * 1000, (e) => invoke(slow, e));
+        await drain(sqs, fnQueue, slowSink, 200, timing.maxConcurrency, timing.batchSize, windowSeconds * 1000, (e) => invoke(slow, e, timing.lambdaTimeoutSeconds * 1000));
       });
       await resetMeterCounts(meter.info.sqsPort);
       lambdas.reset();
@@ -189,17 +193,24 @@ async function main(): Promise<void> {
       const ingestStarted = now();
       await lambdas.quietly(() => ingestAll(EVENTS, CLIENT_BATCH, 1, 'defaults'));
       const ingestSeconds = (now() - ingestStarted) / 1000;
-      const drainCpu0 = ownCpuMs();
       const delivery = await lambdas.quietly(() =>
-        drain(sqs, fnQueue, slowSink, EVENTS, timing.maxConcurrency, timing.batchSize, windowSeconds * 1000, (e) => invoke(slow, e)));
+        drain(sqs, fnQueue, slowSink, EVENTS, 1, timing.batchSize, windowSeconds * 1000, (e) => invoke(slow, e, timing.lambdaTimeoutSeconds * 1000)));
       const c1 = { own: ownCpuMs(), sqs: processCpuMs(fauxqs.pid), ddb: processCpuMs(dynalite.pid) };
-      const drainCpuPerEvent = (c1.own - drainCpu0) / EVENTS; // ms: destination handler, sink and event source polls
-      const vcpu = DESTINATION_MEMORY_MB / LAMBDA_MB_PER_VCPU;
       const metered = await readMeterCounts(meter.info.sqsPort);
-      const rate = EVENTS / delivery.seconds;
-      note(`defaults: ${EVENTS} events ingested in ${fmt(ingestSeconds, 2)} s, then delivered from the queue in ${fmt(delivery.seconds, 2)} s; ${delivery.failures} reported failed; ${slowSink.count - slowSink.distinct} duplicate deliveries; ${delivery.invocations} invocations (${fmt(EVENTS / delivery.invocations, 1)} events each)`);
+      const drainCpuPerEvent = lambdas.destination.cpuMs / EVENTS; // ms: the destination handler (and the sink's share)
+      const vcpu = DESTINATION_MEMORY_MB / LAMBDA_MB_PER_VCPU;
+      // The throughput: the same again, the event source at its configured concurrency.
+      const meteredLambdas = { ingest: { ...lambdas.ingest }, destination: { ...lambdas.destination } };
+      await lambdas.quietly(() => ingestAll(EVENTS, CLIENT_BATCH, INGEST_CONCURRENCY, 'defaults-rate'));
+      const rated = await lambdas.quietly(() =>
+        drain(sqs, fnQueue, slowSink, EVENTS, timing.maxConcurrency, timing.batchSize, windowSeconds * 1000, (e) => invoke(slow, e, timing.lambdaTimeoutSeconds * 1000)));
+      const rate = EVENTS / rated.seconds;
+      Object.assign(lambdas.ingest, meteredLambdas.ingest);
+      Object.assign(lambdas.destination, meteredLambdas.destination);
+      note(`defaults, metered (one invocation at a time): ${EVENTS} events ingested in ${fmt(ingestSeconds, 2)} s, delivered from the queue in ${fmt(delivery.seconds, 2)} s; ${delivery.failures} reported failed; ${delivery.invocations} invocations (${fmt(EVENTS / delivery.invocations, 1)} events each)`);
+      note(`defaults, throughput (${timing.maxConcurrency} invocations at a time, all in this one process): ${EVENTS} delivered from the queue in ${fmt(rated.seconds, 2)} s; ${rated.failures} reported failed; ${slowSink.count - slowSink.distinct} duplicate deliveries over both runs`);
       note(`defaults: CPU per event: this process ${fmt(((c1.own - c0.own) * 1000) / EVENTS, 0)} µs, fauxqs ${fmt(((c1.sqs - c0.sqs) * 1000) / EVENTS, 0)} µs, dynalite ${fmt(((c1.ddb - c0.ddb) * 1000) / EVENTS, 0)} µs`);
-      note(`defaults: delivery CPU ${fmt(drainCpuPerEvent * 1000, 0)} µs per event in this process (destination handler + sink + polling): at ${DESTINATION_MEMORY_MB} MB a Lambda has ${fmt(vcpu, 3)} vCPU, so one instance delivers at most ~${fmt((vcpu * 1000) / drainCpuPerEvent, 0)} events/s if its CPU is as fast as this one's`);
+      note(`defaults: destination handler CPU ${fmt(drainCpuPerEvent * 1000, 0)} µs per event (with the sink's share): at ${DESTINATION_MEMORY_MB} MB a Lambda has ${fmt(vcpu, 3)} vCPU, so one instance delivers at most ~${fmt((vcpu * 1000) / drainCpuPerEvent, 0)} events/s if its CPU is as fast as this one's`);
       note(`SQS: ${sqsCallSummary(metered.sqs)}`);
       note(`DynamoDB: ${[...metered.dynamo.calls].map(([op, n]) => `${op} ${n}`).join(', ')}; ${fmt(metered.dynamo.rru, 1)} RRU, ${fmt(metered.dynamo.wru, 0)} WRU table, ${fmt(metered.dynamo.gsiWru, 0)} WRU index`);
       note(`Lambda: ingest ${lambdas.ingest.invocations} invocations, ${fmt(lambdas.ingest.billedMs / lambdas.ingest.invocations, 1)} ms each, ${fmt(lambdas.ingest.logBytes / lambdas.ingest.invocations, 0)} log bytes each; destination ${lambdas.destination.invocations} invocations, ${fmt(lambdas.destination.billedMs / lambdas.destination.invocations, 1)} ms each, ${fmt(lambdas.destination.logBytes / EVENTS, 1)} log bytes per event`);
@@ -210,10 +221,19 @@ async function main(): Promise<void> {
       note('cost per 1M events (us-east-1 list prices; counts of this run × 1M / events):');
       for (const l of lines) note(`    ${l.item.padEnd(58)} ${l.count.padStart(22)}  $${l.usd.toFixed(4)}`);
       note(`    ${'total'.padEnd(58)} ${''.padStart(22)}  $${totalUsd(lines).toFixed(3)}`);
+      // The same with each invocation's CPU time stretched to its memory's share of a vCPU (0.145 at 256 MB).
+      const atShare = (l: LambdaCounts) => ({ ...l, billedMs: l.billedMs - l.cpuMs + (l.cpuMs * LAMBDA_MB_PER_VCPU) / l.memoryMb });
+      const scaled = costPerMillion({
+        events: EVENTS, apiRequests: lambdas.ingest.invocations, ingest: atShare(lambdas.ingest), destination: atShare(lambdas.destination),
+        sqs: metered.sqs, dynamo: metered.dynamo,
+      });
+      for (const l of scaled.filter((x) => x.item.includes('compute'))) note(`    at the memory's vCPU share: ${l.item.padEnd(30)} ${l.count.padStart(14)}  $${l.usd.toFixed(4)}`);
+      note(`    ${'total with Lambda CPU at its memory share'.padEnd(58)} ${''.padStart(22)}  $${totalUsd(scaled).toFixed(3)}`);
       machineNote();
       printFigures([
         { name: 'aws_path.defaults_100ms_sink', value: rate, unit: `events/s delivered from the queue to a ${SINK_DELAY_MS} ms destination with the defaults`, digits: 0 },
         { name: 'aws_path.cost_per_million', value: totalUsd(lines), unit: `USD per 1M events (requests of ${CLIENT_BATCH} events of ~1 KB)`, digits: 3 },
+        { name: 'aws_path.cost_per_million_cpu_share', value: totalUsd(scaled), unit: 'USD, the same with Lambda CPU time at its memory share of a vCPU', digits: 3 },
       ]);
     }
   } finally {

@@ -23,7 +23,7 @@ export const LAMBDA_PLATFORM_LOG_BYTES = 266;
 /** The stack's API Gateway access log line per request (its format, typical values). */
 export const ACCESS_LOG_BYTES = 220;
 
-export interface LambdaCounts { invocations: number; billedMs: number; memoryMb: number; logBytes: number }
+export interface LambdaCounts { invocations: number; billedMs: number; cpuMs: number; memoryMb: number; logBytes: number }
 
 export interface RunCounts {
   events: number;
