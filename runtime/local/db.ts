@@ -75,8 +75,9 @@ CREATE TABLE IF NOT EXISTS functions (
   name TEXT PRIMARY KEY
 ) WITHOUT ROWID;
 
--- One row per settled attempt (the dev console's delivery detail and duration percentiles). Its result is the
--- record's (only a delivered attempt has one, and it is the last); rowids grow with time (metrics use that).
+-- One row per settled attempt (the dev console's delivery detail and duration percentiles), appended: no index
+-- but its rowid, which grows with time (metrics use that); its record lists them (deliveries.attempt_ids). Its
+-- result is the record's (only a delivered attempt has one, and it is the last). A first attempt keeps the event.
 CREATE TABLE IF NOT EXISTS attempts (
   id          INTEGER PRIMARY KEY,
   function    TEXT    NOT NULL,
@@ -87,9 +88,9 @@ CREATE TABLE IF NOT EXISTS attempts (
   reason      TEXT,
   error       TEXT,
   duration_ms REAL    NOT NULL,
-  logs_id     INTEGER -- its row in logs, when it printed anything
+  logs_id     INTEGER, -- its row in logs, when it printed anything
+  event       TEXT     -- the event as queued (drop paths not applied), on a first attempt
 );
-CREATE INDEX IF NOT EXISTS attempts_by_message ON attempts(function, message_id);
 
 -- Settled attempts per function and minute (the dev console's last-hour counts and chart: 60 rows to read).
 CREATE TABLE IF NOT EXISTS minute_stats (
@@ -105,14 +106,15 @@ CREATE TABLE IF NOT EXISTS minute_stats (
 
 /** Columns added after a table was first created: [table, column, type]. Added when missing (ALTER TABLE). */
 const ADDED_COLUMNS: ReadonlyArray<readonly [string, string, string]> = [
-  // The event as queued (drop paths not applied), kept from the first attempt: the dev console's delivery detail.
-  ['deliveries', 'event', 'TEXT'],
+  // The record's rows in attempts, in order ("12,57,98"): the dev console's delivery detail.
+  ['deliveries', 'attempt_ids', 'TEXT'],
+  ['attempts', 'event', 'TEXT'],
   // The code version of the function that made the last attempt (runtime/function/version.ts).
   ['deliveries', 'version', 'TEXT'],
 ];
 
 /** Indexes an earlier version created and this one does not need (each costs every write). */
-const DROPPED_INDEXES = ['attempts_by_time'];
+const DROPPED_INDEXES = ['attempts_by_time', 'attempts_by_message'];
 
 function migrate(db: Database.Database): void {
   for (const index of DROPPED_INDEXES) db.exec(`DROP INDEX IF EXISTS ${index}`);

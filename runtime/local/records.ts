@@ -47,13 +47,15 @@ export class RecordStore implements DeliveryStore {
 
   constructor(private readonly db: Db) {
     // A retry that finally succeeds keeps the error that made it wait: "delivered, 4 attempts, last error 503".
-    // The event is kept from the first attempt on (a filtered record has none).
+    // attempt_ids gets the new attempt's row appended (none for a record written without an attempt).
     this.upsert = db.prepare(
-      `INSERT INTO deliveries (function, message_id, status, attempts, last_error, duration_ms, event_type, event_name, result, first_seen_at, updated_at, event, version)
+      `INSERT INTO deliveries (function, message_id, status, attempts, last_error, duration_ms, event_type, event_name, result, first_seen_at, updated_at, attempt_ids, version)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT(function, message_id) DO UPDATE SET status = excluded.status, attempts = excluded.attempts,
          last_error = COALESCE(excluded.last_error, deliveries.last_error), duration_ms = excluded.duration_ms,
-         result = excluded.result, updated_at = excluded.updated_at, event = COALESCE(deliveries.event, excluded.event),
+         result = excluded.result, updated_at = excluded.updated_at,
+         attempt_ids = CASE WHEN excluded.attempt_ids IS NULL THEN deliveries.attempt_ids WHEN deliveries.attempt_ids IS NULL THEN excluded.attempt_ids
+           ELSE deliveries.attempt_ids || ',' || excluded.attempt_ids END,
          version = excluded.version`,
     );
     this.filtered = db.prepare(
@@ -62,8 +64,8 @@ export class RecordStore implements DeliveryStore {
     );
     this.log = db.prepare('INSERT INTO logs (function, message_id, at, lines) VALUES (?, ?, ?, ?)');
     this.attempt = db.prepare(
-      `INSERT INTO attempts (function, message_id, attempt, at, status, reason, error, duration_ms, logs_id)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO attempts (function, message_id, attempt, at, status, reason, error, duration_ms, logs_id, event)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     const stat = (column: string) => db.prepare(
       `INSERT INTO minute_stats (function, minute, ${column}) VALUES (?, ?, ?)
@@ -77,24 +79,26 @@ export class RecordStore implements DeliveryStore {
 
   /**
    * Call inside a transaction. Keeps the stored firstSeenAt, event type and name, and lastError when the new one is null.
-   * @param event the event as queued (JSON), kept with the record from its first attempt on.
+   * @param attemptId the attempt's row (writeAttempt), listed with the record.
    */
-  put(r: DeliveryRecord, event: string | null = null): void {
+  put(r: DeliveryRecord, attemptId: number | null = null): void {
     this.upsert.run(r.function, r.messageId, r.status, r.attempts, r.lastError ? JSON.stringify(r.lastError) : null,
       r.durationMs === null ? null : Math.round(r.durationMs), r.eventType, r.eventName, r.result,
-      Date.parse(r.firstSeenAt), Date.parse(r.updatedAt), event, r.version ?? null);
+      Date.parse(r.firstSeenAt), Date.parse(r.updatedAt), attemptId === null ? null : String(attemptId), r.version ?? null);
   }
 
   /**
-   * Call inside a transaction, instead of writeLogs: the attempt's row and its logs; counted in `counts` (written by
-   * writeAttemptCounts at the end of the same transaction: one upsert per function and status, not per attempt).
+   * Call inside a transaction, instead of writeLogs, before put: the attempt's row (returned, for put) and its logs;
+   * counted in `counts` (written by writeAttemptCounts at the end of the same transaction: one upsert per function
+   * and status, not per attempt). A first attempt keeps `event` (JSON as queued).
    */
-  writeAttempt(a: AttemptWrite, now: number, counts: AttemptCounts): void {
+  writeAttempt(a: AttemptWrite, now: number, counts: AttemptCounts, event: string | null = null): number {
     const { outcome } = a;
     const logsId = outcome.logs.length > 0 ? Number(this.log.run(a.fn, a.messageId, now, JSON.stringify(outcome.logs)).lastInsertRowid) : null;
-    this.attempt.run(a.fn, a.messageId, a.attempt, now, a.status, outcome.reason, outcome.error ? JSON.stringify(outcome.error) : null,
-      outcome.durationMs, logsId);
+    const id = Number(this.attempt.run(a.fn, a.messageId, a.attempt, now, a.status, outcome.reason, outcome.error ? JSON.stringify(outcome.error) : null,
+      outcome.durationMs, logsId, a.attempt === 1 ? event : null).lastInsertRowid);
     counts.add(a.fn, a.status);
+    return id;
   }
 
   /** Call at the end of the transaction that wrote the attempts: adds them to the minute's counters (minute_stats). */

@@ -61,8 +61,8 @@ export function createSettler(db: Db, queue: Queue, records: RecordStore) {
         attempt: message.attempts, queuedAt: new Date(message.enqueuedAt).toISOString(), status: decision.status,
         error: outcome.error, durationMs: outcome.durationMs, result: outcome.result, version: options.version,
       }, null, new Date(now));
-      records.put(record, message.event);
-      records.writeAttempt({ fn: message.fn, messageId: message.messageId, attempt: message.attempts, status: decision.status, outcome }, now, counts);
+      const attemptId = records.writeAttempt({ fn: message.fn, messageId: message.messageId, attempt: message.attempts, status: decision.status, outcome }, now, counts, message.event);
+      records.put(record, attemptId);
       return { message, outcome, status: decision.status, retryInMs };
     });
 

@@ -50,7 +50,12 @@ function newerFirst(a: DeliveryRecord, b: DeliveryRecord): number {
   return 0;
 }
 
-type AttemptRow = { attempt: number; at: number; status: string; reason: string | null; error: string | null; duration_ms: number; lines: string | null };
+type AttemptRow = { attempt: number; at: number; status: string; reason: string | null; error: string | null; duration_ms: number; event: string | null; lines: string | null };
+
+/** A record's rows in `attempts` (its attempt_ids column, "12,57,98"). */
+export function attemptIdsOf(text: string | null): number[] {
+  return text ? text.split(',').map(Number) : [];
+}
 
 export class DeliveryQueries {
   constructor(private readonly db: Db, private readonly records: RecordStore) {}
@@ -95,17 +100,20 @@ export class DeliveryQueries {
     if (!record) return null;
     const running = deps.running().find((r) => r.name === fn);
     const redact = createRedactor(running?.loaded.secrets ?? []);
-    const eventJson = this.db.prepare('SELECT event FROM deliveries WHERE function = ? AND message_id = ?').pluck().get(fn, messageId) as string | null;
+    const ids = attemptIdsOf(this.db.prepare('SELECT attempt_ids FROM deliveries WHERE function = ? AND message_id = ?').pluck().get(fn, messageId) as string | null);
+    const rows = this.db.prepare(
+      `SELECT a.attempt, a.at, a.status, a.reason, a.error, a.duration_ms, a.event, l.lines
+       FROM attempts a LEFT JOIN logs l ON l.id = a.logs_id WHERE a.id IN (SELECT value FROM json_each(?)) ORDER BY a.id`,
+    ).all(JSON.stringify(ids)) as AttemptRow[];
+    // The event as first queued (a replay queues the same event again).
+    const eventJson = rows.find((r) => r.event !== null)?.event;
     let event: unknown = null;
     if (eventJson) {
       const parsed = JSON.parse(eventJson) as object;
       for (const path of running?.loaded.definition.config.drop ?? []) unset(parsed, path);
       event = redactDeep(parsed, redact);
     }
-    const attempts = (this.db.prepare(
-      `SELECT a.attempt, a.at, a.status, a.reason, a.error, a.duration_ms, l.lines
-       FROM attempts a LEFT JOIN logs l ON l.id = a.logs_id WHERE a.function = ? AND a.message_id = ? ORDER BY a.id`,
-    ).all(fn, messageId) as AttemptRow[]).map((r): AttemptView => ({
+    const attempts = rows.map((r): AttemptView => ({
       attempt: r.attempt, at: new Date(r.at).toISOString(), status: r.status, reason: r.reason, durationMs: r.duration_ms,
       // Only a delivered attempt returned something, and it is the record's last: its result is the record's.
       error: r.error ? (JSON.parse(r.error) as OutcomeError) : null, result: r.status === 'delivered' ? record.result : null,
