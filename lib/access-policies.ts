@@ -1,9 +1,10 @@
 /**
  * Two customer managed policies to attach to people's roles or groups:
  * - Deployers: deploy the stack with the CDK CLI (assume the bootstrap roles, read and change this stack and its
- *   nested stacks), inspect the Lambdas, and manage function and source secrets (`destfn secrets set --aws`).
+ *   nested stacks), inspect the Lambdas, manage function and source secrets (`destfn secrets set --aws`), and
+ *   change which published version runs (`destfn rollback --aws`: the live alias; it runs code only a deploy published).
  * - Operators: find a function's resources (its nested stack), read logs and delivery records, replay DLQs
- *   (StartMessageMoveTask); no secret values.
+ *   (StartMessageMoveTask), see which versions exist and which runs (`destfn versions --aws`); no secret values.
  * Functions are named by prefix (contract functionResourcePrefixes), never one ARN each: the policies keep their
  * size whatever the number of functions (IAM allows 6,144 characters per managed policy).
  */
@@ -26,6 +27,8 @@ export interface AccessPoliciesProps {
 }
 
 const DEFAULT_BOOTSTRAP_QUALIFIER = 'hnb659fds';
+/** `destfn versions --aws`: the published versions and the live alias (runtime/cli/aws/lambda-versions.ts). */
+const READ_VERSIONS = ['lambda:ListVersionsByFunction', 'lambda:GetAlias'];
 const BOOTSTRAP_ROLES = ['deploy-role', 'file-publishing-role', 'image-publishing-role', 'lookup-role'];
 
 export class AccessPolicies extends Construct {
@@ -47,7 +50,7 @@ export class AccessPolicies extends Construct {
       statements: operatorStatements(this, props),
     });
     acknowledgePrefixArns(this.operators, [
-      nestedStacks(props), { service: 'logs', prefix: `log-group:${prefixes.logGroup}` },
+      nestedStacks(props), { service: 'logs', prefix: `log-group:${prefixes.logGroup}` }, { service: 'lambda', prefix: `function:${prefixes.lambda}` },
       { service: 'sqs', prefix: prefixes.dlq }, { service: 'sqs', prefix: prefixes.queue },
     ]);
   }
@@ -92,6 +95,11 @@ function deployerStatements(scope: Construct, props: AccessPoliciesProps): iam.P
       resources: [prefixArn('lambda', `function:${prefixes.lambda}`), props.ingest.handler.functionArn],
     }),
     new iam.PolicyStatement({
+      sid: 'VersionsAndRollback',
+      actions: [...READ_VERSIONS, 'lambda:UpdateAlias'],
+      resources: [prefixArn('lambda', `function:${prefixes.lambda}`)],
+    }),
+    new iam.PolicyStatement({
       sid: 'ManageSecrets',
       actions: ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue', 'secretsmanager:PutSecretValue'],
       resources: [prefixArn('secretsmanager', `secret:${prefixes.secret}`), ...props.sources.map((source) => source.secret.secretArn)],
@@ -116,6 +124,11 @@ function operatorStatements(scope: Construct, props: AccessPoliciesProps): iam.P
         props.ingest.logGroup.logGroupArn,
         bareLogGroupArn(scope, props.ingest.logGroup),
       ],
+    }),
+    new iam.PolicyStatement({
+      sid: 'ReadVersions',
+      actions: READ_VERSIONS,
+      resources: [prefixArn('lambda', `function:${prefixes.lambda}`)],
     }),
     new iam.PolicyStatement({
       sid: 'ReadDeliveries',

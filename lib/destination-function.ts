@@ -12,6 +12,7 @@ import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { destinationEnvironment, type FunctionResourceNames } from '../runtime/aws/contract';
+import { LIVE_ALIAS, versionDescription } from '../runtime/aws/live-alias';
 import type { AlarmTopic } from './alarm-topic';
 import type { DeliveryTable } from './delivery-table';
 import type { DeployableFunction } from './function-discovery';
@@ -43,6 +44,8 @@ export class DestinationFunction extends Construct {
   readonly secret: secretsmanager.Secret;
   readonly logGroup: logs.LogGroup;
   readonly handler: lambda.Function;
+  /** What the event source invokes: the version published by the last deploy that changed the function, or a rollback's. */
+  readonly live: lambda.Alias;
 
   constructor(scope: Construct, id: string, props: DestinationFunctionProps) {
     super(scope, id);
@@ -97,6 +100,8 @@ export class DestinationFunction extends Construct {
       timeout: Duration.seconds(timing.lambdaTimeoutSeconds),
       role,
       logGroup: this.logGroup,
+      // Old versions stay published (RETAIN) for `destfn rollback`; the description carries the code version.
+      currentVersionOptions: { description: versionDescription(definition.version ?? 'unknown'), removalPolicy: RemovalPolicy.RETAIN },
       environment: destinationEnvironment({
         functionName: definition.name,
         functionDir: FUNCTION_DIR,
@@ -107,9 +112,11 @@ export class DestinationFunction extends Construct {
       }),
     });
     acknowledgePinnedRuntime(this.handler);
+    // A deploy that changes the function publishes a version and moves `live` to it; a rollback moves `live` back.
+    this.live = new lambda.Alias(this, 'Live', { aliasName: LIVE_ALIAS, version: this.handler.currentVersion });
 
     // Batches of up to 100 filled within a short window (lib/function-timing.ts: cost per invocation, COST.md).
-    this.handler.addEventSource(
+    this.live.addEventSource(
       new SqsEventSource(this.queue, {
         batchSize: timing.batchSize,
         maxBatchingWindow: Duration.seconds(timing.maxBatchingWindowSeconds),

@@ -13,8 +13,8 @@ let s: Synthesized;
 let alphaT: Template;
 let betaT: Template;
 let ids: {
-  alpha: { queue: string; dlq: string; secret: string; handler: string; role: string; logs: string };
-  beta: { queue: string; dlq: string; secret: string; handler: string; role: string; logs: string };
+  alpha: { queue: string; dlq: string; secret: string; handler: string; live: string; role: string; logs: string };
+  beta: { queue: string; dlq: string; secret: string; handler: string; live: string; role: string; logs: string };
   ingest: string;
   ingestRole: string;
   layer: string;
@@ -31,6 +31,7 @@ beforeAll(() => {
     dlq: logicalId(fn.dlq),
     secret: logicalId(fn.secret),
     handler: logicalId(fn.handler),
+    live: logicalId(fn.live),
     role: logicalId(fn.handler.role as unknown as IConstruct),
     logs: logicalId(fn.logGroup),
   });
@@ -107,9 +108,12 @@ describe('one set of resources per function folder', () => {
     for (const id of [ids.alpha.queue, ids.alpha.handler, ids.alpha.secret, ids.alpha.logs]) expect(resources[id].DeletionPolicy ?? 'Delete').toBe('Delete');
   });
 
+  /** The event source invokes the `live` alias: CDK names it `<function name>:live`, the name taken from the alias ARN. */
+  const liveAliasName = (alias: string) => ({ 'Fn::Join': ['', [{ 'Fn::Select': [6, { 'Fn::Split': [':', { Ref: alias }] }] }, ':live']] });
+
   test('event source mappings report batch item failures, batches of 100 within a 1 s window; maxConcurrency = invocations × records per invocation', () => {
     alphaT.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
-      FunctionName: { Ref: ids.alpha.handler },
+      FunctionName: liveAliasName(ids.alpha.live),
       EventSourceArn: { 'Fn::GetAtt': [ids.alpha.queue, 'Arn'] },
       FunctionResponseTypes: ['ReportBatchItemFailures'],
       BatchSize: 100,
@@ -120,7 +124,7 @@ describe('one set of resources per function folder', () => {
       Environment: { Variables: Match.objectLike({ DESTFN_FUNCTION_NAME: 'alpha', DESTFN_RECORD_CONCURRENCY: '1' }) },
     });
     betaT.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
-      FunctionName: { Ref: ids.beta.handler },
+      FunctionName: liveAliasName(ids.beta.live),
       FunctionResponseTypes: ['ReportBatchItemFailures'],
       ScalingConfig: { MaximumConcurrency: 2 }, // the default maxConcurrency 200 = 2 invocations × 100 records
     });

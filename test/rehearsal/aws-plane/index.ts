@@ -26,6 +26,7 @@ import { startFauxqs } from '../../aws/support/fauxqs';
 import { Authorizer, type ContextValues, type Decision } from './authorizer';
 import { CloudFormationService, type StackResource } from './cloudformation';
 import { DynamoDbService } from './dynamodb';
+import { LambdaControlService } from './lambda-control';
 import { TableKeys } from './dynamodb-keys';
 import { LogsService } from './logs';
 import { PrincipalRegistry, type PlaneCredentials, type PlanePrincipal, type PolicyDocument } from './principals';
@@ -94,6 +95,12 @@ export interface AwsPlane {
     /** Appends events to a log stream (creating the group and stream); timestamps default to now. */
     put(group: string, stream: string, messages: string[], timestamps?: number[]): void;
   };
+  /** Published Lambda versions and aliases (lambda-control.ts), as a deploy's AWS::Lambda::Version and ::Alias make them. */
+  lambda: {
+    publish(functionName: string, description: string, codeSha256: string): string;
+    setAlias(functionName: string, alias: string, version: string): void;
+    aliasVersion(functionName: string, alias: string): string | undefined;
+  };
   cloudformation: {
     /**
      * Creates or updates a stack for DescribeStacks; returns its ARN: `stackId` when given (the AWS::StackId the
@@ -125,6 +132,7 @@ export async function startAwsPlane(options: AwsPlaneOptions = {}): Promise<AwsP
   const secrets = new SecretsManagerService(accountId, region);
   const logs = new LogsService(accountId, region, options.logsPageSize);
   const cloudformation = new CloudFormationService(accountId, region);
+  const lambda = new LambdaControlService(accountId, region);
   const adminKey = `AKIA${randomBytes(8).toString('hex').toUpperCase()}`;
   planeServer.route({
     services: {
@@ -133,6 +141,7 @@ export async function startAwsPlane(options: AwsPlaneOptions = {}): Promise<AwsP
       secretsmanager: secrets,
       logs,
       cloudformation,
+      lambda,
     },
     principals,
     authorizer,
@@ -169,6 +178,11 @@ export async function startAwsPlane(options: AwsPlaneOptions = {}): Promise<AwsP
     sqs: { createQueue: (name, attributes) => queues.create(name, attributes), moveTasksIdle: () => moves.idle() },
     secrets: { create: (name, value) => secrets.create(name, value), read: (id) => secrets.read(id) },
     logs: { put: (group, stream, messages, timestamps) => logs.put(group, stream, messages, timestamps) },
+    lambda: {
+      publish: (fn, description, sha) => lambda.publish(fn, description, sha),
+      setAlias: (fn, alias, version) => lambda.setAlias(fn, alias, version),
+      aliasVersion: (fn, alias) => lambda.aliasVersion(fn, alias),
+    },
     cloudformation: { setStack: (name, outputs, stackId, resources) => cloudformation.setStack(name, outputs, stackId, resources) },
     decisions: authorizer.decisions,
     denials,

@@ -75,7 +75,7 @@ export async function deployStack(assembly: CloudAssembly, plane: AwsPlane, work
     const { values: stack } = template;
     const props = stack.properties(id);
     const queueArn = stack.string(props.EventSourceArn);
-    const fnId = stack.logicalIdOf('AWS::Lambda::Function', stack.string(props.FunctionName));
+    const fnId = stack.logicalIdOf('AWS::Lambda::Function', functionOf(stack, stack.string(props.FunctionName)));
     const credentials = roleCredentials.get(keyOf(template, roleOf(stack, fnId)))!;
     return startEventSource({
       queueUrl: queueUrlOf(stack, queueArn),
@@ -119,4 +119,14 @@ export async function deployStack(assembly: CloudAssembly, plane: AwsPlane, work
       await Promise.all([...lambdas.values()].map((l) => l.stop()));
     },
   };
+}
+
+/** An event source mapping's FunctionName: the function itself, or an alias of it (`live`), whose function it is. */
+function functionOf(stack: TemplateValues, target: string): string {
+  // CDK names an alias's function `<function name>:<alias>`; Ref gives its ARN.
+  const alias = stack.ofType('AWS::Lambda::Alias').find((id) => {
+    const props = stack.properties(id);
+    return stack.get(id).ref === target || `${stack.string(props.FunctionName)}:${stack.string(props.Name)}` === target;
+  });
+  return alias === undefined ? target : stack.string(stack.properties(alias).FunctionName);
 }

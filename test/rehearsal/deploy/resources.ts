@@ -48,6 +48,19 @@ export async function createResources(values: TemplateValues, plane: AwsPlane): 
     const fnName = name(id);
     values.set(id, { ref: fnName, attributes: { Arn: `arn:aws:lambda:${region}:${accountId}:function:${fnName}` } });
   }
+  // A deploy publishes each AWS::Lambda::Version and points each AWS::Lambda::Alias at its version.
+  for (const id of values.ofType('AWS::Lambda::Version')) {
+    const props = values.properties(id);
+    const fnName = values.string(props.FunctionName);
+    const version = plane.lambda.publish(fnName, props.Description === undefined ? '' : values.string(props.Description), id);
+    values.set(id, { ref: `arn:aws:lambda:${region}:${accountId}:function:${fnName}:${version}`, attributes: { Version: version } });
+  }
+  for (const id of values.ofType('AWS::Lambda::Alias')) {
+    const props = values.properties(id);
+    const fnName = values.string(props.FunctionName);
+    plane.lambda.setAlias(fnName, values.string(props.Name), values.string(props.FunctionVersion));
+    values.set(id, { ref: `arn:aws:lambda:${region}:${accountId}:function:${fnName}:${values.string(props.Name)}`, attributes: {} });
+  }
   for (const id of values.ofType('AWS::ApiGatewayV2::Api')) {
     const apiId = id.toLowerCase().slice(0, 10);
     values.set(id, { ref: apiId, attributes: { ApiEndpoint: `https://${apiId}.execute-api.${region}.amazonaws.com` } });
