@@ -6,7 +6,7 @@
 import { GetSecretValueCommand, PutSecretValueCommand, ResourceNotFoundException, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { join, resolve } from 'node:path';
 import { isPlainObject } from '../../events/plain-object';
-import { readFunctionConfig } from '../../function';
+import { parseFunctionName, readFunctionConfig } from '../../function';
 import { functionResources } from './function-resources';
 import { withClientConfig, type AwsOpsOptions } from './stack-outputs';
 
@@ -17,7 +17,8 @@ export interface SetSecretsOptions extends AwsOpsOptions {
 
 /** Returns the names that were set. Throws before writing anything when a name is not a declared secret. */
 export async function setSecretsAws(fn: string, values: Readonly<Record<string, unknown>>, options: SetSecretsOptions = {}): Promise<string[]> {
-  const specs = readFunctionConfig(join(resolve(options.functionsDir ?? 'functions'), fn)).settings;
+  // An instance `<folder>:<instance>` declares its settings in its folder's function.json.
+  const specs = readFunctionConfig(join(resolve(options.functionsDir ?? 'functions'), parseFunctionName(fn).folder)).settings;
   const names = Object.keys(values);
   if (names.length === 0) throw new Error('nothing to set');
   for (const name of names) {
