@@ -136,12 +136,6 @@ export class RecordStore implements DeliveryStore {
     return row ? toRecord(row) : null;
   }
 
-  /** Records of the given functions, most recently updated first (dev page; one indexed query per function). */
-  recentDeliveries(fns: readonly string[], limit: number): DeliveryRecord[] {
-    const all = fns.flatMap((fn) => this.deliveries(fn, { limit }));
-    return all.sort((a, b) => (a.updatedAt < b.updatedAt ? 1 : a.updatedAt > b.updatedAt ? -1 : 0)).slice(0, limit);
-  }
-
   /** Log entries of one function after `afterId`, oldest first (`logs --follow` polls with the last id). */
   logs(fn: string, afterId = 0, limit = 1000): StoredLog[] {
     const rows = this.db.prepare('SELECT * FROM logs WHERE function = ? AND id > ? ORDER BY id LIMIT ?').all(fn, afterId, limit) as LogRow[];

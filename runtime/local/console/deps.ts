@@ -39,7 +39,7 @@ export interface ConsoleDeps {
   wake(fn: string): void;
   /** The engine's 'settled' (fn, SettledAttempt[]) and 'notice' (text) events. */
   events: EventEmitter;
-  /** The page at `GET /`, given the token (the console shell, or the old dev page). */
+  /** The page at `GET /`, given the token (console-ui's shell). */
   page(token: string): string;
   /** The page's assets by path (`/console/app.js`…), when the console UI is there. */
   assets(): Promise<ReadonlyMap<string, { type: string; body: string }>>;
