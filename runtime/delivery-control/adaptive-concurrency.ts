@@ -3,7 +3,8 @@
  * a latency gradient (after Netflix's concurrency-limits). Samples are judged per window (at least `windowMs`
  * and one latency long):
  * - a drop (429, 503, a timeout, any retryable failure) → limit × `backoff`;
- * - the window's median latency above `tolerance` × the baseline + `slackMs` (the destination queues our requests) → limit × `latencyBackoff`;
+ * - the window's median latency above `tolerance` × the baseline + `slackMs` for `slowWindows` windows in a row (the
+ *   destination queues our requests) → limit × `latencyBackoff`;
  * - otherwise, if the limit was reached in the window (we could have used more) → limit grows by `growth`
  *   (at least 1), up to `max` (function.json maxConcurrency).
  * The baseline follows the latency down at once and up with a time constant of `baselineMs`: a destination
@@ -23,6 +24,8 @@ export interface AdaptiveConcurrencyOptions {
   backoff?: number;
   latencyBackoff?: number;
   growth?: number;
+  /** Consecutive slow windows before the latency backs the limit off. */
+  slowWindows?: number;
 }
 
 export interface ConcurrencySample {
@@ -34,7 +37,7 @@ export interface ConcurrencySample {
   inFlight: number;
 }
 
-const DEFAULTS = { min: 1, windowMs: 100, tolerance: 2, slackMs: 5, baselineMs: 5000, backoff: 0.75, latencyBackoff: 0.9, growth: 0.1 };
+const DEFAULTS = { min: 1, windowMs: 100, tolerance: 2, slackMs: 5, baselineMs: 5000, backoff: 0.75, latencyBackoff: 0.9, growth: 0.1, slowWindows: 3 };
 
 export class AdaptiveConcurrency {
   private readonly o: Required<AdaptiveConcurrencyOptions>;
@@ -47,6 +50,7 @@ export class AdaptiveConcurrency {
   private baselineMs: number | null = null;
   private lastLatencyMs: number | null = null;
   private baselineAt = 0;
+  private slowWindows = 0;
 
   constructor(options: AdaptiveConcurrencyOptions) {
     const max = Math.max(1, Math.floor(options.max));
@@ -84,10 +88,12 @@ export class AdaptiveConcurrency {
     if (this.drops > 0) {
       this.value = Math.max(this.o.min, this.value * this.o.backoff);
     } else if (latency !== null && this.baselineMs !== null && latency > this.baselineMs * this.o.tolerance + this.o.slackMs) {
-      this.value = Math.max(this.o.min, this.value * this.o.latencyBackoff);
+      // Only a rise that lasts: a busy machine stalls answers for a window now and then, which is not congestion.
+      if (++this.slowWindows >= this.o.slowWindows) this.value = Math.max(this.o.min, this.value * this.o.latencyBackoff);
     } else if (this.peak >= this.limit) {
       this.value = Math.min(this.o.max, this.value + Math.max(1, this.value * this.o.growth));
     }
+    if (latency === null || latency <= (this.baselineMs ?? Infinity) * this.o.tolerance + this.o.slackMs) this.slowWindows = 0;
     if (latency !== null) this.follow(latency, now);
     this.windowStart = now;
     this.clearWindow();

@@ -46,7 +46,9 @@ test('rising latency (the destination queues our requests) shrinks it; latency w
   run(limiter, clock, 1, 35); // < 2 × 20 + 5: flat enough, grows
   expect(limiter.limit).toBeGreaterThan(before);
   const grown = limiter.limit;
-  run(limiter, clock, 1, 100);
+  run(limiter, clock, 1, 100); // one slow window: a stall, not congestion
+  expect(limiter.limit).toBe(grown);
+  run(limiter, clock, 2, 100);
   expect(limiter.limit).toBeLessThan(grown);
 });
 
