@@ -2,7 +2,7 @@
 import { main } from '../../runtime/cli/dev';
 import { cli } from './support';
 
-const USAGE = 'usage: destfn dev [--dir functionsDir] [--port 3000] [--data dataDir] [--host 127.0.0.1] [--quiet] [--no-reload]\n';
+const USAGE = 'usage: destfn dev [--dir functionsDir] [--port 3000] [--data dataDir] [--host 127.0.0.1] [--token t] [--quiet] [--no-reload]\n';
 
 test.each([
   [['--bogus'], "destfn dev: Unknown option '--bogus'\n"],
