@@ -84,7 +84,9 @@ export class AdaptiveRate {
   }
 
   private set(perSecond: number, now: number): void {
-    const burst = Math.max(1, perSecond / 20);
+    // A quarter of a second's worth: a busy event loop wakes late, and a smaller bucket would lose the tokens
+    // earned meanwhile (2 tokens per 130 ms wake-up is 15/s whatever the ceiling).
+    const burst = Math.max(2, perSecond / 4);
     if (this.bucket) this.bucket.setRate(perSecond, burst, now);
     else this.bucket = new TokenBucket(perSecond, burst, now);
   }
