@@ -159,13 +159,13 @@ async function main(): Promise<void> {
       lambdas.call(lambdas.destination, () => handler(event, context('destfn-webhook', timeoutMs)));
 
     /** Ingest `events` in requests of `batch` events, `lanes` requests in flight. */
-    const ingestAll = async (events: number, batch: number, lanes: number, run: string) => {
+    const ingestAll = async (events: number, batch: number, lanes: number) => {
       let sent = 0;
       await Promise.all(Array.from({ length: lanes }, async () => {
         while (sent < events) {
           const size = Math.min(batch, events - sent);
           sent += size;
-          const res = await invokeIngest(batchBody(run, size));
+          const res = await invokeIngest(batchBody(size));
           if (res.statusCode !== 200) throw new Error(`ingest answered ${res.statusCode}: ${String(res.body).slice(0, 300)}`);
         }
       }));
@@ -183,7 +183,7 @@ async function main(): Promise<void> {
       note(`defaults: template arithmetic ${timing.maxConcurrency} × ${timing.recordParallelism} in flight / ${SINK_DELAY_MS} ms = ${fmt((timing.maxConcurrency * timing.recordParallelism * 1000) / SINK_DELAY_MS, 0)} events/s at most`);
       // Warm both (cold start, connections), then measure from a clean slate.
       await lambdas.quietly(async () => {
-        await ingestAll(200, CLIENT_BATCH, INGEST_CONCURRENCY, 'warm-defaults');
+        await ingestAll(200, CLIENT_BATCH, INGEST_CONCURRENCY);
         await drain(sqs, fnQueue, slowSink, 200, timing.maxConcurrency, timing.batchSize, windowSeconds * 1000, (e) => invoke(slow, e, timing.lambdaTimeoutSeconds * 1000));
       });
       await resetMeterCounts(meter.info.sqsPort);
@@ -191,7 +191,7 @@ async function main(): Promise<void> {
       slowSink.reset();
       const c0 = { own: ownCpuMs(), sqs: processCpuMs(fauxqs.pid), ddb: processCpuMs(dynalite.pid) };
       const ingestStarted = now();
-      await lambdas.quietly(() => ingestAll(EVENTS, CLIENT_BATCH, 1, 'defaults'));
+      await lambdas.quietly(() => ingestAll(EVENTS, CLIENT_BATCH, 1));
       const ingestSeconds = (now() - ingestStarted) / 1000;
       const delivery = await lambdas.quietly(() =>
         drain(sqs, fnQueue, slowSink, EVENTS, 1, timing.batchSize, windowSeconds * 1000, (e) => invoke(slow, e, timing.lambdaTimeoutSeconds * 1000)));
@@ -201,7 +201,7 @@ async function main(): Promise<void> {
       const vcpu = DESTINATION_MEMORY_MB / LAMBDA_MB_PER_VCPU;
       // The throughput: the same again, the event source at its configured concurrency.
       const meteredLambdas = { ingest: { ...lambdas.ingest }, destination: { ...lambdas.destination } };
-      await lambdas.quietly(() => ingestAll(EVENTS, CLIENT_BATCH, INGEST_CONCURRENCY, 'defaults-rate'));
+      await lambdas.quietly(() => ingestAll(EVENTS, CLIENT_BATCH, INGEST_CONCURRENCY));
       const rated = await lambdas.quietly(() =>
         drain(sqs, fnQueue, slowSink, EVENTS, timing.maxConcurrency, timing.batchSize, windowSeconds * 1000, (e) => invoke(slow, e, timing.lambdaTimeoutSeconds * 1000)));
       const rate = EVENTS / rated.seconds;
@@ -285,7 +285,7 @@ async function drain(
 }
 
 interface RatioDeps {
-  ingestAll(events: number, batch: number, lanes: number, run: string): Promise<void>;
+  ingestAll(events: number, batch: number, lanes: number): Promise<void>;
   invoke(event: SQSEvent): Promise<SQSBatchResponse>;
   sqs: SQSClient;
   fnQueue: QueueRef;
@@ -299,7 +299,7 @@ interface RatioDeps {
 /** Phase 1: events/s through the handlers against the same SQS traffic without them. */
 async function ratioPhase(d: RatioDeps): Promise<void> {
   note(`ratio: ${EVENTS} events: /v1/batch of ${RATIO_BATCH} → ingest handler (${INGEST_CONCURRENCY} in flight) → SQS → ${POLLERS} pollers × destination handler (10 records) → sink`);
-  const handlersRun = async (events: number, run: string) => {
+  const handlersRun = async (events: number) => {
     d.sink.reset();
     const target = d.sink.count + events;
     let failures = 0;
@@ -314,19 +314,19 @@ async function ratioPhase(d: RatioDeps): Promise<void> {
         await deleteDone(d.sqs, d.fnQueue, records, response);
       }
     });
-    await d.ingestAll(events, RATIO_BATCH, INGEST_CONCURRENCY, run);
+    await d.ingestAll(events, RATIO_BATCH, INGEST_CONCURRENCY);
     const ingested = now();
     await d.sink.waitFor(target, TIMEOUT_MS);
     done = true;
     await Promise.all(pollers);
     return { seconds: (d.sink.lastAt - started) / 1000, ingestSeconds: (ingested - started) / 1000, failures };
   };
-  await d.quietly(() => handlersRun(500, 'warm'));
+  await d.quietly(() => handlersRun(500));
   const cpu = () => ({ own: ownCpuMs(), sqs: processCpuMs(d.fauxqs), ddb: processCpuMs(d.dynalite) });
   const perEvent = (a: ReturnType<typeof cpu>, b: ReturnType<typeof cpu>) =>
     `this process (handlers + sink) ${((b.own - a.own) * 1000 / EVENTS).toFixed(0)} µs, fauxqs ${((b.sqs - a.sqs) * 1000 / EVENTS).toFixed(0)} µs, dynalite ${((b.ddb - a.ddb) * 1000 / EVENTS).toFixed(0)} µs`;
   const c0 = cpu();
-  const h = await d.quietly(() => handlersRun(EVENTS, 'run'));
+  const h = await d.quietly(() => handlersRun(EVENTS));
   const c1 = cpu();
   const lat = [...d.sink.latencies].sort((a, b) => a - b);
   const handlersRate = EVENTS / h.seconds;
@@ -340,7 +340,7 @@ async function ratioPhase(d: RatioDeps): Promise<void> {
     const lanes = Array.from({ length: INGEST_CONCURRENCY }, async () => {
       while (sent < events) {
         sent += RATIO_BATCH;
-        const bodies = (JSON.parse(batchBody('raw', RATIO_BATCH)) as { batch: object[] }).batch.map((e) => JSON.stringify(e));
+        const bodies = (JSON.parse(batchBody(RATIO_BATCH)) as { batch: object[] }).batch.map((e) => JSON.stringify(e));
         await Promise.all(Array.from({ length: RATIO_BATCH / 10 }, (_, c) => d.sqs.send(new SendMessageBatchCommand({
           QueueUrl: d.rawQueue.url, Entries: bodies.slice(c * 10, c * 10 + 10).map((MessageBody, i) => ({ Id: String(i), MessageBody })),
         }))));

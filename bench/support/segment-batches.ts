@@ -3,6 +3,7 @@
  * set of properties and context), in `/v1/batch` bodies of the size the client libraries flush: analytics-node
  * sends a batch every 15 events (flushAt, default 15), analytics.js in batching mode every 10.
  */
+import { randomUUID } from 'node:crypto';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { sampleEvent } from '../../runtime/events/samples';
 import { now } from './sink';
@@ -10,14 +11,15 @@ import { now } from './sink';
 export const ANALYTICS_NODE_FLUSH_AT = 15;
 export const ANALYTICS_JS_BATCH_SIZE = 10;
 
-let seq = 0;
-
-/** A track event of about 1 KB as JSON, with its send time in properties.sentAtMs (the sink's latency). */
-export function trackEvent(run: string, sentAtMs = now()): Record<string, unknown> {
+/**
+ * A track event of about 1 KB as JSON, with its send time in properties.sentAtMs (the sink's latency) and a
+ * messageId as analytics-node makes them (random: what the history pages compress is realistic).
+ */
+export function trackEvent(sentAtMs = now()): Record<string, unknown> {
   const t = sampleEvent('track') as unknown as Record<string, unknown>;
   return {
     ...t,
-    messageId: `${run}-${seq++}`,
+    messageId: `node-next-${Date.now()}-${randomUUID()}`,
     properties: {
       ...(t.properties as object), sentAtMs,
       sku: 'SKU-4815-1623-42', category: 'Outdoor & Garden', coupon: 'WINTER-SALE-2026', currency: 'USD',
@@ -28,9 +30,9 @@ export function trackEvent(run: string, sentAtMs = now()): Record<string, unknow
   };
 }
 
-export function batchBody(run: string, size: number): string {
+export function batchBody(size: number): string {
   const sentAtMs = now();
-  return JSON.stringify({ batch: Array.from({ length: size }, () => trackEvent(run, sentAtMs)) });
+  return JSON.stringify({ batch: Array.from({ length: size }, () => trackEvent(sentAtMs)) });
 }
 
 export function apiEvent(body: string, writeKey: string): APIGatewayProxyEventV2 {
