@@ -1,7 +1,7 @@
 /**
  * A rate ceiling learnt from the destination's refusals. Unlimited until a drop (429, 503, …); then the
- * ceiling is 90 % of what was sent in the last second, lowered again at most once a second while refusals
- * continue, and raised by `growth` per second without one while it is what limits delivery (lifted after
+ * ceiling is 90 % of what was sent in the last second, lowered by 10 % at most once a second while refusals
+ * continue, held for 2 s after the last one, then raised by `growth` (10 %) per second while it is what limits delivery (lifted after
  * `liftAfterMs` without a drop when it no longer does). A destination that takes N requests a second is
  * then sent between ~0.9 N and N, and refuses only the few sent while the ceiling crosses N. Concurrency alone
  * cannot do this when the destination answers faster than its rate allows (1 ms answers, 100/s allowed).
@@ -22,6 +22,10 @@ export interface AdaptiveRateOptions {
 
 const DEFAULTS: Required<AdaptiveRateOptions> = { backoff: 0.9, growth: 0.1, minPerSecond: 1, liftAfterMs: 30_000 };
 const SECOND = 1000;
+/** Refusals lower the ceiling at most this often (one answer's worth of feedback, not one per refused event). */
+const DECREASE_EVERY_MS = 1000;
+/** No growth for this long after a refusal: the ceiling is probed upwards only once it held. */
+const HOLD_AFTER_DROP_MS = 2000;
 
 export class AdaptiveRate {
   private readonly o: Required<AdaptiveRateOptions>;
@@ -60,7 +64,7 @@ export class AdaptiveRate {
     // a second in which something else held sending back would ratchet it down).
     const next = this.bucket ? this.bucket.rate * this.o.backoff : this.sent.total(now) * this.o.backoff;
     this.set(Math.max(this.o.minPerSecond, next), now);
-    this.nextDecreaseAt = now + SECOND;
+    this.nextDecreaseAt = now + DECREASE_EVERY_MS;
     this.lastDropAt = now;
     this.lastGrowthAt = now;
   }
@@ -73,6 +77,10 @@ export class AdaptiveRate {
 
   private grow(now: number): void {
     if (!this.bucket || now - this.lastGrowthAt < 100) return;
+    if (now - this.lastDropAt < HOLD_AFTER_DROP_MS) {
+      this.lastGrowthAt = now;
+      return;
+    }
     if (now - this.lastDropAt >= this.o.liftAfterMs && this.sent.total(now) < this.bucket.rate / 2) return this.reset();
     // A ceiling grows while it limits delivery, or while it is below twice what is sent: one far above what is
     // sent would overshoot N when sending picks up.
