@@ -126,10 +126,10 @@ describe('one set of resources per function folder', () => {
     betaT.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
       FunctionName: liveAliasName(ids.beta.live),
       FunctionResponseTypes: ['ReportBatchItemFailures'],
-      ScalingConfig: { MaximumConcurrency: 2 }, // the default maxConcurrency 200 = 2 invocations × 100 records
+      ScalingConfig: { MaximumConcurrency: 20 }, // the default maxConcurrency 200 = 20 invocations × 10 records
     });
     betaT.hasResourceProperties('AWS::Lambda::Function', {
-      Environment: { Variables: Match.objectLike({ DESTFN_FUNCTION_NAME: 'beta-notify', DESTFN_RECORD_CONCURRENCY: '100' }) },
+      Environment: { Variables: Match.objectLike({ DESTFN_FUNCTION_NAME: 'beta-notify', DESTFN_RECORD_CONCURRENCY: '10' }) },
     });
   });
 
