@@ -1,9 +1,11 @@
-/** Delivery records in dynalite: the adapter the destination Lambda writes with and `deliveries --aws` reads with. */
+/**
+ * Delivery records in dynalite: the adapter the destination Lambda writes with and `deliveries --aws` reads with
+ * (the command itself, with the stack found through CloudFormation, is test/cli/aws/cli-aws.test.ts).
+ */
 import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { DeliveryRecord } from '../../runtime/delivery/record';
 import { listDeliveryRecords } from '../../runtime/aws/delivery-list';
 import { createDeliveryStore, DEDUPE_TTL_SECONDS, RECORD_TTL_DAYS, type AwsDeliveryStore } from '../../runtime/aws/delivery-store';
-import { listDeliveriesAws } from '../../runtime/cli/aws/deliveries';
 import { useFakeAwsEnv } from './support/aws-env';
 import { createDeliveryTable, startDynalite, type Dynalite } from './support/dynalite';
 
@@ -123,14 +125,6 @@ describe('DynamoDB delivery store', () => {
     expect(await store.get('legacy', 'old-1')).toEqual(legacy);
     expect(await list('legacy')).toEqual([legacy]);
     expect(await list('legacy', { status: 'delivered' })).toEqual([legacy]);
-  });
-
-  it('backs `deliveries --aws`: the table comes from the stack outputs', async () => {
-    // A deployed function has its outputs (only the queue's is consulted to know it is deployed).
-    const beta = { BetaQueueUrl: 'https://sqs.us-east-1.amazonaws.com/000000000000/beta' };
-    const records = await listDeliveriesAws('beta', {}, { outputs: { TableName: TABLE, ...beta } });
-    expect(records).toEqual([rec('beta', 'm1', 'delivered', '2025-03-01T10:00:04.000Z')]);
-    await expect(listDeliveriesAws('beta', {}, { outputs: beta })).rejects.toThrow('TableName');
   });
 
   it('writes items of about 300 bytes: one write unit per event, a fraction of one per event for the pages', async () => {
