@@ -8,15 +8,16 @@
  * whose one secret is that function's own settings.
  */
 import { fork, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { basename, join } from 'node:path';
+import { LOCAL_SETTINGS_FILE } from '../settings/file';
 import { entryReadPaths } from './worker-bundle';
 
 export interface WorkerLaunch {
   /** The worker's script (worker-bundle.ts workerEntry()). */
   entry: string;
-  /** The function's folder: readable, and the process's working directory. */
+  /** The function's folder: the process's working directory; readable but for its settings.local.json. */
   functionDir: string;
   memoryLimitMb: number;
 }
@@ -61,11 +62,24 @@ export function readablePaths(launch: Pick<WorkerLaunch, 'entry' | 'functionDir'
   const paths = new Set<string>([
     ...entryReadPaths(launch.entry),
     ...nodeModulesOnPath(launch.entry),
-    launch.functionDir,
+    ...folderEntriesButLocalSettings(launch.functionDir),
     // A module-style function's external packages (`@aws-sdk/*`), from its folder up.
     ...nodeModulesOnPath(join(launch.functionDir, 'index.js')),
   ]);
   return [...paths];
+}
+
+/**
+ * Each entry of the function's folder except settings.local.json: the permission model only grants, so the file
+ * is left out by listing the rest. With instances that file holds every instance's secrets, and each instance
+ * gets its own settings over IPC; its worker has no reason to read the file.
+ */
+function folderEntriesButLocalSettings(dir: string): string[] {
+  try {
+    return readdirSync(dir).filter((name) => name !== LOCAL_SETTINGS_FILE).map((name) => join(dir, name));
+  } catch {
+    return [];
+  }
 }
 
 /** The node_modules directories `require` looks in from `file`, those that exist. */
