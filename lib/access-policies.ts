@@ -4,12 +4,13 @@
  *   nested stacks), inspect the Lambdas, manage function and source secrets (`destfn secrets set --aws`), and
  *   change which published version runs (`destfn rollback --aws`: the live alias; it runs code only a deploy published).
  * - Operators: find a function's resources (its nested stack), read logs and delivery records, replay DLQs
- *   (StartMessageMoveTask), see which versions exist and which runs (`destfn versions --aws`); no secret values.
+ *   (StartMessageMoveTask), see which versions exist and which runs (`destfn versions --aws`), pause and resume a
+ *   function's event source (`destfn pause|resume --aws`); no secret values.
  * Functions are named by prefix (contract functionResourcePrefixes), never one ARN each: the policies keep their
  * size whatever the number of functions (IAM allows 6,144 characters per managed policy).
  */
 import { Construct } from 'constructs';
-import { Aws, ArnFormat, Stack } from 'aws-cdk-lib';
+import { Aws, ArnFormat, Stack, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as logs from 'aws-cdk-lib/aws-logs';
@@ -52,7 +53,12 @@ export class AccessPolicies extends Construct {
     acknowledgePrefixArns(this.operators, [
       nestedStacks(props), { service: 'logs', prefix: `log-group:${prefixes.logGroup}` }, { service: 'lambda', prefix: `function:${prefixes.lambda}` },
       { service: 'sqs', prefix: prefixes.dlq }, { service: 'sqs', prefix: prefixes.queue },
+      { service: 'lambda', prefix: 'event-source-mapping:' },
     ]);
+    Validations.of(this.operators).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason: 'lambda:ListEventSourceMappings has no resource-level permission (destfn pause|resume|status --aws find the mapping by its queue).',
+    });
   }
 }
 
@@ -142,6 +148,19 @@ function operatorStatements(scope: Construct, props: AccessPoliciesProps): iam.P
         'sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl',
       ],
       resources: [prefixArn('sqs', prefixes.dlq)],
+    }),
+    // `destfn pause|resume|status --aws` (runtime/cli/aws/event-source-switch.ts): List has no resource-level
+    // permission; Update is limited to mappings that invoke this stack's functions.
+    new iam.PolicyStatement({
+      sid: 'ListEventSources',
+      actions: ['lambda:ListEventSourceMappings'],
+      resources: ['*'],
+    }),
+    new iam.PolicyStatement({
+      sid: 'PauseResumeFunctions',
+      actions: ['lambda:UpdateEventSourceMapping'],
+      resources: [prefixArn('lambda', 'event-source-mapping:')],
+      conditions: { StringLike: { 'lambda:FunctionArn': prefixArn('lambda', `function:${prefixes.lambda}`) } },
     }),
     new iam.PolicyStatement({
       sid: 'ReplayIntoFunctionQueues',

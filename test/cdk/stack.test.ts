@@ -421,6 +421,8 @@ describe('cdk-nag AwsSolutions', () => {
       arn('cloudformation:<AWS::Region>:<AWS::AccountId>:stack/Destfn-'), arn('lambda:<AWS::Region>:<AWS::AccountId>:function:Destfn-fn-'),
       arn('secretsmanager:<AWS::Region>:<AWS::AccountId>:secret:destfn/Destfn/functions/'),
       arn('logs:<AWS::Region>:<AWS::AccountId>:log-group:/destfn/Destfn/functions/'),
+      // Operators pause/resume: event source mappings (conditioned on the function prefix); List has no resource level.
+      arn('lambda:<AWS::Region>:<AWS::AccountId>:event-source-mapping:'), 'AwsSolutions-IAM5[Resource::*]',
     ]));
   });
 });
