@@ -35,6 +35,9 @@ export interface Allowance {
 }
 
 /** What an attempt's outcome tells about the destination. */
+/** Errors JavaScript itself throws: from the function's code, not from the destination (RetryError, FetchError, TimeoutError…). */
+const CODE_ERRORS: ReadonlySet<string> = new Set(['Error', 'TypeError', 'ReferenceError', 'SyntaxError', 'RangeError', 'EvalError', 'URIError']);
+
 export type FinishedAttempt = Pick<Outcome, 'status' | 'durationMs' | 'retryAfterMs' | 'error'>;
 
 export type RecentKind = 'delivered' | 'discarded' | 'retried';
@@ -106,9 +109,11 @@ export class DeliveryControl {
     // A 429/503 that says when to come back is about the request rate: the learnt rate answers it, the
     // concurrency limit keeps its level. Any other retryable failure (timeout, 5xx, refused) lowers the limit.
     const rateRefusal = dropped && attempt.retryAfterMs !== undefined;
+    // A function's own bug (a plain Error, TypeError… it threw) says nothing about the destination's load.
+    const destinationTrouble = dropped && !(attempt.error && CODE_ERRORS.has(attempt.error.name));
     this.recent.add(dropped ? 'retried' : attempt.status === 'delivered' ? 'delivered' : 'discarded', now);
-    if (!rateRefusal) this.concurrency.sample({ latencyMs: attempt.durationMs, dropped, inFlight }, now);
-    this.learnt.finished(dropped, now);
+    if (!rateRefusal) this.concurrency.sample({ latencyMs: attempt.durationMs, dropped: destinationTrouble, inFlight }, now);
+    this.learnt.finished(destinationTrouble, now);
     this.probeRunning = false;
     const change = this.breaker?.record({ ok: !dropped, retryAfterMs: attempt.retryAfterMs, error: attempt.error?.name }, now) ?? null;
     // The destination is back: start again from the initial limit and no learnt rate.

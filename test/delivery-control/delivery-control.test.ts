@@ -64,3 +64,13 @@ test('refusals lower the limit and learn a rate ceiling', () => {
   expect(s.limit).toBeLessThan(10);
   expect(s.learntRatePerSecond).toBe(9);
 });
+
+test('a function that throws its own errors keeps its limit and learns no rate (not the destination refusing)', () => {
+  const c = new DeliveryControl({ maxConcurrency: 100, breaker: false }, 0);
+  const bug: FinishedAttempt = { status: 'retry', durationMs: 2, error: { name: 'Error', message: 'boom' } };
+  c.started(10, false, 0);
+  for (let t = 0; t <= 200; t += 20) c.finished(bug, 10, t);
+  const s = c.status(200);
+  expect(s.limit).toBeGreaterThanOrEqual(10);
+  expect(s.learntRatePerSecond).toBeNull();
+});
