@@ -10,7 +10,7 @@
  * throughput. A local dev engine does not need to survive power loss; it must survive kill -9.
  */
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 
 export type Db = Database.Database;
@@ -134,9 +134,25 @@ export function dbPath(dataDir: string): string {
   return join(dataDir, DB_FILE);
 }
 
+/**
+ * The database holds event payloads (personal data): readable by its owner only. SQLite gives the -wal and -shm
+ * files the database file's mode, so creating (or tightening) the database file first covers all three.
+ */
+function ownerOnly(file: string): void {
+  try {
+    closeSync(openSync(file, 'a', 0o600));
+    for (const f of [file, `${file}-wal`, `${file}-shm`]) if (existsSync(f)) chmodSync(f, 0o600);
+  } catch {
+    // Not ours to change (another owner, a read-only mount): SQLite reports what matters when it opens.
+  }
+}
+
 /** Open (creating when needed) the database of a data dir. */
 export function openDb(dataDir: string, options: OpenDbOptions = {}): Db {
-  if (!options.mustExist) mkdirSync(dataDir, { recursive: true });
+  if (!options.mustExist) {
+    mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+    ownerOnly(dbPath(dataDir));
+  }
   const db = new Database(dbPath(dataDir), { fileMustExist: options.mustExist ?? false });
   db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 2000}`);
   db.pragma('journal_mode = WAL');
