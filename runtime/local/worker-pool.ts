@@ -237,7 +237,12 @@ export class WorkerPool {
   private workerOutput(slot: Slot, worker: ChildProcess, line: string): void {
     if (line.trim() === '') return;
     const text = this.redact(line).slice(0, 2000);
-    if (slot.worker === worker && /FATAL ERROR|out of memory/i.test(text)) slot.crashReason = text.slice(0, 200);
+    if (/FATAL ERROR|out of memory/i.test(text)) {
+      // Said once, by the crash notice. Not echoed: V8's wording ("heap out of memory") on the engine's stderr reads
+      // as the engine itself running out of memory to supervisors that watch for it (jest-worker kills such a child).
+      if (slot.worker === worker) slot.crashReason = /out of memory/i.test(text) ? 'out of memory (over the function\'s heap limit)' : text.slice(0, 200);
+      return;
+    }
     if (!V8_CRASH_DUMP.test(text)) process.stderr.write(`[${this.name}] ${text}\n`);
   }
 

@@ -52,7 +52,8 @@ test("the new function's queue, Lambda and mapping follow its function.json", ()
   expect(queues[logicalId(gamma.queue)].VisibilityTimeout).toBe(6 * 305 + 1); // + the 1 s batching window
   expect((queues[logicalId(gamma.queue)].RedrivePolicy as { maxReceiveCount: number }).maxReceiveCount).toBe(3);
   t.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
-    FunctionName: { Ref: logicalId(gamma.handler) },
+    // The live alias (lib/destination-function.ts), written as "<function name>:live".
+    FunctionName: { 'Fn::Join': ['', [{ 'Fn::Select': [6, { 'Fn::Split': [':', { Ref: logicalId(gamma.live) }] }] }, ':live']] },
     FunctionResponseTypes: ['ReportBatchItemFailures'],
     ScalingConfig: { MaximumConcurrency: 5 }, // maxConcurrency 50 = 5 invocations × 10 records
   });
