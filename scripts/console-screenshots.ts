@@ -9,7 +9,7 @@ import { mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { launchChromium } from '../test/local/helpers/browser';
-import { startConsoleDemo, type ConsoleDemo } from '../test/local/helpers/console-demo';
+import { signIn, startConsoleDemo, type ConsoleDemo } from '../test/local/helpers/console-demo';
 import { waitFor } from '../test/local/helpers/engine';
 
 const OUT = join(__dirname, '..', 'docs', 'console');
@@ -51,6 +51,7 @@ async function main(): Promise<void> {
   const demo = await startConsoleDemo();
   const browser = await launchChromium();
   try {
+    await signIn(browser.context, demo.engine);
     await makeHistory(demo);
     for (const width of WIDTHS) {
       const page = await browser.context.newPage();

@@ -1,11 +1,11 @@
 /**
  * `destfn dev [--dir functions] [--port 3000] [--data .destfn] [--host h] [--token t] [--no-reload]` (= npm start):
  * the local engine and its dev console. Saving a function folder reloads it for the next event; with --no-reload
- * edits wait for the next start. The console's token is new at each start unless --token (or DESTFN_TOKEN) fixes it.
+ * edits wait for the next start. The console's token is kept in the data dir (console-token) unless --token (or
+ * DESTFN_TOKEN) gives one; the banner's console URL carries it.
  */
 import { relative, resolve } from 'node:path';
 import { startEngine, type Engine } from '../local/engine';
-import { isLoopbackHost } from '../local/host-check';
 import { parseCommandArgs } from './args';
 
 export const summary = 'run the local engine: ingest API, queues, worker processes, retries, dev console (npm start)';
@@ -17,8 +17,8 @@ export const MIN_TOKEN_LENGTH = 16;
 
 export function banner(engine: Engine, displayHost: string): string {
   const base = `http://${displayHost}:${engine.port}`;
-  // Off loopback the console needs its token: the URL carries it once, the page keeps it as a cookie.
-  const consoleUrl = isLoopbackHost(displayHost) ? `${base}/` : `${base}/?token=${engine.token}`;
+  // Every console request needs the token (also on loopback): the URL carries it once, the page keeps it as a cookie.
+  const consoleUrl = `${base}/?token=${encodeURIComponent(engine.token)}`;
   const key = engine.writeKey;
   const fromEnv = process.env.DESTFN_WRITE_KEY ? 'from DESTFN_WRITE_KEY' : 'set DESTFN_WRITE_KEY to choose it';
   const fns = engine.functions();

@@ -16,7 +16,7 @@ import type { DeliveryControlStatus } from '../delivery-control';
 import { DevSink, sinkPortMismatches } from './dev-sink';
 import type { DispatcherOptions } from './dispatcher';
 import { FunctionControlStore } from './function-control';
-import { createConsole, newToken, type ConsoleDeps } from './console';
+import { createConsole, storedToken, type ConsoleDeps } from './console';
 import { consoleAssets, renderConsoleShell } from './console-ui';
 import { createEnqueuer, routeAll } from './enqueue';
 import { createGroupCommit } from './group-commit';
@@ -61,7 +61,7 @@ export interface EngineOptions {
   prewarm?: boolean;
   /** HTTP timeouts and connection cap (default DEFAULT_HTTP_LIMITS, server.ts); tests shorten them. */
   http?: Partial<HttpLimits>;
-  /** The dev console's token (its POSTs, and every console request off loopback). Default: random at each start. */
+  /** The dev console's token (every console request). Default: the one kept in the data dir (`console-token`), made at the first start. */
   token?: string;
   /** Tuning of the delivery control (runtime/delivery-control): tests and benches. */
   deliveryControl?: DispatcherOptions['tuning'];
@@ -123,9 +123,17 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
   const sources = loadLocalSourceCredentials(rootDir, dataDir);
   const releaseLock = acquireEngineLock(dataDir);
   let db: ReturnType<typeof openDb>;
+  let consoleToken: string;
   try {
     db = openDb(dataDir);
   } catch (err) {
+    releaseLock();
+    throw err;
+  }
+  try {
+    consoleToken = options.token ?? storedToken(dataDir); // the data dir exists now (0700)
+  } catch (err) {
+    db.close();
     releaseLock();
     throw err;
   }
@@ -183,7 +191,6 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
 
   const stats: EngineStats = { requests: 0, accepted: 0, refused: 0, internalErrors: 0 };
   const engineId = randomUUID();
-  const consoleToken = options.token ?? newToken();
   const sink = new DevSink(50, quiet ? null : (line) => print(noticeLine(line)), () => registry.all().flatMap((d) => d.loaded.secrets));
 
   function ingest(req: IngestRequest): IngestAnswer | Promise<IngestAnswer> {

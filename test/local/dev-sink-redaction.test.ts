@@ -52,7 +52,7 @@ test('the terminal line holds no form of the secret', () => {
 });
 
 test('the dev console (GET /api/sink) and GET /_sink hold no form of the secret', async () => {
-  const page = await (await fetch(`${engine.url}/api/sink`)).text();
+  const page = await (await fetch(`${engine.url}/api/sink`, { headers: { 'x-destfn-token': engine.token } })).text();
   expect(page).toContain('hello sink');
   expect(leaks(page)).toEqual([]);
   const json = await (await fetch(`${engine.url}/_sink`)).text();

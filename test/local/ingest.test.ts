@@ -82,7 +82,7 @@ describe('every bad input of the fixtures', () => {
       snippet: '{"type":"track","userId":"u","messageId":"bad-3","writeKey":"[REDACTED]"}',
     }]);
     expect(notices).toEqual([expect.stringMatching(/^rejected an event from source "dev": batch\[2\]: "event" is required .*bad-3/)]);
-    const page = await (await fetch(`${engine.url}/api/rejected`)).text();
+    const page = await (await fetch(`${engine.url}/api/rejected`, { headers: { 'x-destfn-token': engine.token } })).text();
     expect(page).toContain('batch[2]: \\"event\\" is required');
     expect(page).not.toContain(WRITE_KEY);
 
@@ -183,11 +183,14 @@ test('dev endpoints: sink, health, dev page, CORS preflight', async () => {
 
   expect(await (await fetch(`${engine.url}/health`)).json()).toEqual({ ok: true, functions: ['hold'] });
 
-  const page = await fetch(`${engine.url}/`);
+  // The dev console needs its token (also on loopback); the ingest and dev endpoints above do not.
+  expect((await fetch(`${engine.url}/`)).status).toBe(401);
+  const auth = { headers: { 'x-destfn-token': engine.token } };
+  const page = await fetch(`${engine.url}/`, auth);
   expect(page.headers.get('content-type')).toMatch(/text\/html/);
   expect(await page.text()).toContain('destfn console');
-  expect(await (await fetch(`${engine.url}/api/functions`)).text()).toContain('"name":"hold"');
-  expect(await (await fetch(`${engine.url}/api/deliveries?function=hold&status=filtered`)).text()).toContain('c-3'); // the filtered record
+  expect(await (await fetch(`${engine.url}/api/functions`, auth)).text()).toContain('"name":"hold"');
+  expect(await (await fetch(`${engine.url}/api/deliveries?function=hold&status=filtered`, auth)).text()).toContain('c-3'); // the filtered record
 
   const preflight = await fetch(`${engine.url}/v1/batch`, { method: 'OPTIONS' });
   expect(preflight.status).toBe(204);

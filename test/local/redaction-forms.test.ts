@@ -59,7 +59,7 @@ test('the SQLite files, read raw from disk, hold no form of the secret', () => {
 
 test('the dev console API and the terminal lines hold no form of the secret', async () => {
   const page = (await Promise.all(['/api/deliveries', '/api/deliveries/leaky/leak-throw', '/api/deliveries/leaky/leak-return', '/api/functions']
-    .map(async (path) => (await fetch(`${engine.url}${path}`)).text()))).join('\n');
+    .map(async (path) => (await fetch(`${engine.url}${path}`, { headers: { 'x-destfn-token': engine.token } })).text()))).join('\n');
   expect(page).toContain('leak-throw');
   expect(leaksIn(page)).toEqual([]);
   expect(printed.join('\n')).toContain('leak-throw');

@@ -1,7 +1,7 @@
-/** The console's HTML: a shell carrying the per-start token in a meta tag; the page is drawn by /console/app.js. */
+/** The console's HTML: a shell carrying the console token in a meta tag; the page is drawn by /console/app.js. */
 
 export interface ConsoleShellOptions {
-  /** The engine's per-start CSRF token; the page sends it back as `x-destfn-token` on every POST. */
+  /** The console token (kept in the data dir); the page sends it back as `x-destfn-token` on every POST. */
   token: string;
   title: string;
 }

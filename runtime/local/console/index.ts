@@ -1,5 +1,5 @@
 /**
- * The dev console's server side (issue 12 §2–3), on the engine's own port: `GET /` (the page, with the per-start
+ * The dev console's server side (issue 12 §2–3), on the engine's own port: `GET /` (the page, with the console
  * token), `/console/*` (its script and style, from runtime/local/console-ui/), the JSON API `/api/*` (api.ts) and the
  * live stream `/api/stream` (stream.ts, live-feed.ts). Every request passes the access rules of access.ts first.
  * server.ts hands it every request whose path `isConsolePath`.
@@ -13,7 +13,7 @@ import { functionsBody } from './functions-view';
 import { createLiveFeed } from './live-feed';
 import { StreamHub } from './stream';
 
-export { newToken, type ConsoleAccess } from './access';
+export { newToken, storedToken, type ConsoleAccess } from './access';
 export type { ConsoleDeps, FolderFailure, RunningFunction } from './deps';
 
 export interface DevConsole {
@@ -41,7 +41,7 @@ export function createConsole(deps: ConsoleDeps): DevConsole {
 
   return {
     handle(req, res, method, path, query) {
-      // Off loopback the page is opened once with ?token=…: it becomes a cookie and leaves the address bar.
+      // The page is opened once with ?token=… (the URL destfn dev prints): it becomes a cookie and leaves the address bar.
       if (path === '/' && method === 'GET' && query.has('token')) {
         if (!sameToken(query.get('token') ?? undefined, deps.access.token)) return refuse(res, path, { status: 401, error: 'wrong token', code: 'bad-token' });
         res.writeHead(303, { location: '/', 'set-cookie': tokenCookie(deps.access.token), 'cache-control': 'no-store' });

@@ -8,7 +8,7 @@ import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { launchChromium, type Browser } from '../helpers/browser';
-import { startConsoleDemo, SHOP_API_KEY, SHOP_THROW_LINE, type ConsoleDemo } from '../helpers/console-demo';
+import { signIn, startConsoleDemo, SHOP_API_KEY, SHOP_THROW_LINE, type ConsoleDemo } from '../helpers/console-demo';
 import { waitFor } from '../helpers/engine';
 import { writeFunction } from '../helpers/functions';
 import { eventually, seeCount, seeNoText, seeText, seeValue } from '../helpers/page-wait';
@@ -19,6 +19,7 @@ let browser: Browser;
 beforeAll(async () => {
   demo = await startConsoleDemo();
   browser = await launchChromium();
+  await signIn(browser.context, demo.engine);
 }, 60_000);
 afterAll(async () => {
   await browser?.close();
@@ -320,13 +321,13 @@ test('orphans: the dead events of a deleted function are listed as orphans and d
   await done(w);
 }, 60_000);
 
-test('an engine restart under the page: it reconnects, refetches, and a Run works with the new token', async () => {
+test('an engine restart under the page: it reconnects, refetches, and a Run works (the token, kept in the data dir, and its cookie stay good)', async () => {
   const w = await open('#/run/shop');
   const { page } = w;
   await seeText(page.locator('.live'), /^live/);
   const oldToken = demo.engine.token;
   await demo.restart();
-  expect(demo.engine.token).not.toBe(oldToken);
+  expect(demo.engine.token).toBe(oldToken);
   await seeText(page.locator('.live'), 'engine restarted', 15_000);
   await setEvent(page, track('after-restart-1'));
   await page.getByRole('button', { name: 'Run', exact: true }).click();

@@ -1,4 +1,4 @@
-/** `destfn dev` and the console: the banner's console URL, --token, the warning and the ?token= URL off loopback. */
+/** `destfn dev` and the console: the banner's console URL (always with ?token=), --token, the warning off loopback. */
 import { spawnDev, startDev, type DevProcess } from '../helpers/child';
 import { tempProject, type TempProject } from '../helpers/functions';
 import { waitFor } from '../helpers/engine';
@@ -12,13 +12,13 @@ afterAll(() => {
   project.cleanup();
 });
 
-test('on loopback the banner names the console; --token fixes the token the page gets', async () => {
+test('on loopback the banner names the console URL with ?token=; --token fixes the token the page gets', async () => {
   const token = 'a-fixed-console-token-0123';
   const dev = await startDev(['--dir', project.functionsDir, '--data', project.dataDir, '--token', token]);
   children.push(dev.proc);
-  expect(dev.output()).toMatch(/console +http:\/\/127\.0\.0\.1:\d+\/\n/);
-  expect(dev.output()).not.toContain(token);
-  expect(await (await fetch(`${dev.url}/`)).text()).toContain(`content="${token}"`);
+  expect(dev.output()).toMatch(new RegExp(`console +http://127\\.0\\.0\\.1:\\d+/\\?token=${token}\n`));
+  expect((await fetch(`${dev.url}/`)).status).toBe(401);
+  expect(await (await fetch(`${dev.url}/`, { headers: { 'x-destfn-token': token } })).text()).toContain(`content="${token}"`);
   const post = await fetch(`${dev.url}/api/dlq/discard`, { method: 'POST', headers: { 'x-destfn-token': token, 'content-type': 'application/json' }, body: '{"function":"none"}' });
   expect(await post.json()).toEqual({ discarded: 0 });
   dev.proc.kill('SIGTERM');

@@ -12,9 +12,9 @@ const fx = consoleEngine();
 interface Sse { events: Array<{ event: string; data: any }>; raw(): string; close(): void } // eslint-disable-line @typescript-eslint/no-explicit-any
 
 /** Reads an SSE stream with Node's fetch, as the page's EventSource would. */
-async function openStream(url: string): Promise<Sse> {
+async function openStream(engine: { url: string; token: string }): Promise<Sse> {
   const controller = new AbortController();
-  const res = await fetch(`${url}/api/stream`, { signal: controller.signal });
+  const res = await fetch(`${engine.url}/api/stream`, { signal: controller.signal, headers: { cookie: `destfn_token=${engine.token}` } });
   expect(res.headers.get('content-type')).toMatch(/^text\/event-stream/);
   const events: Sse['events'] = [];
   let text = '';
@@ -38,7 +38,7 @@ async function openStream(url: string): Promise<Sse> {
 const of = (sse: Sse, event: string) => sse.events.filter((e) => e.event === event).map((e) => e.data);
 
 test('hello names the engine; deliveries, their logs and the functions body are pushed as they settle', async () => {
-  const sse = await openStream(fx.engine.url);
+  const sse = await openStream(fx.engine);
   try {
     await waitFor('hello', () => of(sse, 'hello').length === 1);
     expect(sse.raw().startsWith('retry: 1000\n\n')).toBe(true);
@@ -55,7 +55,7 @@ test('hello names the engine; deliveries, their logs and the functions body are 
 });
 
 test('a broken save: reload event and load-failed with file and line; the previous version keeps running; fixed again', async () => {
-  const sse = await openStream(fx.engine.url);
+  const sse = await openStream(fx.engine);
   try {
     await waitFor('hello', () => of(sse, 'hello').length === 1);
     writeFileSync(join(fx.project.functionsDir, 'hooks', 'index.js'), 'async function onTrack(event) {\n  return 1;\n  const = ;\n}\n');
@@ -84,12 +84,12 @@ test('a new folder that does not load is listed as load-failed, not running', as
 test('an engine restart ends the stream; the next engine says hello with a new engineId', async () => {
   const engine = await testEngine(fx.project, { dataDir: join(fx.project.root, 'other-data') });
   const port = engine.port;
-  const first = await openStream(engine.url);
+  const first = await openStream(engine);
   await waitFor('hello', () => of(first, 'hello').length === 1);
   await engine.stop();
   const next = await testEngine(fx.project, { dataDir: join(fx.project.root, 'other-data'), port });
   try {
-    const second = await openStream(next.url);
+    const second = await openStream(next);
     await waitFor('hello again', () => of(second, 'hello').length === 1);
     expect(of(second, 'hello')[0].engineId).toBe(next.engineId);
     expect(next.engineId).not.toBe(engine.engineId);

@@ -10,6 +10,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { BrowserContext } from 'playwright-core';
 import type { Engine, EngineOptions } from '../../../runtime/local/engine';
 import { testEngine, postJson } from './engine';
 import { copyWebhook, tempProject, writeFunction, type TempProject } from './functions';
@@ -37,6 +38,21 @@ async function onIdentify() {
   throw new EventNotSupported('identify is not sent to the shop');
 }
 `;
+
+/**
+ * Open the console once with the URL destfn dev prints (`/?token=…`): the engine answers 303 with the token cookie,
+ * which the context's later pages send (every console request needs the token, also on loopback).
+ */
+export async function signIn(context: BrowserContext, engine: Engine): Promise<void> {
+  const page = await context.newPage();
+  try {
+    const res = await page.goto(`${engine.url}/?token=${encodeURIComponent(engine.token)}`);
+    if (!res?.ok()) throw new Error(`the console refused its token: HTTP ${res?.status()}`);
+    await page.locator('h2').first().waitFor();
+  } finally {
+    await page.close();
+  }
+}
 
 export interface ConsoleDemo {
   project: TempProject;

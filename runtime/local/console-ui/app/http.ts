@@ -1,7 +1,8 @@
 /**
- * Calls to the console API. Every POST carries the per-start token of the page's meta tag (`x-destfn-token`). After
- * an engine restart the token is new: the page asks `/api/session` for it (same-origin only), and a POST refused for
- * its token does that once and tries again.
+ * Calls to the console API. Every request carries the `destfn_token` cookie (set when the page was opened with
+ * ?token=…) and every POST also the token of the page's meta tag (`x-destfn-token`). The token is kept in the data
+ * dir, so it usually survives an engine restart; if it changed (--token), a POST refused for its token asks
+ * `/api/session` for the new one (which answers only if the cookie is still good) once and tries again.
  */
 import type { Session } from './api-types';
 
