@@ -4,6 +4,7 @@
  */
 import type { AwsTarget } from './aws/aws-config';
 import type { DeliveryControlBackend } from './delivery-control-backend';
+import { withBackend } from './operator-command';
 
 export interface ControlChoice { aws: boolean; data?: string; target?: AwsTarget }
 
@@ -11,17 +12,7 @@ export interface ControlChoice { aws: boolean; data?: string; target?: AwsTarget
 export async function withDeliveryControlBackend(
   command: string, choice: ControlChoice, body: (backend: DeliveryControlBackend) => Promise<void>,
 ): Promise<number> {
-  let backend: DeliveryControlBackend | undefined;
-  try {
-    backend = choice.aws
-      ? (require('./aws/event-source-switch') as typeof import('./aws/event-source-switch')).createAwsControlBackend(choice.target ?? {})
-      : (require('./local/delivery-control') as typeof import('./local/delivery-control')).createLocalControlBackend(choice.data);
-    await body(backend);
-    return 0;
-  } catch (err) {
-    process.stderr.write(`destfn ${command}${choice.aws ? ' --aws' : ''}: ${err instanceof Error ? err.message : String(err)}\n`);
-    return 1;
-  } finally {
-    backend?.close();
-  }
+  return withBackend<DeliveryControlBackend>(command, choice.aws, () => choice.aws
+    ? (require('./aws/event-source-switch') as typeof import('./aws/event-source-switch')).createAwsControlBackend(choice.target ?? {})
+    : (require('./local/delivery-control') as typeof import('./local/delivery-control')).createLocalControlBackend(choice.data), body);
 }

@@ -18,15 +18,25 @@ export interface BackendChoice {
 export async function withOperatorBackend(
   command: string, choice: BackendChoice, body: (backend: OperatorBackend) => Promise<void>,
 ): Promise<number> {
-  let backend: OperatorBackend | undefined;
+  return withBackend(command, choice.aws, () => choice.aws
+    ? (require('./aws/backend') as typeof import('./aws/backend')).createAwsBackend(choice.target ?? {})
+    : createLocalBackend(choice.data), body);
+}
+
+/**
+ * Opens a backend, runs `body` with it and closes it: exit code 0, or 1 after printing
+ * `destfn <command>[ --aws]: <message>` (also when opening it fails).
+ */
+export async function withBackend<B extends { close(): void }>(
+  command: string, aws: boolean, open: () => B, body: (backend: B) => Promise<void>,
+): Promise<number> {
+  let backend: B | undefined;
   try {
-    backend = choice.aws
-      ? (require('./aws/backend') as typeof import('./aws/backend')).createAwsBackend(choice.target ?? {})
-      : createLocalBackend(choice.data);
+    backend = open();
     await body(backend);
     return 0;
   } catch (err) {
-    process.stderr.write(`destfn ${command}${choice.aws ? ' --aws' : ''}: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.stderr.write(`destfn ${command}${aws ? ' --aws' : ''}: ${err instanceof Error ? err.message : String(err)}\n`);
     return 1;
   } finally {
     backend?.close();
