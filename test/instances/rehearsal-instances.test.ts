@@ -6,12 +6,10 @@
  * `destfn versions --aws` (Operators) lists the published versions; `destfn rollback --aws` (Deployers only) moves
  * `live` back after a later deploy published another one.
  */
-import { execFile } from 'node:child_process';
 import { createHmac } from 'node:crypto';
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { promisify } from 'node:util';
 import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import { GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
@@ -21,10 +19,10 @@ import { readFunctionFolder } from '../../runtime/function';
 import { startHttpSink, type HttpSink, type SinkRequest } from '../aws/support/http-sink';
 import { startAwsPlane, type AwsPlane } from '../rehearsal/aws-plane';
 import { deployStack, type DeployedStack } from '../rehearsal/deploy';
+import { destfnCli, policyPeople, type CliResult, type Credentials } from '../rehearsal/operator-cli';
 import { synthesize, type CloudAssembly } from '../rehearsal/synth';
 
 const REPO = resolve(__dirname, '..', '..');
-const CLI = join(REPO, 'bin', 'destfn.cjs');
 const WEBHOOK = join(REPO, 'functions', 'webhook', 'index.js');
 
 let workDir: string;
@@ -69,26 +67,12 @@ afterAll(async () => {
   if (workDir) rmSync(workDir, { recursive: true, force: true });
 });
 
-async function destfn(args: string[], credentials: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
-  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: workDir, AWS_REGION: plane.region, AWS_ENDPOINT_URL: plane.endpoint, ...credentials };
-  try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, [CLI, ...args], { cwd: projectDir, env });
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const e = err as { code?: number; stdout?: string; stderr?: string };
-    return { code: e.code ?? 1, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
-  }
-}
+/** `npx destfn <args>` as a user runs it, with one principal's credentials, against the plane. */
+const destfn = (args: string[], credentials: Credentials): Promise<CliResult> => destfnCli(args, credentials, { plane, projectDir, home: workDir });
 
-const people = new Map<string, Record<string, string>>();
-function person(policy: 'Operators' | 'Deployers'): Record<string, string> {
-  const name = `instances-${policy.toLowerCase()}`;
-  if (!people.has(name)) {
-    const id = Object.keys(assembly.template.Resources).find((k) => k.startsWith(`Access${policy}`))!;
-    people.set(name, stack.principalWithManagedPolicy(id, name));
-  }
-  return people.get(name)!;
-}
+let people: ReturnType<typeof policyPeople> | undefined;
+/** Credentials of a person whose only permissions are one of the stack's managed policies (Operators, Deployers). */
+const person = (policy: 'Operators' | 'Deployers'): Credentials => (people ??= policyPeople(assembly, stack, 'instances'))(policy);
 
 async function track(source: 'web' | 'hooks', messageId: string): Promise<void> {
   const res = await fetch(new URL('/v1/track', stack.api.url), {

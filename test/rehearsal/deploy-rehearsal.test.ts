@@ -5,12 +5,10 @@
  * Lambdas, the event source mappings and the `destfn … --aws` commands make is checked against the role or
  * policy the template gives them; the run ends by asserting there was no AccessDenied.
  */
-import { execFile } from 'node:child_process';
 import { createHmac } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { promisify } from 'node:util';
+import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { ScanCommand } from '@aws-sdk/client-dynamodb';
@@ -23,10 +21,9 @@ import { startHttpSink, type HttpSink, type SinkRequest } from '../aws/support/h
 import { startAwsPlane, type AwsPlane } from './aws-plane';
 import { deployStack, type DeployedStack } from './deploy';
 import { writeProject } from './project';
+import { destfnCli, policyPeople, type CliResult, type Credentials } from './operator-cli';
 import { synthesize, type CloudAssembly } from './synth';
 
-const REPO = resolve(__dirname, '..', '..');
-const CLI = join(REPO, 'bin', 'destfn.cjs');
 
 let workDir: string;
 let projectDir: string;
@@ -121,33 +118,11 @@ async function queueDepth(url: string): Promise<number> {
 }
 
 /** `npx destfn <args>` as a user runs it, with one principal's credentials, against the plane. */
-async function destfn(args: string[], credentials: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
-  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: workDir, AWS_REGION: plane.region, AWS_ENDPOINT_URL: plane.endpoint, ...credentials };
-  try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, [CLI, ...args], { cwd: projectDir, env });
-    return { code: 0, stdout, stderr: withoutSdkNodeWarning(stderr) };
-  } catch (err) {
-    const e = err as { code?: number; stdout?: string; stderr?: string };
-    return { code: e.code ?? 1, stdout: e.stdout ?? '', stderr: withoutSdkNodeWarning(e.stderr ?? '') };
-  }
-}
+const destfn = (args: string[], credentials: Credentials): Promise<CliResult> => destfnCli(args, credentials, { plane, projectDir, home: workDir });
 
-/** The AWS SDK's notice that its 2027 releases will need Node 22 (printed once per process on Node 20). */
-function withoutSdkNodeWarning(stderr: string): string {
-  return stderr.replace(/\(node:\d+\) Warning: NodeVersionSupportWarning:[\s\S]*?to show where the warning was created\)\n/, '');
-}
-
-const people = new Map<string, Record<string, string>>();
-
+let people: ReturnType<typeof policyPeople> | undefined;
 /** Credentials of a person whose only permissions are one of the stack's managed policies (Operators, Deployers). */
-function person(policy: 'Operators' | 'Deployers'): Record<string, string> {
-  const name = `destfn-${policy.toLowerCase()}`;
-  if (!people.has(name)) {
-    const id = Object.keys(assembly.template.Resources).find((k) => k.startsWith(`Access${policy}`))!;
-    people.set(name, stack.principalWithManagedPolicy(id, name));
-  }
-  return people.get(name)!;
-}
+const person = (policy: 'Operators' | 'Deployers'): Credentials => (people ??= policyPeople(assembly, stack, 'destfn'))(policy);
 const operator = () => person('Operators');
 const deployer = () => person('Deployers');
 
