@@ -45,11 +45,14 @@ function flush(): void {
 }
 
 /**
- * Says which ids are about to run, before their code runs. Alone, without the outcomes waiting for
- * the flush: those stay coalesced, so the engine settles and leases several events at a time.
+ * Says which ids are about to run, before their code runs, with the outcomes gathered so far: the events
+ * that finished are what made room for these, so one message carries both.
  */
 function announce(started: number[]): void {
-  send({ type: 'progress', started, results: [] });
+  if (flushTimer) { clearTimeout(flushTimer); flushTimer = null; }
+  const message: FromWorker = { type: 'progress', started, results };
+  results = [];
+  send(message);
 }
 
 function scheduleFlush(): void {
@@ -63,9 +66,6 @@ function jsonSafe(value: unknown): unknown {
 
 function startWorker(init: WorkerInit): void {
   const redact = createRedactor(safeSecrets(init));
-  // onBatch functions get chunks (invokeBatch); others one event per invoke, so a slow event never
-  // holds the slots of faster ones. A mention of onBatch in a comment only costs that granularity.
-  const batches = /\bonBatch\b/.test(init.definition.source.code);
   const waiting: WorkerTask[] = [];
   let runningCount = 0;
   let pumpScheduled = false;
@@ -105,7 +105,9 @@ function startWorker(init: WorkerInit): void {
   const pump = (instance: FunctionInstance) => {
     const chunks: WorkerTask[][] = [];
     while (runningCount < init.parallelism && waiting.length > 0) {
-      const chunk = waiting.splice(0, batches ? init.parallelism - runningCount : 1);
+      // onBatch functions get chunks (invokeBatch); others one event per invoke, so a slow event never
+      // holds the slots of faster ones.
+      const chunk = waiting.splice(0, instance.hasOnBatch ? init.parallelism - runningCount : 1);
       runningCount += chunk.length;
       chunks.push(chunk);
     }

@@ -133,6 +133,21 @@ test('a module-style function loads its external packages (@aws-sdk/*) and lodas
   expect(outcomeOf(seen, 1)).toMatchObject({ status: 'delivered', result: 'function function worker-process' });
 }, 20_000);
 
+test('a function that only mentions onBatch (a comment) runs one event per invoke: a slow event does not hold the fast ones', async () => {
+  const code = `// One request per event (no onBatch here).
+  async function onTrack(event) {
+    if (event.properties.slow) await new Promise((r) => setTimeout(r, 1500));
+    return event.messageId;
+  }`;
+  const batches: number[][] = [];
+  const { pool, seen } = await poolFor('mentions-batch', code, { concurrency: 4, onResults: (results) => { batches.push(results.map((r) => r.task.id)); seen.results.push(...results); } });
+  pool.submit([task(1, { slow: true }), task(2), task(3), task(4)]);
+  await waitFor('all four', () => seen.results.length === 4, 15_000);
+  expect(seen.results.every((r) => r.outcome.status === 'delivered')).toBe(true);
+  expect(batches[0]).not.toContain(1);
+  expect(batches.at(-1)).toEqual([1]);
+}, 20_000);
+
 test('workers need a Node whose permission model takes one --allow-fs-read per path (20.11+): older ones are refused with the reason', () => {
   expect(() => assertWorkerSandbox('20.10.0')).toThrow("destfn runs functions under Node's permission model, which needs Node 20.11 or later (this is 20.10.0)");
   expect(() => assertWorkerSandbox('18.20.4')).toThrow(/needs Node 20\.11/);
