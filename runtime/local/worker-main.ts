@@ -13,6 +13,7 @@ import { secretValues } from '../settings/resolve';
 import { createRedactor, type Redactor } from '../settings/redact';
 import type { FromWorker, ToWorker, WorkerInit, WorkerResult, WorkerTask } from './worker-protocol';
 import { lockDownProcess } from './worker-lockdown';
+import { performance } from 'node:perf_hooks';
 
 const FLUSH_MS = 2;
 const FLUSH_AT = 64;
@@ -24,6 +25,19 @@ const stderr = process.stderr;
 
 let results: WorkerResult[] = [];
 let flushTimer: NodeJS.Timeout | null = null;
+let loopUse = performance.eventLoopUtilization();
+let loopUseAt = Date.now();
+const BUSY_EVERY_MS = 250;
+
+/** How busy the event loop was since the last report (sent at most every BUSY_EVERY_MS): the pool spreads a CPU-bound function over more workers. */
+function busySinceLast(): number | undefined {
+  const now = Date.now();
+  if (now - loopUseAt < BUSY_EVERY_MS) return undefined;
+  const since = performance.eventLoopUtilization(loopUse);
+  loopUse = performance.eventLoopUtilization();
+  loopUseAt = now;
+  return Math.min(1, Math.max(0, since.utilization));
+}
 
 function send(message: FromWorker): void {
   try {
@@ -39,7 +53,7 @@ function send(message: FromWorker): void {
 function flush(): void {
   if (flushTimer) { clearTimeout(flushTimer); flushTimer = null; }
   if (results.length === 0) return;
-  const message: FromWorker = { type: 'progress', started: [], results };
+  const message: FromWorker = { type: 'progress', started: [], results, busy: busySinceLast() };
   results = [];
   send(message);
 }
@@ -50,7 +64,7 @@ function flush(): void {
  */
 function announce(started: number[]): void {
   if (flushTimer) { clearTimeout(flushTimer); flushTimer = null; }
-  const message: FromWorker = { type: 'progress', started, results };
+  const message: FromWorker = { type: 'progress', started, results, busy: busySinceLast() };
   results = [];
   send(message);
 }

@@ -148,6 +148,26 @@ test('a function that only mentions onBatch (a comment) runs one event per invok
   expect(batches.at(-1)).toEqual([1]);
 }, 20_000);
 
+test('a CPU-bound function is spread over a second worker; one that waits on I/O stays in one process', async () => {
+  // 30 events in flight at most (what the adaptive limit would allow), well within one worker's share of 100.
+  const feed = async (pool: WorkerPool, seen: Observed, total: number) => {
+    let next = 0;
+    while (seen.results.length < total) {
+      const n = Math.min(30 - pool.size, total - next);
+      if (n > 0) pool.submit(Array.from({ length: n }, () => task(++next)));
+      await new Promise((r) => setTimeout(r, 5));
+    }
+  };
+  const cpu = await poolFor('cpu-bound', 'async function onTrack() { const end = Date.now() + 4; while (Date.now() < end); return 1; }', { concurrency: 200, maxWorkers: 2 });
+  await feed(cpu.pool, cpu.seen, 400);
+  expect(cpu.seen.results.every((r) => r.outcome.status === 'delivered')).toBe(true);
+  expect(cpu.pool.workers).toBe(2);
+  const io = await poolFor('io-bound', 'async function onTrack() { await new Promise((r) => setTimeout(r, 4)); return 1; }', { concurrency: 200, maxWorkers: 2 });
+  await feed(io.pool, io.seen, 400);
+  expect(io.seen.results.every((r) => r.outcome.status === 'delivered')).toBe(true);
+  expect(io.pool.workers).toBe(1);
+}, 60_000);
+
 test('workers need a Node whose permission model takes one --allow-fs-read per path (20.11+): older ones are refused with the reason', () => {
   expect(() => assertWorkerSandbox('20.10.0')).toThrow("destfn runs functions under Node's permission model, which needs Node 20.11 or later (this is 20.10.0)");
   expect(() => assertWorkerSandbox('18.20.4')).toThrow(/needs Node 20\.11/);
