@@ -16,6 +16,7 @@ import type { Settings } from '../settings/resolve';
 import { isFromWorker, type ToWorker, type WorkerInit } from './worker-protocol';
 import { WORKER_BOOTSTRAP } from './worker-bundle';
 import { assertWorkerSandbox, launchWorker } from './worker-launch';
+import { IdleCores } from './idle-cores';
 
 export interface PoolTask { id: number; messageId: string; event: string }
 export interface PoolResult { task: PoolTask; outcome: Outcome }
@@ -42,6 +43,8 @@ export interface PoolOptions {
   memoryLimitMb?: number;
   /** Script the workers run (see worker-bundle.ts). */
   entry?: string;
+  /** Idle cores of the machine now (default: measured, idle-cores.ts); a saturated function spreads only onto a free one. */
+  idleCores?: () => number;
 }
 
 export interface Unfinished { started: PoolTask[]; notStarted: PoolTask[] }
@@ -78,6 +81,9 @@ interface Slot {
 const SATURATED = 0.85;
 /** A busy share older than this says nothing about now. */
 const BUSY_FRESH_MS = 2000;
+/** Idle CPU (in cores) a second worker needs to add throughput rather than only cost. */
+const FREE_CORE = 0.5;
+const machine = new IdleCores();
 
 /** Extra events a worker holds beyond those it runs, so it is never idle waiting for the engine. */
 export function prefetchFor(parallelism: number): number {
@@ -162,11 +168,11 @@ export class WorkerPool {
   submit(tasks: readonly PoolTask[]): void {
     let i = 0;
     // Running workers first (least loaded first), then new ones; but when a running worker is saturated (its
-    // event loop always busy: a CPU-bound function), a new one comes before it. First every worker's running
+    // event loop always busy: a CPU-bound function) and a core is free, a new one comes before it. First every worker's running
     // share (so a burst starts a second worker rather than queueing behind the first), then the queues.
     const now = Date.now();
     const saturated = (s: Slot) => s.worker !== null && s.busy >= SATURATED && now - s.busyAt < BUSY_FRESH_MS;
-    const spread = this.slots.some(saturated);
+    const spread = this.slots.some(saturated) && (this.options.idleCores ?? (() => machine.now()))() >= FREE_CORE;
     const rank = (s: Slot) => (s.worker === null ? (spread ? 1 : 3) : saturated(s) ? 2 : 0);
     const order = [...this.slots].sort((a, b) => rank(a) - rank(b) || load(a) - load(b));
     for (const limit of [(s: Slot) => s.parallelism, (s: Slot) => s.capacity]) {
