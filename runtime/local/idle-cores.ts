@@ -26,8 +26,8 @@ export class IdleCores {
 
   /** Idle cores (0 … number of cores) over the last second or so. */
   now(): number {
+    if (Date.now() - this.last.at < REFRESH_MS) return this.value;
     const current = totals();
-    if (current.at - this.last.at < REFRESH_MS) return this.value;
     const total = current.total - this.last.total;
     if (total > 0) this.value = ((current.idle - this.last.idle) / total) * cpus().length;
     this.last = current;
