@@ -10,7 +10,7 @@
  * The baseline follows the latency down at once and never creeps up: a limit that only adds queueing (our own
  * requests waiting for a busy destination, or for a busy machine) keeps being backed off from. It moves up in one
  * step when backing off does not help: after `newNormalAfter` latency backoffs in a row the latency is still above
- * `stillSlow` × what it was at the first one. Our concurrency is then not the cause: a destination that became slower
+ * `stillSlow` × what it was at the first of them (when it helped, the next backoffs are judged from the latency then). Our concurrency is then not the cause: a destination that became slower
  * for good (2 ms → 200 ms) is accepted as its new normal, and the limit grows again so throughput recovers
  * (Little's law: limit = rate × latency).
  * Time is passed in (ms): no timers, tested with a fake clock.
@@ -115,12 +115,17 @@ export class AdaptiveConcurrency {
 
   private latencyBackoff(latency: number): void {
     if (this.latencyBackoffs++ === 0) this.latencyAtFirstBackoff = latency;
-    if (this.latencyBackoffs > this.o.newNormalAfter && latency > this.latencyAtFirstBackoff * this.o.stillSlow) {
-      // Fewer requests did not make it faster: the destination is slower now, not queueing ours.
-      this.baselineMs = latency;
-      this.slowWindows = 0;
-      this.latencyBackoffs = 0;
-      return;
+    if (this.latencyBackoffs > this.o.newNormalAfter) {
+      if (latency > this.latencyAtFirstBackoff * this.o.stillSlow) {
+        // Fewer requests did not make it faster: the destination is slower now, not queueing ours.
+        this.baselineMs = latency;
+        this.slowWindows = 0;
+        this.latencyBackoffs = 0;
+        return;
+      }
+      // They did: judge the next backoffs against the latency now (our queueing may be gone, the destination still slow).
+      this.latencyBackoffs = 1;
+      this.latencyAtFirstBackoff = latency;
     }
     this.value = Math.max(this.o.min, this.value * this.o.latencyBackoff);
   }

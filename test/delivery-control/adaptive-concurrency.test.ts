@@ -97,6 +97,21 @@ test('backing off that does not bring the latency down makes it the new normal a
   expect(limiter.limit).toBeGreaterThan(low);
 });
 
+test('a slower destination seen first through our own queueing: backoffs help at first, then stop helping, and the new latency is accepted', () => {
+  const clock = { now: 0 };
+  const limiter = new AdaptiveConcurrency({ max: 200, initial: 100 });
+  run(limiter, clock, 3, 2);
+  run(limiter, clock, 3, 400); // 200 ms at the destination + 200 ms waiting behind our own requests
+  run(limiter, clock, 5, 200); // the wait is gone: backing off helped, the destination is still at 200 ms
+  expect(limiter.baseline).toBe(2);
+  run(limiter, clock, 6, 200); // five more backoffs change nothing
+  expect(limiter.baseline).toBe(200);
+  const low = limiter.limit;
+  expect(low).toBeGreaterThan(10);
+  run(limiter, clock, 20, 200);
+  expect(limiter.limit).toBeGreaterThan(low * 3);
+});
+
 test('timeouts do not count as latency (only successes do)', () => {
   const clock = { now: 0 };
   const limiter = new AdaptiveConcurrency({ max: 10 });
