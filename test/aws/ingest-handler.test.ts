@@ -136,6 +136,9 @@ describe('ingest handler', () => {
     expect(res.statusCode).toBe(200);
     const messages = await drainMessages(sqs.client, orders);
     expect(messages.map((m) => m.length).sort()).toEqual([16, 9]);
+    // An accepted request writes no log line at the default level (the API access log has one): lib/COST.md.
+    const written = quiet.flatMap((spy) => spy.mock.calls.map((c) => String(c[0])));
+    expect(written.filter((line) => line.includes('ingest: accepted'))).toEqual([]);
     expect(messages.flat().map((e) => e.messageId).sort()).toEqual(batch.map((e) => e.messageId).sort());
     expect(await drainBodies(sqs.client, tracks)).toHaveLength(25);
   });
