@@ -184,7 +184,7 @@ async function main(): Promise<void> {
           events: EVENTS, children: CHILDREN, timing, fnQueue, root, env: handlersEnv, timeoutMs: TIMEOUT_MS,
           fill: (n) => ingestAll(n, CLIENT_BATCH, INGEST_CONCURRENCY), servers: { fauxqs: fauxqs.pid, dynalite: dynalite.pid },
         }, delayMs));
-        note(`throughput, ${delayMs} ms sink: ${EVENTS} delivered in ${fmt(r.seconds, 2)} s; ${r.invocations} invocations, ${r.failures} reported failed; ${fmt(r.busyCores, 2)} busy cores; CPU ${r.cpu}`);
+        note(`throughput, ${delayMs} ms sink: ${EVENTS} delivered in ${fmt(r.seconds, 2)} s; ${r.invocations} invocations, ${r.failures} reported failed; ${fmt(r.busyCores, 2)} busy cores; CPU ${r.cpu}; adaptive concurrency limit per instance ${r.limits}`);
         machineNote();
         printFigures([{ name: `aws_path.throughput_${delayMs}ms_sink`, value: r.rate, unit: `events/s delivered, invocations in ${CHILDREN} processes, to a ${delayMs} ms destination`, digits: 0 }]);
       }

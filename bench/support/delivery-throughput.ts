@@ -32,11 +32,15 @@ export interface ThroughputDeps {
   timeoutMs: number;
 }
 
-export interface ThroughputResult { rate: number; seconds: number; invocations: number; failures: number; busyCores: number; cpu: string }
+export interface ThroughputResult {
+  rate: number; seconds: number; invocations: number; failures: number; busyCores: number; cpu: string;
+  /** The adaptive concurrency limits the instances reported (EMF ConcurrencyLimit): min, median, max. */
+  limits: string;
+}
 
 interface SinkInfo { url: string; control: number }
 interface SinkState { count: number; distinct: number; firstAt: number; lastAt: number }
-interface InvocationState { invocations: number; failures: number; logBytes: number; errors: string[] }
+interface InvocationState { invocations: number; failures: number; logBytes: number; errors: string[]; limits: number[] }
 
 export async function deliveryThroughput(d: ThroughputDeps, sinkDelayMs: number): Promise<ThroughputResult> {
   const tsx = { nodeArgs: ['--import', 'tsx'] };
@@ -85,6 +89,7 @@ export async function deliveryThroughput(d: ThroughputDeps, sinkDelayMs: number)
       invocations: stats.reduce((n, s) => n + s.invocations, 0),
       failures: stats.reduce((n, s) => n + s.failures, 0),
       busyCores: total / wallMs,
+      limits: spread(stats.flatMap((s) => s.limits)),
       cpu: `handlers ${fmt((handlerCpu * 1000) / d.events, 0)} µs/event, ${Object.entries(used).filter(([k]) => !k.startsWith('invocations'))
         .map(([k, v]) => `${k} ${fmt((v * 1000) / d.events, 0)} µs`).join(', ')}`,
     };
@@ -98,6 +103,12 @@ export async function deliveryThroughput(d: ThroughputDeps, sinkDelayMs: number)
 function split(total: number, parts: number): number[] {
   const n = Math.max(1, Math.min(parts, total));
   return Array.from({ length: n }, (_, i) => Math.floor(total / n) + (i < total % n ? 1 : 0));
+}
+
+function spread(values: number[]): string {
+  if (values.length === 0) return 'none reported';
+  const sorted = [...values].sort((a, b) => a - b);
+  return `${sorted[0]} / ${sorted[Math.floor(sorted.length / 2)]} / ${sorted[sorted.length - 1]} (min / median / max of ${sorted.length})`;
 }
 
 function cpuOf(pids: Record<string, number>): Record<string, number> {

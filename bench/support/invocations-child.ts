@@ -3,7 +3,7 @@
  * throughput phase): BENCH_INVOCATIONS pollers, each one Lambda instance (its own destination handler from the
  * shipped bundle: clients, delivery control, store), each receiving a batch as the event source does
  * (event-source.ts), invoking, deleting what was not reported. The handler's environment is this process's.
- * Prints {"control"} when ready and starts on POST to it; GET answers {invocations, failures, logBytes, errors}. The
+ * Prints {"control"} when ready and starts on POST to it; GET answers {invocations, failures, logBytes, errors, limits}. The
  * handlers' output (CloudWatch Logs on Lambda) is counted, not printed. Exits when stdin closes.
  */
 import { SQSClient } from '@aws-sdk/client-sqs';
@@ -23,7 +23,7 @@ async function main(): Promise<void> {
   const { createDestinationHandler } = loadShippedBundles();
   const handlers = Array.from({ length: Number(env.BENCH_INVOCATIONS) }, () => createDestinationHandler(env));
   const sqs = new SQSClient({ endpoint: env.AWS_ENDPOINT_URL_SQS, region: 'us-east-1', maxAttempts: 1 });
-  const stats = { invocations: 0, failures: 0, logBytes: 0, errors: [] as string[] };
+  const stats = { invocations: 0, failures: 0, logBytes: 0, errors: [] as string[], limits: [] as number[] };
   let started = false;
 
   const poll = async (handler: (typeof handlers)[number]) => {
@@ -44,7 +44,11 @@ async function main(): Promise<void> {
   process.stdout.write(`${JSON.stringify({ control: control.port })}\n`);
   for (const stream of [process.stdout, process.stderr]) {
     stream.write = ((chunk: string | Uint8Array) => {
-      stats.logBytes += typeof chunk === 'string' ? Buffer.byteLength(chunk) : chunk.byteLength;
+      const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
+      stats.logBytes += Buffer.byteLength(text);
+      // The delivery control's EMF line (runtime/aws/limiter.ts): the adaptive limit each instance runs at.
+      const limit = /"ConcurrencyLimit":(\d+)/.exec(text);
+      if (limit) stats.limits.push(Number(limit[1]));
       return true;
     }) as typeof stream.write;
   }
