@@ -96,8 +96,14 @@ export async function deliveryThroughput(d: ThroughputDeps, sinkDelayMs: number)
   } finally {
     await Promise.all(children.map((c) => c.stop()));
     await sink.stop();
+    // A poller stopped in a long poll leaves its ReceiveMessage open in fauxqs until its wait ends: messages sent
+    // before then would be handed to it and stay invisible for the queue's visibility timeout (60 s).
+    await new Promise((r) => setTimeout(r, LONG_POLL_MS + 1000));
   }
 }
+
+/** The event source's long poll (event-source.ts receiveBatch: WaitTimeSeconds 1). */
+const LONG_POLL_MS = 1000;
 
 /** `total` invocations over `parts` processes, as evenly as possible. */
 function split(total: number, parts: number): number[] {
