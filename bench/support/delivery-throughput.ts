@@ -71,7 +71,6 @@ export async function deliveryThroughput(d: ThroughputDeps, sinkDelayMs: number)
       if (now() - started > d.timeoutMs) throw new Error(`throughput: ${state.count}/${d.events} delivered after ${d.timeoutMs} ms`);
       await new Promise((r) => setTimeout(r, 200));
       state = await askChild<SinkState>(sink.info.control);
-      if (process.env.BENCH_TRACE) process.stderr.write(`trace ${fmt((now() - started) / 1000, 1)} s: ${state.count} ${JSON.stringify(await Promise.all(children.map((c) => askChild(c.info.control))))}\n`);
     }
     const cpu1 = cpuOf(pids);
     const seconds = (state.lastAt - started) / 1000;
