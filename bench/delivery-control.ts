@@ -134,11 +134,18 @@ async function scenarioA(N: number): Promise<void> {
   const { engine, cleanup } = await engineFor(dest, { maxConcurrency: 200 });
   const total = N * (Number(process.env.BENCH_SECONDS) || 40);
   const start = Date.now();
+  // BENCH_TRACE=1: the learnt ceiling and the answers so far every 250 ms of the first 15 s (how it settles).
+  const trace: string[] = [];
+  const sampler = process.env.BENCH_TRACE ? setInterval(() => {
+    const s = engine.deliveryStatus('hook');
+    if (Date.now() - start <= 15_000) trace.push(`${((Date.now() - start) / 1000).toFixed(2)} s: ceiling ${s?.learntRatePerSecond?.toFixed(0) ?? '-'}, limit ${s?.limit}, 2xx ${dest.byStatus.get(200) ?? 0}, 429 ${dest.byStatus.get(429) ?? 0}`);
+  }, 250) : null;
   const ids = await send(engine, total, 'a');
   // Watched at the destination: reading every event's record each 50 ms would take the engine's CPU (same process).
   await until('all delivered', () => (dest.byStatus.get(200) ?? 0) >= total, 300_000,
     () => `${JSON.stringify(Object.fromEntries(dest.byStatus))} ${JSON.stringify(engine.deliveryStatus('hook'))}`);
   const secs = (Date.now() - start) / 1000;
+  if (sampler) clearInterval(sampler);
   await until('all recorded', () => attemptsOf(engine, ids).delivered === total, 60_000);
   const { retried, maxAttempts, meanAttempts, dlq, lost } = attemptsOf(engine, ids);
   const perSec = [...dest.perSecond.entries()].sort((x, y) => x[0] - y[0]).map(([, n]) => n);
@@ -150,6 +157,7 @@ async function scenarioA(N: number): Promise<void> {
   note(`    delivered/s after the first 10 s: mean ${mean.toFixed(0)} (${((mean / N) * 100).toFixed(1)} % of N), min ${Math.min(...settled)}, max ${Math.max(...settled)} over ${settled.length} s`);
   note(`    all ${total} delivered in ${secs.toFixed(1)} s; 429 answers ${dest.byStatus.get(429) ?? 0} (${(((dest.byStatus.get(429) ?? 0) / total) * 100).toFixed(2)} % of events); of which ${refusedEarly} in the first 10 s; events retried ${retried} (${((retried / total) * 100).toFixed(2)} %); attempts per event mean ${meanAttempts.toFixed(3)}, max ${maxAttempts}; DLQ ${dlq}; lost ${lost}`);
   note(`    status at the end: ${JSON.stringify(engine.deliveryStatus('hook'))}`);
+  for (let i = 0; i < trace.length; i += 4) note(`    ${trace.slice(i, i + 4).join(' | ')}`);
   await cleanup();
   await dest.close();
 }

@@ -4,12 +4,14 @@
  * A refusal means the destination's allowance was used up at that instant. Between two such instants a
  * rate-limited destination accepted its rate N times the time between them, whatever its burst (a token bucket
  * exactly, less only if it filled up meanwhile; a window within one window's worth): so the events accepted since the
- * last cut, over the time since it, measure N. (A cut of a fixed 10 % instead overshot N by ~15 % between
- * decreases: 5–8 % of events refused.)
+ * last cut, over the time since it, measure N (over its last 10 s when the cut is older: N may have changed since,
+ * and 10 s overestimate it by a tenth of its burst at most). (A cut of a fixed 10 % instead overshot N by ~15 %
+ * between decreases: 5–8 % of events refused.)
  * - First refusal (nothing measured yet): ceiling = `backoff` × the events accepted in the last second.
  * - Later refusals, at least MIN_SPAN_MS after the last cut: ceiling = (1 − `margin`) × the refusal-free rate
- *   measured since the last cut (the known-good rate), never less than half the ceiling at once. Refusals
- *   sooner than that are of events sent before the cut and are not counted again.
+ *   measured since the last cut (the known-good rate), never less than half the ceiling at once (half it, and
+ *   no rate known, when nothing was accepted: the destination is down). Refusals sooner than that are of events
+ *   sent before the cut and are not counted again.
  * - After a cut, no growth for 2 s or the destination's Retry-After (capped), whichever is longer.
  * - Then, while the ceiling is what limits delivery, it grows by `probe` × the known-good rate per second
  *   (additive: the ceiling crosses N slowly, so few events are sent above it before the next refusal), plus
@@ -46,8 +48,12 @@ const MIN_SPAN_MS = 1000;
 /** No growth for this long after a cut (or the Retry-After, up to MAX_HOLD_MS): the ceiling is probed upwards once it held. */
 const HOLD_AFTER_CUT_MS = 2000;
 const MAX_HOLD_MS = 30_000;
+/** The rate is measured over this long at most. */
+const MAX_SPAN_MS = 10_000;
 /** One cut at most halves the ceiling (a measure spoilt by a stall of the sender must not collapse it). */
 const MAX_CUT = 0.5;
+
+interface Mark { at: number; accepted: number }
 
 export class AdaptiveRate {
   private readonly o: Required<AdaptiveRateOptions>;
@@ -56,7 +62,9 @@ export class AdaptiveRate {
   private readonly acceptedLastSecond = new RecentCount();
   private accepted = 0;
   /** The last cut: when, and `accepted` then. */
-  private cut: { at: number; accepted: number } | null = null;
+  private cut: Mark | null = null;
+  /** `accepted` about once a second over the last MAX_SPAN_MS. */
+  private readonly marks: Mark[] = [];
   /** The refusal-free rate measured between the last two cuts (per second), or null. */
   private good: number | null = null;
   private holdUntil = 0;
@@ -91,13 +99,19 @@ export class AdaptiveRate {
     if (!dropped) {
       this.accepted++;
       this.acceptedLastSecond.add(1, now);
+      this.mark(now);
       return;
     }
+    this.mark(now);
     if (this.cut && now - this.cut.at < MIN_SPAN_MS) return;
     let next: number;
     if (this.bucket && this.cut) {
-      this.good = (this.accepted - this.cut.accepted) / ((now - this.cut.at) / SECOND);
-      next = Math.max(this.bucket.rate * MAX_CUT, Math.min(this.good, this.bucket.rate) * (1 - this.o.margin));
+      const from = this.measureFrom(this.cut, now);
+      const measured = this.accepted - from.accepted;
+      // Nothing accepted: the destination was down, not limiting a rate; what was known of its rate no longer holds.
+      this.good = measured > 0 ? measured / ((now - from.at) / SECOND) : null;
+      const floor = this.bucket.rate * MAX_CUT;
+      next = this.good === null ? floor : Math.max(floor, Math.min(this.good, this.bucket.rate) * (1 - this.o.margin));
     } else {
       next = this.acceptedLastSecond.total(now) * this.o.backoff;
     }
@@ -114,7 +128,21 @@ export class AdaptiveRate {
     this.sent.clear();
     this.acceptedLastSecond.clear();
     this.cut = null;
+    this.marks.length = 0;
     this.good = null;
+  }
+
+  private mark(now: number): void {
+    const last = this.marks[this.marks.length - 1];
+    if (last && now - last.at < SECOND) return;
+    this.marks.push({ at: now, accepted: this.accepted });
+    while (now - this.marks[0].at > MAX_SPAN_MS) this.marks.shift();
+  }
+
+  /** The last cut, or the first mark of the last MAX_SPAN_MS when the cut is older. */
+  private measureFrom(cut: Mark, now: number): Mark {
+    if (now - cut.at <= MAX_SPAN_MS) return cut;
+    return this.marks.find((m) => m.at >= cut.at) ?? cut;
   }
 
   private grow(now: number): void {

@@ -56,6 +56,20 @@ test('one cut at most halves the ceiling (a sender stalled between two refusals 
   expect(rate.perSecond).toBe(45);
 });
 
+test('a destination accepting nothing between two refusals is down, not limiting a rate: the ceiling halves, no rate is known, and it grows fast once events are accepted again', () => {
+  const rate = new AdaptiveRate();
+  accept(rate, 100, 100, 1000);
+  rate.finished(true, 1000);
+  accept(rate, 200, 1000, 3000);
+  rate.finished(true, 3000);
+  expect(rate.knownGood).toBe(100);
+  rate.finished(true, 4000);
+  expect(rate.knownGood).toBeNull();
+  expect(rate.perSecond).toBeCloseTo(87.3 / 2, 5);
+  tick(rate, 4000, 8000, 20);
+  expect(rate.perSecond).toBeGreaterThan(87.3 * 2);
+});
+
 test('no growth for 2 s after a cut, or for as long as the Retry-After asks (up to 30 s)', () => {
   const held = (retryAfterMs: number | undefined, until: number) => {
     const rate = new AdaptiveRate();
@@ -120,6 +134,17 @@ describe('against a destination taking N a second (a 1 s token bucket) and answe
     expect(mean).toBeLessThan(run.perSecond * 1.1);
     expect(r.retriedShare).toBeLessThan(0.03);
   });
+});
+
+test('a destination that raises its limit (100/s → 200/s at 20 s) is followed within 15 s, and the next refusal measures the new rate (the last 10 s); one that lowers it (200/s → 100/s) within 5 s, refusing under 5 %', () => {
+  const mean = (perSecond: number[]) => perSecond.reduce((a, b) => a + b, 0) / perSecond.length;
+  const raised = simulateRateLimited({ perSecond: 100, burst: 100, events: 8000, perSecondAt: (ms) => (ms < 20_000 ? 100 : 200) });
+  expect(mean(raised.acceptedPerSecond.slice(35, 50))).toBeGreaterThan(180);
+  const lowered = simulateRateLimited({ perSecond: 200, burst: 100, events: 6000, perSecondAt: (ms) => (ms < 20_000 ? 200 : 100) });
+  const after = lowered.acceptedPerSecond.slice(25, -2);
+  expect(mean(after)).toBeGreaterThan(90);
+  expect(mean(after)).toBeLessThan(110);
+  expect(lowered.retriedShare).toBeLessThan(0.05);
 });
 
 test('against a destination with a small burst (a tenth of a second): still within 10 % of N, refusing under 1 %', () => {

@@ -15,6 +15,8 @@ export interface RateRun {
   events?: number;
   maxWakeMs?: number;
   retryAfterMs?: number;
+  /** The destination's rate from a given time on (ms), instead of `perSecond` (a limit raised or lowered). */
+  perSecondAt?: (ms: number) => number;
 }
 
 export interface RateResult {
@@ -61,7 +63,7 @@ export function simulateRateLimited(run: RateRun): RateResult {
       for (let i = 0; i < n; i++) {
         if (retries.length > 0 && retries[0] <= now) retries.shift();
         else { backlog--; refusedOnce.budget++; }
-        tokens = Math.min(burst, tokens + ((now - tokensAt) / 1000) * perSecond);
+        tokens = Math.min(burst, tokens + ((now - tokensAt) / 1000) * (run.perSecondAt?.(now) ?? perSecond));
         tokensAt = now;
         const refused = tokens < 1;
         if (refused) refusedOnce.count++;
