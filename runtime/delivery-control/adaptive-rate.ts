@@ -65,7 +65,7 @@ export class AdaptiveRate {
   private cut: Mark | null = null;
   /** `accepted` about once a second over the last MAX_SPAN_MS. */
   private readonly marks: Mark[] = [];
-  /** The refusal-free rate measured between the last two cuts (per second), or null. */
+  /** The refusal-free rate measured at the last cut (per second), or null. */
   private good: number | null = null;
   private holdUntil = 0;
   private lastGrowthAt = 0;
@@ -76,7 +76,7 @@ export class AdaptiveRate {
 
   /** The current ceiling (per second), or null when none. */
   get perSecond(): number | null { return this.bucket ? this.bucket.rate : null; }
-  /** The refusal-free rate measured between the last two cuts (per second), or null. */
+  /** The refusal-free rate measured at the last cut (per second), or null. */
   get knownGood(): number | null { return this.good; }
 
   /** How many may start now (Infinity when no ceiling). */
@@ -139,10 +139,10 @@ export class AdaptiveRate {
     while (now - this.marks[0].at > MAX_SPAN_MS) this.marks.shift();
   }
 
-  /** The last cut, or the first mark of the last MAX_SPAN_MS when the cut is older. */
+  /** The last cut, or the first mark of the last MAX_SPAN_MS (at least MIN_SPAN_MS ago) when the cut is older. */
   private measureFrom(cut: Mark, now: number): Mark {
     if (now - cut.at <= MAX_SPAN_MS) return cut;
-    return this.marks.find((m) => m.at >= cut.at) ?? cut;
+    return this.marks.find((m) => m.at >= cut.at && now - m.at <= MAX_SPAN_MS && now - m.at >= MIN_SPAN_MS) ?? cut;
   }
 
   private grow(now: number): void {

@@ -46,6 +46,17 @@ test('a later refusal sets the ceiling 3 % below the refusal-free rate measured 
   expect(rate.available(5000)).toBe(0);
 });
 
+test('a cut more than 10 s old: the rate is measured over the last 10 s (the destination may have changed since)', () => {
+  const rate = new AdaptiveRate();
+  accept(rate, 100, 100, 1000);
+  rate.finished(true, 1000);
+  accept(rate, 500, 1000, 11_000); // 50/s
+  accept(rate, 2000, 11_000, 21_000); // then 200/s
+  rate.finished(true, 21_000);
+  expect(rate.knownGood).toBeGreaterThan(195);
+  expect(rate.knownGood).toBeLessThan(205);
+});
+
 test('one cut at most halves the ceiling (a sender stalled between two refusals measures too little)', () => {
   const rate = new AdaptiveRate();
   accept(rate, 100, 100, 1000);
