@@ -14,16 +14,20 @@
  *    delivered, and the cost per 1M events from the counted calls, units, billed Lambda milliseconds and log bytes.
  * The metered run invokes each Lambda one call at a time, so that each invocation's wall time (its billed
  * duration) and CPU are its own, not shared with others on this process's event loop (Lambda runs each on its
- * own instance). The throughput is measured by a second run of the event source at its configured concurrency.
- *     npx tsx bench/aws-path.ts [events] [--only=ratio|defaults] [--max-concurrency=N] [--client-batch=N]
+ * own instance). The throughput is measured by a second run of the event source at its configured concurrency,
+ * in this one process (every invocation shares its CPU).
+ * 3. Delivery throughput with the defaults (issue 15 §1), the invocations in processes of their own
+ *    (support/delivery-throughput.ts), to a sink answering after 100 ms, then after 0 ms.
+ *     npx tsx bench/aws-path.ts [events] [--only=ratio|defaults|throughput] [--max-concurrency=N] [--client-batch=N] [--children=N]
  * --max-concurrency replaces function.json's maxConcurrency (default: the schema default); --client-batch the
- * events per request (default 15, analytics-node; analytics.js batching mode sends 10).
+ * events per request (default 15, analytics-node; analytics.js batching mode sends 10); --children the processes
+ * the throughput phase spreads the event source's concurrent invocations over (default 4).
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Context, SQSEvent, SQSBatchResponse } from 'aws-lambda';
+import type { SQSEvent, SQSBatchResponse } from 'aws-lambda';
 import { CreateQueueCommand, GetQueueAttributesCommand, PurgeQueueCommand, SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { functionTiming } from '../lib/function-timing';
@@ -40,12 +44,15 @@ import { readMeterCounts, resetMeterCounts } from './support/aws-meter';
 import { costPerMillion, sqsCallSummary, totalUsd, type LambdaCounts } from './support/aws-cost';
 import { deleteDone, receive, receiveBatch, type QueueRef } from './support/event-source';
 import { ANALYTICS_NODE_FLUSH_AT, apiEvent, batchBody } from './support/segment-batches';
+import { lambdaContext as context } from './support/lambda-context';
+import { deliveryThroughput } from './support/delivery-throughput';
 
 const EVENTS = Math.max(1000, Math.round((Number(process.argv[2]) || 5000) / 100) * 100);
 const option = (name: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
 const ONLY = option('only');
 const MAX_CONCURRENCY = Number(option('max-concurrency')) || undefined;
 const CLIENT_BATCH = Number(option('client-batch')) || ANALYTICS_NODE_FLUSH_AT;
+const CHILDREN = Number(option('children')) || 4;
 const RATIO_BATCH = 100;
 const INGEST_CONCURRENCY = 4;
 const POLLERS = 5;
@@ -60,15 +67,6 @@ const TABLE = 'destfn-deliveries';
 const WRITE_KEY = 'wk_bench_0123456789abcdef';
 const SOURCE_ARN = 'arn:aws:secretsmanager:us-east-1:000000000000:secret:destfn-source-dev';
 const FN_ARN = 'arn:aws:secretsmanager:us-east-1:000000000000:secret:destfn-fn-webhook';
-
-function context(functionName: string, timeoutMs = 30_000): Context {
-  return {
-    callbackWaitsForEmptyEventLoop: false, functionName, functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:aws:lambda:us-east-1:000000000000:function:${functionName}`, memoryLimitInMB: '1024',
-    awsRequestId: `req-${Math.random().toString(36).slice(2)}`, logGroupName: `/aws/lambda/${functionName}`, logStreamName: 'bench',
-    getRemainingTimeInMillis: () => timeoutMs, done: () => undefined, fail: () => undefined, succeed: () => undefined,
-  };
-}
 
 /**
  * The handlers' stdout and stderr (CloudWatch Logs on Lambda) are swallowed and counted per Lambda: each call runs
@@ -171,9 +169,28 @@ async function main(): Promise<void> {
       }));
     };
 
-    if (ONLY !== 'defaults') await ratioPhase({ ingestAll, invoke: (event) => invoke(destination, event), sqs, fnQueue, rawQueue, sink: fastSink, fauxqs: fauxqs.pid, dynalite: dynalite.pid, quietly: (w) => lambdas.quietly(w) });
+    if (ONLY === undefined || ONLY === 'ratio') await ratioPhase({ ingestAll, invoke: (event) => invoke(destination, event), sqs, fnQueue, rawQueue, sink: fastSink, fauxqs: fauxqs.pid, dynalite: dynalite.pid, quietly: (w) => lambdas.quietly(w) });
 
-    if (ONLY !== 'ratio') {
+    if (ONLY === undefined || ONLY === 'throughput') {
+      const def = readFunctionDefinition(join(__dirname, '..', 'functions', 'webhook'));
+      const timing = functionTiming({ ...def.config, maxConcurrency: MAX_CONCURRENCY ?? def.config.maxConcurrency });
+      const handlersEnv = {
+        ...process.env, AWS_ENDPOINT_URL_SQS: `http://sqs.us-east-1.localhost:${fauxqs.info.port}`, AWS_ENDPOINT_URL_DYNAMODB: dynalite.info.endpoint,
+        DESTFN_FUNCTION_NAME: 'webhook', DESTFN_TABLE_NAME: TABLE, DESTFN_SECRET_ARN: FN_ARN, DESTFN_QUEUE_URL: fnQueue.url,
+      };
+      note(`throughput: ${EVENTS} events queued first (requests of ${CLIENT_BATCH}), then ${timing.maxConcurrency} invocations (batch ${timing.batchSize}, ${timing.recordParallelism} events at once each) in ${CHILDREN} processes; sink, fauxqs, dynalite in their own`);
+      for (const delayMs of [SINK_DELAY_MS, 0]) {
+        const r = await lambdas.quietly(() => deliveryThroughput({
+          events: EVENTS, children: CHILDREN, timing, fnQueue, root, env: handlersEnv, timeoutMs: TIMEOUT_MS,
+          fill: (n) => ingestAll(n, CLIENT_BATCH, INGEST_CONCURRENCY), servers: { fauxqs: fauxqs.pid, dynalite: dynalite.pid },
+        }, delayMs));
+        note(`throughput, ${delayMs} ms sink: ${EVENTS} delivered in ${fmt(r.seconds, 2)} s; ${r.invocations} invocations, ${r.failures} reported failed; ${fmt(r.busyCores, 2)} busy cores; CPU ${r.cpu}; adaptive concurrency limit per instance ${r.limits}`);
+        machineNote();
+        printFigures([{ name: `aws_path.throughput_${delayMs}ms_sink`, value: r.rate, unit: `events/s delivered, invocations in ${CHILDREN} processes, to a ${delayMs} ms destination`, digits: 0 }]);
+      }
+    }
+
+    if (ONLY === undefined || ONLY === 'defaults') {
       const def = readFunctionDefinition(join(__dirname, '..', 'functions', 'webhook'));
       const config = { ...def.config, maxConcurrency: MAX_CONCURRENCY ?? def.config.maxConcurrency };
       const timing = functionTiming(config);
@@ -227,7 +244,7 @@ async function main(): Promise<void> {
         events: EVENTS, apiRequests: lambdas.ingest.invocations, ingest: atShare(lambdas.ingest), destination: atShare(lambdas.destination),
         sqs: metered.sqs, dynamo: metered.dynamo,
       });
-      for (const l of scaled.filter((x) => x.item.includes('compute'))) note(`    at the memory's vCPU share: ${l.item.padEnd(30)} ${l.count.padStart(14)}  $${l.usd.toFixed(4)}`);
+      for (const l of scaled.filter((x) => x.item.includes('compute ('))) note(`    at the memory's vCPU share: ${l.item.padEnd(30)} ${l.count.padStart(14)}  $${l.usd.toFixed(4)}`);
       note(`    ${'total with Lambda CPU at its memory share'.padEnd(58)} ${''.padStart(22)}  $${totalUsd(scaled).toFixed(3)}`);
       machineNote();
       printFigures([

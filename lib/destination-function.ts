@@ -56,7 +56,7 @@ export class DestinationFunction extends Construct {
     this.subscription = { sources: config.sources, filter: config.filter };
 
     const { names } = props;
-    // Kept when the folder is removed: the failed events stay readable for the DLQ's retention (README, deploy).
+    // Kept when the folder is removed: the failed events stay readable for the DLQ's retention (docs/aws.md).
     this.dlq = new sqs.Queue(this, 'Dlq', {
       queueName: names.dlq,
       removalPolicy: RemovalPolicy.RETAIN,

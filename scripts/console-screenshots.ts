@@ -1,6 +1,6 @@
 /**
- * Screenshots of every dev console view at 390 px (phone) and 1440 px wide, into docs/console/ (linked from the
- * README). Runs the real engine with the console demo project (test/local/helpers/console-demo.ts), makes
+ * Screenshots of every dev console view at 390 px (phone) and 1440 px wide, into docs/console/ (linked from
+ * docs/dev-console.md). Runs the real engine with the console demo project (test/local/helpers/console-demo.ts), makes
  * deliveries, dead letters, a rejected event, dev sink hits and a reload error happen, then drives Debian's chromium.
  *
  *   npx tsx scripts/console-screenshots.ts

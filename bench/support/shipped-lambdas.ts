@@ -38,15 +38,20 @@ export function stageWebhookFunction(root: string, url: string): string {
  * require('@aws-sdk/…') resolves to node_modules, as Lambda resolves its own SDK; read the environment first.
  */
 export function loadShippedHandlers(destinationEnv: NodeJS.ProcessEnv): { ingest: IngestHandler; destination: DestinationHandler } {
+  const { ingest, createDestinationHandler } = loadShippedBundles();
+  return { ingest, destination: createDestinationHandler(destinationEnv) };
+}
+
+/** The bundles, with the destination's factory: each handler it makes is one Lambda instance (its own clients, limiter). */
+export function loadShippedBundles(): { ingest: IngestHandler; createDestinationHandler(env: NodeJS.ProcessEnv): DestinationHandler } {
   const outDir = join(REPO, 'node_modules', '.cache', 'destfn-bench', String(process.pid));
   mkdirSync(outDir, { recursive: true });
   try {
     writeFileSync(join(outDir, 'ingest.js'), bundleHandler(DEFAULT_HANDLER_ENTRIES.ingest));
     writeFileSync(join(outDir, 'destination.js'), bundleHandler(DEFAULT_HANDLER_ENTRIES.destination));
     const ingest = (require(join(outDir, 'ingest.js')) as { handler: IngestHandler }).handler;
-    const destination = (require(join(outDir, 'destination.js')) as { createDestinationHandler(env: NodeJS.ProcessEnv): DestinationHandler })
-      .createDestinationHandler(destinationEnv);
-    return { ingest, destination };
+    const destination = require(join(outDir, 'destination.js')) as { createDestinationHandler(env: NodeJS.ProcessEnv): DestinationHandler };
+    return { ingest, createDestinationHandler: (env) => destination.createDestinationHandler(env) };
   } finally {
     rmSync(outDir, { recursive: true, force: true });
   }

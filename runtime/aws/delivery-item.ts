@@ -7,6 +7,8 @@
  *   The record is one JSON attribute (any field a DeliveryRecord gains round-trips; ~300 bytes, so 1 WRU).
  *   Only a retrying or failed record carries the index keys (partition `<function>`): the index is sparse, a
  *   delivered event costs no index write. Delivered and discarded items expire after the dedupe window.
+ *   An event that came in a packed SQS message (sqs-message.ts) carries that message's pack id: when the
+ *   message comes back for another of its events, this one is known as settled whatever its age.
  * - History page, pk "<function>#~page#<id>": the records one invocation wrote, gzipped JSON, indexed under
  *   partition `<function>#history` with the newest updatedAt of its records. `deliveries --aws` reads these.
  * Items written before this layout (the record's fields as attributes, indexed under `<function>`) still read.
@@ -24,6 +26,8 @@ const PAGE_ATTR = 'h';
 /** The index keys (lib/delivery-table.ts): set only on the items the index should hold. */
 const INDEX_PARTITION_ATTR = 'function';
 const INDEX_SORT_ATTR = 'updatedAt';
+/** The pack id of the SQS message the record was settled from. */
+const PACK_ATTR = 'p';
 
 /** Statuses whose event item is indexed (and kept for the history TTL): what `--status failed|retrying` lists. */
 const INDEXED_STATUSES: ReadonlySet<DeliveryStatus> = new Set<DeliveryStatus>(['retrying', 'failed']);
@@ -42,12 +46,16 @@ export function failurePartition(fn: string): string {
   return fn;
 }
 
-export function eventItem(record: DeliveryRecord, ttl: number): Item {
+/** An event item as the destination Lambda reads it back: the record, its message's pack id, its expiry (epoch s). */
+export interface EventEntry { record: DeliveryRecord; pack: string | null; ttl: number | null }
+
+export function eventItem(record: DeliveryRecord, ttl: number, pack: string | null = null): Item {
   const { function: fn, messageId, ...rest } = record;
   return {
     pk: recordKey(fn, messageId),
     [RECORD_ATTR]: JSON.stringify(rest),
     ttl,
+    ...(pack !== null ? { [PACK_ATTR]: pack } : {}),
     ...(isIndexedStatus(record.status) ? { [INDEX_PARTITION_ATTR]: failurePartition(fn), [INDEX_SORT_ATTR]: record.updatedAt } : {}),
   };
 }
@@ -76,6 +84,11 @@ export function recordsOfItem(item: Item, fn: string): DeliveryRecord[] {
     return compact.map((r) => ({ function: fn, ...r }));
   }
   return [recordFromItem(item)];
+}
+
+export function entryFromItem(item: Item): EventEntry {
+  const pack = item[PACK_ATTR];
+  return { record: recordFromItem(item), pack: typeof pack === 'string' ? pack : null, ttl: typeof item.ttl === 'number' ? item.ttl : null };
 }
 
 /** An event item back to the record it was written from. */

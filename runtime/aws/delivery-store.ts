@@ -12,7 +12,7 @@ import { BATCH_GET_MAX_KEYS, batchGetByPk } from './batch-get';
 import { BATCH_WRITE_MAX_ITEMS, batchPutByPk } from './batch-write';
 import { coalesce } from '../batching/coalesce';
 import { recordKey } from './contract';
-import { eventItem, isIndexedStatus, pageItem, recordFromItem, type Item } from './delivery-item';
+import { entryFromItem, eventItem, isIndexedStatus, pageItem, type EventEntry, type Item } from './delivery-item';
 import { DEDUPE_WINDOW_MS, type DeliveryRecord, type DeliveryStore } from '../delivery';
 
 /** History pages and retrying/failed records outlive the 24 h dedupe window: `destfn deliveries --aws` shows a month. */
@@ -34,6 +34,15 @@ export interface DeliveryStoreOptions {
 }
 
 export interface AwsDeliveryStore extends DeliveryStore {
+  /** The event item with what the destination Lambda needs beyond the record (pack id, expiry); null when none. */
+  getEntry(fn: string, messageId: string): Promise<EventEntry | null>;
+  /** put(), noting the pack id of the SQS message the record was settled from. */
+  put(record: DeliveryRecord, pack?: string | null): Promise<void>;
+  /**
+   * Writes a settled record again, with its pack id, to live RECORD_TTL_DAYS from now (not in the history): its
+   * message is coming back (retry, DLQ) for another event, maybe after the dedupe window.
+   */
+  keep(record: DeliveryRecord, pack: string): Promise<void>;
   /** Writes the records put since the last call as history pages (the destination handler calls it after each batch). */
   flushHistory(): Promise<void>;
 }
@@ -54,17 +63,26 @@ export function createDeliveryStore(options: DeliveryStoreOptions): AwsDeliveryS
     maxBatch: BATCH_WRITE_MAX_ITEMS, run: (items) => batchPutByPk(client, TableName, items), isolate: isValidationError,
   });
   const epochSeconds = (iso: string) => Math.floor(Date.parse(iso) / 1000);
+  const getEntry = async (fn: string, messageId: string) => {
+    const item = await getItem(recordKey(fn, messageId));
+    return item ? entryFromItem(item) : null;
+  };
 
   return {
     async get(fn, messageId) {
-      const item = await getItem(recordKey(fn, messageId));
-      return item ? recordFromItem(item) : null;
+      return (await getEntry(fn, messageId))?.record ?? null;
     },
 
-    async put(record) {
+    getEntry,
+
+    async put(record, pack = null) {
       const ttl = epochSeconds(record.updatedAt) + (isIndexedStatus(record.status) ? historyTtlSeconds : DEDUPE_TTL_SECONDS);
       unpaged.push(record);
-      await putItem(eventItem(record, ttl));
+      await putItem(eventItem(record, ttl, pack));
+    },
+
+    async keep(record, pack) {
+      await putItem(eventItem(record, Math.floor(Date.now() / 1000) + historyTtlSeconds, pack));
     },
 
     async flushHistory() {

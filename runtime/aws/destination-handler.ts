@@ -1,7 +1,8 @@
 /**
  * The destination Lambda (SQS event source with ReportBatchItemFailures), shipped in the runtime layer.
- * `handler` is the entry point; the function folder and its settings are loaded on the first batch
- * (readDestinationConfig: the environment the stack writes, per ./contract.ts).
+ * Each SQS message holds one or more events (sqs-message.ts). `handler` is the entry point; the function folder
+ * and its settings are loaded on the first batch (readDestinationConfig: the environment the stack writes, per
+ * ./contract.ts).
  */
 import middy from '@middy/core';
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
@@ -16,9 +17,9 @@ import { DESTINATION_ENV, readDestinationConfig, readPowertoolsConfig } from './
 import type { Env } from './env';
 import { createFunctionLoader } from './function-loader';
 import { destinationLimits, limitDelivery } from './limiter';
-import { createRecordProcessor, ReportedFailure } from './record-processor';
+import type { EventJob } from './event-processor';
+import { createRecordProcessor } from './record-processor';
 import { serializeByKey } from './serialize-by-key';
-import { eventOf } from './sqs-event';
 import { createVisibilityChanger } from './visibility';
 
 type RecordHandler = (record: SQSRecord) => Promise<unknown>;
@@ -59,20 +60,15 @@ export function createDestinationHandler(env: Env = process.env) {
       changeVisibility: createVisibilityChanger(config.queueUrl),
       telemetry,
       log: logger,
-    });
-    const limited = limitDelivery(() => destinationLimits(config, loader.definition().config), async (record: SQSRecord) => {
-      try {
-        return await processRecord(record);
-      } catch (err) {
-        if (!(err instanceof ReportedFailure)) {
-          // Dedupe store or function folder unusable: the message returns after the queue's visibility timeout.
-          logger.error('record not processed', { messageId: record.messageId, error: err instanceof Error ? `${err.name}: ${err.message}` : String(err) });
-        }
-        throw err;
-      }
+      // Every event of the batch, whatever its message: copies of one messageId one after another, the rest as the
+      // delivery control allows.
+      wrapEvent: (processEvent) => serializeByKey(
+        (job: EventJob) => job.event.messageId,
+        limitDelivery(() => destinationLimits(config, loader.definition().config), processEvent),
+      ),
     });
     runner = {
-      handle: serializeByKey((record: SQSRecord) => eventOf(record)?.messageId ?? record.messageId, limited),
+      handle: processRecord,
       async finish() {
         telemetry.flush();
         try {

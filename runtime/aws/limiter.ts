@@ -1,27 +1,25 @@
 /**
- * How many records of a batch run at once in the destination Lambda.
+ * How many events of a batch run at once in the destination Lambda.
  *
  * `limitConcurrency`: at most `limit` at once, the others wait their turn (FIFO).
  *
  * `limitDelivery`: the delivery control of the local engine (runtime/delivery-control) inside each Lambda instance,
- * kept across the invocations of a warm instance: an adaptive concurrency limit whose ceiling is the records one
+ * kept across the invocations of a warm instance: an adaptive concurrency limit whose ceiling is the events one
  * invocation runs at once (recordConcurrency, the stack's share of function.json maxConcurrency per invocation),
  * a rate ceiling learnt from refusals, `rateLimit` split evenly over the event source's concurrent invocations
  * (perSecond ÷ invocations, burst likewise, at least 1: never exceeded in total, at the cost of delivering below it
- * while fewer instances run), and the circuit breaker. A record that arrives while the breaker is open and is not
- * its probe is not run: its visibility is set to the time until the next probe and it is reported as a batch item
- * failure. Unlike locally, where a paused function's events are not leased at all, SQS counts that receive as an
+ * while fewer instances run), and the circuit breaker. An event that arrives while the breaker is open and is not
+ * its probe is not run: it throws DeferredRecord with the time until the next probe, which becomes its message's
+ * visibility, and the message is reported as a batch item failure. Unlike locally, where a paused function's events are not leased at all, SQS counts that receive as an
  * attempt (ApproximateReceiveCount against the redrive policy's maxReceiveCount), so the deferral grows with the
  * length of the outage (30 s … 15 min) to spend few of them; `destfn pause <fn> --aws` (the event source
  * mapping disabled) is the pause that costs none. Each change of state, and at most every minute otherwise, one
  * EMF line: Paused (0/1) and ConcurrencyLimit, dimensions service and function (as the delivery metrics).
  */
-import type { SQSRecord } from 'aws-lambda';
 import { DeliveryControl, type DeliveryControlOptions, type DeliveryControlStatus, type RateLimit } from '../delivery-control';
 import type { FunctionConfig } from '../function/config';
 import { DESTINATION_ENV, readPowertoolsConfig, type DestinationConfig } from './contract';
-import { ReportedFailure } from './record-processor';
-import { createVisibilityChanger } from './visibility';
+import { ReportedFailure } from './reported-failure';
 
 export function limitConcurrency<A extends unknown[], R>(limit: number, fn: (...args: A) => Promise<R>): (...args: A) => Promise<R> {
   let running = 0;
@@ -40,22 +38,20 @@ export function limitConcurrency<A extends unknown[], R>(limit: number, fn: (...
   };
 }
 
-/** Thrown for a record put back unrun while paused (the handler reports it as a batch item failure). */
+/** Thrown for an event put back unrun while paused: its message is hidden `seconds` and reported as a batch item failure. */
 export class DeferredRecord extends ReportedFailure {
   constructor(readonly seconds: number) {
-    super(`destination paused: record deferred ${seconds} s`);
+    super(`destination paused: event deferred ${seconds} s`, seconds);
     this.name = 'DeferredRecord';
   }
 }
 
 export interface DeliveryLimiterOptions {
-  /** Records one invocation runs at once: the ceiling of the adaptive limit. */
+  /** Events one invocation runs at once: the ceiling of the adaptive limit. */
   recordConcurrency: number;
   /** The function's rateLimit (function.json) and the event source's maximum concurrent invocations it is split over. */
   rateLimit?: RateLimit | null;
   invocations?: number;
-  /** Hide a record for `seconds` (SQS ChangeMessageVisibility). */
-  defer(record: SQSRecord, seconds: number): Promise<void>;
   /** Where the EMF line goes (default stdout); null: no metric. */
   metric?: ((status: DeliveryControlStatus) => void) | null;
   tuning?: Pick<DeliveryControlOptions, 'concurrency' | 'rate' | 'breaker'>;
@@ -77,56 +73,52 @@ export function instanceShare(rateLimit: RateLimit | null | undefined, invocatio
 }
 
 /**
- * The limiter options of a destination Lambda: its records at once, the function's rateLimit and its queue for
- * deferrals. The event source's concurrent invocations are bounded by function.json maxConcurrency ÷ records per
+ * The limiter options of a destination Lambda: its events at once and the function's rateLimit. The event source's concurrent invocations are bounded by function.json maxConcurrency ÷ records per
  * invocation (lib/function-timing.ts keeps invocations × recordConcurrency ≤ max(2, maxConcurrency)), so splitting
  * the rateLimit by that bound never exceeds it.
  */
 export function destinationLimits(config: DestinationConfig, fn: Pick<FunctionConfig, 'maxConcurrency' | 'rateLimit'>): DeliveryLimiterOptions {
-  const changeVisibility = createVisibilityChanger(config.queueUrl);
   return {
     recordConcurrency: config.recordConcurrency,
     rateLimit: fn.rateLimit ?? null,
     invocations: Math.max(1, Math.floor(Math.max(2, fn.maxConcurrency) / config.recordConcurrency)),
-    defer: (record, seconds) => changeVisibility(record.receiptHandle, seconds),
   };
 }
 
-export interface DeliveryLimiter<R> {
-  (record: SQSRecord): Promise<R>;
+export interface DeliveryLimiter<T, R> {
+  (item: T): Promise<R>;
   readonly control: DeliveryControl;
 }
 
 /**
- * Wraps the record processor: a record runs when the control allows; the processor's success (a delivered,
- * discarded or duplicate record) or throw (a retry, reported to SQS) and its duration feed the control.
+ * Wraps the event processor: an event runs when the control allows; the processor's success (a delivered,
+ * discarded or duplicate event) or throw (a retry, reported to SQS) and its duration feed the control.
  */
-export function limitDelivery<R>(
-  options: DeliveryLimiterOptions | (() => DeliveryLimiterOptions), fn: (record: SQSRecord) => Promise<R>,
-): DeliveryLimiter<R> {
-  // A factory is called on the first record: a function folder that cannot be read fails that record, not the handler.
+export function limitDelivery<T, R>(
+  options: DeliveryLimiterOptions | (() => DeliveryLimiterOptions), fn: (item: T) => Promise<R>,
+): DeliveryLimiter<T, R> {
+  // A factory is called on the first event: a function folder that cannot be read fails that event, not the handler.
   let state: ReturnType<typeof createState> | undefined;
   const get = () => (state ??= createState(typeof options === 'function' ? options() : options));
 
-  const limiter = async (record: SQSRecord): Promise<R> => {
+  const limiter = async (item: T): Promise<R> => {
     const s = get();
     const slot = await s.acquire();
     if (typeof slot === 'number') {
       s.report();
-      await s.options.defer(record, slot);
       throw new DeferredRecord(slot);
     }
     const started = s.now();
     let dropped = true;
     try {
-      const result = await fn(record);
+      const result = await fn(item);
       dropped = false;
       return result;
     } finally {
       s.finish(dropped, s.now() - started);
     }
   };
-  return Object.defineProperty(limiter, 'control', { get: () => get().control }) as DeliveryLimiter<R>;
+  return Object.defineProperty(limiter, 'control', { get: () => get().control }) as DeliveryLimiter<T, R>;
 }
 
 function createState(options: DeliveryLimiterOptions) {

@@ -1,121 +1,103 @@
 /**
- * One SQS message through one destination function: dedupe (delivered in the last 24 h ⇒ skip), invoke, then
- * settle it like the local engine (runtime/delivery/settle-decision.ts), carried out on SQS by sqs-settle.ts:
- * delivered/discarded are left for SQS to delete, retryable ones get the policy's delay as visibility timeout
- * and are reported as failures (ReportedFailure), the last attempt is recorded 'failed' and reported so the
- * redrive policy moves it to the DLQ.
+ * One SQS message through one destination function: its events (one, or a pack of an ingest request's events,
+ * sqs-message.ts) each through the event processor, then the message settled on SQS. Left for SQS to delete when
+ * every event is settled (delivered, discarded, duplicate). Otherwise reported (ReportedFailure) and hidden for the
+ * longest delay its events asked for (0, straight to the DLQ, when one had its last attempt), so it comes back
+ * whole: the events it already settled are skipped then by their pack id, and are kept in the table long enough for
+ * that (RECORD_TTL_DAYS, past the DLQ's retention). Every event of a message shares its receive count as attempt.
  */
 import type { SQSRecord } from 'aws-lambda';
-import { describeThrown, alreadyDelivered, recordAfterAttempt, decideSettle, type DeliveryRecord, type DeliveryStore, type Outcome } from '../delivery';
-import type { SegmentEvent } from '../events/types';
-import { eventName } from '../events/event-name';
-import type { DeliveryTelemetry, TelemetryStatus } from './delivery-telemetry';
-import type { FunctionLoader } from './function-loader';
-import { sqsVisibilityAfter } from './sqs-settle';
-import { attemptOf, eventOf, sentAtOf } from './sqs-event';
+import { describeThrown, recordAfterAttempt } from '../delivery';
+import type { AwsDeliveryStore } from './delivery-store';
+import type { TelemetryStatus } from './delivery-telemetry';
+import { createEventProcessor, type EventJob, type EventProcessorDeps, type EventResult, type MessageContext } from './event-processor';
+import { ReportedFailure } from './reported-failure';
+import { attemptOf, sentAtOf } from './sqs-event';
+import { decodeMessage } from './sqs-message';
 import type { VisibilityChanger } from './visibility';
 
-/** Thrown for a message that must stay in the queue: the batch processor reports it in batchItemFailures. */
-export class ReportedFailure extends Error {
-  constructor(message: string) { super(message); this.name = 'ReportedFailure'; }
-}
+export { ReportedFailure } from './reported-failure';
+export type { ProcessorLog } from './event-processor';
 
-export interface ProcessorLog {
-  warn(message: string, attributes: Record<string, unknown>): void;
-  error(message: string, attributes: Record<string, unknown>): void;
-}
-
-export interface RecordProcessorDeps {
-  functionName: string;
-  loader: FunctionLoader;
-  store: DeliveryStore;
+export interface RecordProcessorDeps extends EventProcessorDeps {
+  store: Pick<AwsDeliveryStore, 'getEntry' | 'put' | 'keep'>;
   changeVisibility: VisibilityChanger;
-  telemetry: DeliveryTelemetry;
-  log: ProcessorLog;
-  now?: () => Date;
-  random?: () => number;
+  /** Wraps the processing of each event (the handler: copies of one messageId one at a time, delivery control). */
+  wrapEvent?: (process: (job: EventJob) => Promise<EventResult>) => (job: EventJob) => Promise<EventResult>;
 }
 
-export function createRecordProcessor(deps: RecordProcessorDeps): (record: SQSRecord) => Promise<TelemetryStatus> {
+/** A settled record kept this long or longer needs no rewrite when its message comes back. */
+const KEPT_ENOUGH_SECONDS = 20 * 24 * 60 * 60;
+
+export function createRecordProcessor(deps: RecordProcessorDeps): (record: SQSRecord) => Promise<TelemetryStatus[]> {
   const fn = deps.functionName;
   const now = deps.now ?? (() => new Date());
+  const processEvent = createEventProcessor(deps);
+  const run = deps.wrapEvent ? deps.wrapEvent(processEvent) : processEvent;
 
-  async function putRecord(record: DeliveryRecord): Promise<void> {
-    try {
-      await deps.store.put(record);
-    } catch (err) {
-      // Never turn a finished delivery into a retry because its record could not be written.
-      deps.log.error('delivery record not written', { function: fn, messageId: record.messageId, error: describeThrown(err) });
-    }
-  }
-
-  async function discardUnreadable(record: SQSRecord): Promise<TelemetryStatus> {
+  async function discardUnreadable(messageId: string, message: MessageContext): Promise<EventResult> {
     const at = now();
     const error = { name: 'InvalidEventPayload', message: 'the SQS message body is not a Segment event (JSON with type and messageId)' };
-    await putRecord(recordAfterAttempt({
-      fn, messageId: record.messageId, eventType: 'unknown', eventName: null, attempt: attemptOf(record),
-      queuedAt: sentAtOf(record, at), status: 'discarded', error, durationMs: null, result: undefined,
-    }, null, at));
-    deps.telemetry.event({ messageId: record.messageId, type: 'unknown', event: null, status: 'discarded', attempt: attemptOf(record),
+    try {
+      await deps.store.put(recordAfterAttempt({
+        fn, messageId, eventType: 'unknown', eventName: null, attempt: message.attempt,
+        queuedAt: message.queuedAt, status: 'discarded', error, durationMs: null, result: undefined,
+      }, null, at));
+    } catch (err) {
+      deps.log.error('delivery record not written', { function: fn, messageId, error: describeThrown(err) });
+    }
+    deps.telemetry.event({ messageId, type: 'unknown', event: null, status: 'discarded', attempt: message.attempt,
       durationMs: null, reason: 'invalid-event', error, logs: [] });
-    return 'discarded';
+    return { status: 'discarded', settled: null };
   }
 
-  async function invoke(event: SegmentEvent): Promise<{ outcome: Outcome; invoked: boolean }> {
-    try {
-      const instance = await deps.loader.instance();
-      return { outcome: await instance.invoke(event), invoked: true };
-    } catch (err) {
-      // No instance (missing required secret, secret unreadable…): the event waits, it is never discarded.
-      const outcome: Outcome = { messageId: event.messageId, status: 'retry', reason: 'error', result: undefined,
-        error: describeThrown(err), logs: [], durationMs: 0 };
-      return { outcome, invoked: false };
-    }
+  /** The settled events of a message that comes back stay readable as settled until it does. */
+  async function keepSettled(results: PromiseSettledResult<EventResult>[], pack: string): Promise<void> {
+    const soon = Math.floor(now().getTime() / 1000) + KEPT_ENOUGH_SECONDS;
+    const toKeep = results.flatMap((r) => (r.status === 'fulfilled' && r.value.settled && (r.value.settled.ttl ?? 0) < soon ? [r.value.settled.record] : []));
+    await Promise.all(toKeep.map((record) => deps.store.keep(record, pack).catch((err: unknown) => {
+      deps.log.warn('settled record not kept; it may run again if its message returns after the dedupe window', {
+        function: fn, messageId: record.messageId, error: describeThrown(err) });
+    })));
   }
 
   return async (record) => {
-    const event = eventOf(record);
-    if (!event) return discardUnreadable(record);
-    const attempt = attemptOf(record);
-    const base = { messageId: event.messageId, type: event.type, event: eventName(event), attempt };
+    const content = decodeMessage(record.body);
+    const message: MessageContext = { attempt: attemptOf(record), queuedAt: sentAtOf(record, now()), pack: content?.pack ?? null };
+    if (!content) return [(await discardUnreadable(record.messageId, message)).status];
 
-    const existing = await deps.store.get(fn, event.messageId);
-    if (alreadyDelivered(existing, now())) {
-      deps.telemetry.event({ ...base, status: 'duplicate', durationMs: null, logs: [] });
-      return 'duplicate';
-    }
+    const results = await Promise.allSettled(content.events.map((event, i) => (event
+      ? run({ event, message })
+      : discardUnreadable(`${record.messageId}:${i}`, message))));
+    const failures = results.flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
+    if (failures.length === 0) return results.map((r) => (r as PromiseFulfilledResult<EventResult>).value.status);
 
-    const { retry } = deps.loader.definition().config;
-    const { outcome, invoked } = await invoke(event);
-    const decision = decideSettle(outcome.status, attempt, retry, deps.random, { retryAfterMs: outcome.retryAfterMs });
-    const hideSeconds = sqsVisibilityAfter(decision);
-    const durationMs = invoked ? outcome.durationMs : null;
-
-    const at = now();
-    const visibility = hideSeconds !== null
-      ? deps.changeVisibility(record.receiptHandle, hideSeconds).catch((err: unknown) => {
-        deps.log.warn('visibility not changed; the message returns after the queue default', {
-          function: fn, messageId: event.messageId, error: describeThrown(err) });
-      })
-      : Promise.resolve();
-    await Promise.all([visibility, putRecord(recordAfterAttempt({
-      fn, messageId: event.messageId, eventType: event.type, eventName: base.event, attempt,
-      queuedAt: sentAtOf(record, at), status: decision.status, error: outcome.error, durationMs, result: outcome.result,
-      version: deps.loader.definition().version,
-    }, existing, at))]);
-
-    deps.telemetry.event({
-      ...base,
-      status: decision.status,
-      durationMs,
-      reason: outcome.reason,
-      error: outcome.error,
-      ...(decision.action === 'retry' && hideSeconds !== null ? { retryInSeconds: hideSeconds } : {}),
-      logs: outcome.logs,
+    content.events.forEach((event, i) => {
+      const r = results[i];
+      if (r.status === 'rejected' && !(r.reason instanceof ReportedFailure)) {
+        // Dedupe store or function folder unusable: the event returns with its message.
+        deps.log.error('event not processed', { function: fn, messageId: event?.messageId ?? record.messageId, error: errorText(r.reason) });
+      }
     });
-    if (hideSeconds !== null) {
-      throw new ReportedFailure(`${decision.status}: ${outcome.error?.name ?? 'error'}`);
+    if (content.pack !== null && failures.length < results.length) await keepSettled(results, content.pack);
+    const hide = hideSecondsOf(failures);
+    if (hide !== null) {
+      await deps.changeVisibility(record.receiptHandle, hide).catch((err: unknown) => {
+        deps.log.warn('visibility not changed; the message returns after the queue default', {
+          function: fn, messageId: record.messageId, error: describeThrown(err) });
+      });
     }
-    return decision.status;
+    throw new ReportedFailure(`${failures.length} of ${results.length} event(s) not settled`, hide);
   };
+}
+
+function errorText(err: unknown): string {
+  return err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+}
+
+/** 0 when an event had its last attempt (the whole message goes to the DLQ), else the longest delay asked for. */
+function hideSecondsOf(failures: unknown[]): number | null {
+  const asked = failures.flatMap((f) => (f instanceof ReportedFailure && f.hideSeconds !== null ? [f.hideSeconds] : []));
+  if (asked.length === 0) return null;
+  return asked.includes(0) ? 0 : Math.max(...asked);
 }

@@ -1,19 +1,8 @@
-/** SQS message bodies and SendMessageBatch chunking (10 entries and 256 KiB per call). */
-import type { SegmentEvent } from '../events/types';
-
-export interface OutgoingMessage { messageId: string; body: string }
+/** SendMessageBatch chunking (10 entries and 256 KiB per call). */
+import type { OutgoingMessage } from './sqs-message';
 
 export const SQS_BATCH_MAX_ENTRIES = 10;
 export const SQS_BATCH_MAX_BYTES = 256 * 1024;
-
-/**
- * The event as JSON. SQS refuses U+FFFE and U+FFFF, which JSON.stringify leaves as is (only inside strings):
- * their \u escapes are the same JSON value.
- */
-export function toMessage(event: SegmentEvent): OutgoingMessage {
-  const body = JSON.stringify(event).replace(/[\uFFFE\uFFFF]/g, (c) => `\\u${c.charCodeAt(0).toString(16)}`);
-  return { messageId: event.messageId, body };
-}
 
 export function chunkMessages(messages: readonly OutgoingMessage[]): OutgoingMessage[][] {
   const chunks: OutgoingMessage[][] = [];

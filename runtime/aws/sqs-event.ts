@@ -1,28 +1,5 @@
-/** The Segment event carried by an SQS message body (written by the ingest Lambda, or replayed from the DLQ). */
+/** What an SQS record says about its message beyond the body (the body: sqs-message.ts). */
 import type { SQSRecord } from 'aws-lambda';
-import type { SegmentEvent } from '../events/types';
-import { isPlainObject } from '../events/plain-object';
-
-// The handler reads the event twice per record (its messageId to serialize copies, then the processor): parse once.
-const parsed = new WeakMap<SQSRecord, SegmentEvent | null>();
-
-export function eventOf(record: SQSRecord): SegmentEvent | null {
-  if (parsed.has(record)) return parsed.get(record)!;
-  const event = parseEvent(record);
-  parsed.set(record, event);
-  return event;
-}
-
-function parseEvent(record: SQSRecord): SegmentEvent | null {
-  let value: unknown;
-  try {
-    value = JSON.parse(record.body);
-  } catch {
-    return null;
-  }
-  if (!isPlainObject(value) || typeof value.type !== 'string' || typeof value.messageId !== 'string' || value.messageId === '') return null;
-  return value as SegmentEvent;
-}
 
 /** Deliveries made so far including this one: SQS's receive count (the DLQ redrive counts the same way). */
 export function attemptOf(record: SQSRecord): number {

@@ -3,11 +3,11 @@
  * parallel, entries that fail retried with backoff. Reports what could not be queued; never throws.
  */
 import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { chunkMessages, type OutgoingMessage } from './sqs-chunks';
+import { chunkMessages } from './sqs-chunks';
+import type { OutgoingMessage } from './sqs-message';
 
-export type { OutgoingMessage } from './sqs-chunks';
-
-export interface SendFailure { messageId: string; error: string }
+/** A message not queued: the events it holds. */
+export interface SendFailure { messageIds: string[]; error: string }
 
 export interface SqsSender {
   /** Resolves with the messages that are NOT in the queue after every attempt (empty = all queued). */
@@ -46,7 +46,7 @@ export function createSqsSender(options: SqsSenderOptions = {}): SqsSender {
           if (!f) continue;
           const error = `${f.Code ?? 'Failed'}: ${f.Message ?? 'no message'}`;
           // A sender fault (invalid message) fails the same way every time.
-          if (f.SenderFault) failures.push({ messageId: entry.message.messageId, error });
+          if (f.SenderFault) failures.push({ messageIds: entry.message.messageIds, error });
           else { lastError.set(entry.id, error); retry.push(entry); }
         }
         pending = retry;
@@ -55,7 +55,7 @@ export function createSqsSender(options: SqsSenderOptions = {}): SqsSender {
         for (const entry of pending) lastError.set(entry.id, error);
       }
       if (pending.length > 0 && attempt >= attempts) {
-        for (const entry of pending) failures.push({ messageId: entry.message.messageId, error: lastError.get(entry.id) ?? 'unknown' });
+        for (const entry of pending) failures.push({ messageIds: entry.message.messageIds, error: lastError.get(entry.id) ?? 'unknown' });
         break;
       }
       if (pending.length > 0) await sleep(backoffMs * 2 ** (attempt - 1) * (0.5 + Math.random()));

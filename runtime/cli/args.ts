@@ -9,6 +9,10 @@ type Options = NonNullable<ParseArgsConfig['options']>;
  * an unexpected positional, prints `destfn <command>: …` and the usage, and returns undefined.
  */
 export function parseCommandArgs<const O extends Options>(command: string, usage: string, argv: string[], options: O, allowPositionals = true) {
+  if (argv.includes('--help') || argv.includes('-h')) {
+    process.stdout.write(usage);
+    process.exit(0);
+  }
   try {
     return parseArgs({ args: argv, allowPositionals, options });
   } catch (err) {

@@ -7,9 +7,12 @@
  *   destination queues our requests) → limit × `latencyBackoff`;
  * - otherwise, if the limit was reached in the window (we could have used more) → limit grows by `growth`
  *   (at least 1), up to `max` (function.json maxConcurrency).
- * The baseline follows the latency down at once and up with a time constant of `baselineMs`: a destination
- * that becomes slower for good (2 ms → 200 ms) is first backed off from, then accepted as its new normal,
- * and the limit grows again so throughput recovers (Little's law: limit = rate × latency).
+ * The baseline follows the latency down at once and never creeps up: a limit that only adds queueing (our own
+ * requests waiting for a busy destination, or for a busy machine) keeps being backed off from. It moves up in one
+ * step when backing off does not help: after `newNormalAfter` latency backoffs in a row the latency is still above
+ * `stillSlow` × what it was at the first of them (when it helped, the next backoffs are judged from the latency then). Our concurrency is then not the cause: a destination that became slower
+ * for good (2 ms → 200 ms) is accepted as its new normal, and the limit grows again so throughput recovers
+ * (Little's law: limit = rate × latency).
  * Time is passed in (ms): no timers, tested with a fake clock.
  */
 export interface AdaptiveConcurrencyOptions {
@@ -20,12 +23,15 @@ export interface AdaptiveConcurrencyOptions {
   tolerance?: number;
   /** Latency differences below this are noise, never congestion (a loopback sink jitters by a few ms). */
   slackMs?: number;
-  baselineMs?: number;
   backoff?: number;
   latencyBackoff?: number;
   growth?: number;
   /** Consecutive slow windows before the latency backs the limit off. */
   slowWindows?: number;
+  /** Latency backoffs in a row after which a latency that did not come down is accepted as the new normal. */
+  newNormalAfter?: number;
+  /** What "did not come down" means: still above this fraction of the latency at the first of those backoffs. */
+  stillSlow?: number;
 }
 
 export interface ConcurrencySample {
@@ -37,7 +43,7 @@ export interface ConcurrencySample {
   inFlight: number;
 }
 
-const DEFAULTS = { min: 1, windowMs: 100, tolerance: 2, slackMs: 5, baselineMs: 5000, backoff: 0.75, latencyBackoff: 0.9, growth: 0.1, slowWindows: 3 };
+const DEFAULTS = { min: 1, windowMs: 100, tolerance: 2, slackMs: 5, backoff: 0.75, latencyBackoff: 0.9, growth: 0.1, slowWindows: 3, newNormalAfter: 5, stillSlow: 0.8 };
 
 export class AdaptiveConcurrency {
   private readonly o: Required<AdaptiveConcurrencyOptions>;
@@ -49,8 +55,10 @@ export class AdaptiveConcurrency {
   private peak = 0;
   private baselineMs: number | null = null;
   private lastLatencyMs: number | null = null;
-  private baselineAt = 0;
   private slowWindows = 0;
+  /** Latency backoffs in a row, and the latency when the first of them was decided. */
+  private latencyBackoffs = 0;
+  private latencyAtFirstBackoff = 0;
 
   constructor(options: AdaptiveConcurrencyOptions) {
     const max = Math.max(1, Math.floor(options.max));
@@ -71,6 +79,8 @@ export class AdaptiveConcurrency {
   reset(): void {
     this.value = Math.max(this.o.min, Math.min(this.o.max, this.o.initial));
     this.windowStart = null;
+    this.slowWindows = 0;
+    this.latencyBackoffs = 0;
     this.clearWindow();
   }
 
@@ -85,25 +95,44 @@ export class AdaptiveConcurrency {
 
   private closeWindow(now: number): void {
     const latency = median(this.latencies);
+    const slow = latency !== null && this.baselineMs !== null && latency > this.baselineMs * this.o.tolerance + this.o.slackMs;
     if (this.drops > 0) {
       this.value = Math.max(this.o.min, this.value * this.o.backoff);
-    } else if (latency !== null && this.baselineMs !== null && latency > this.baselineMs * this.o.tolerance + this.o.slackMs) {
+    } else if (slow) {
       // Only a rise that lasts: a busy machine stalls answers for a window now and then, which is not congestion.
-      if (++this.slowWindows >= this.o.slowWindows) this.value = Math.max(this.o.min, this.value * this.o.latencyBackoff);
+      if (++this.slowWindows >= this.o.slowWindows) this.latencyBackoff(latency);
     } else if (this.peak >= this.limit) {
       this.value = Math.min(this.o.max, this.value + Math.max(1, this.value * this.o.growth));
     }
-    if (latency === null || latency <= (this.baselineMs ?? Infinity) * this.o.tolerance + this.o.slackMs) this.slowWindows = 0;
-    if (latency !== null) this.follow(latency, now);
+    if (!slow) {
+      this.slowWindows = 0;
+      this.latencyBackoffs = 0;
+    }
+    if (latency !== null) this.follow(latency);
     this.windowStart = now;
     this.clearWindow();
   }
 
-  private follow(latency: number, now: number): void {
+  private latencyBackoff(latency: number): void {
+    if (this.latencyBackoffs++ === 0) this.latencyAtFirstBackoff = latency;
+    if (this.latencyBackoffs > this.o.newNormalAfter) {
+      if (latency > this.latencyAtFirstBackoff * this.o.stillSlow) {
+        // Fewer requests did not make it faster: the destination is slower now, not queueing ours.
+        this.baselineMs = latency;
+        this.slowWindows = 0;
+        this.latencyBackoffs = 0;
+        return;
+      }
+      // They did: judge the next backoffs against the latency now (our queueing may be gone, the destination still slow).
+      this.latencyBackoffs = 1;
+      this.latencyAtFirstBackoff = latency;
+    }
+    this.value = Math.max(this.o.min, this.value * this.o.latencyBackoff);
+  }
+
+  private follow(latency: number): void {
     this.lastLatencyMs = latency;
-    if (this.baselineMs === null || latency <= this.baselineMs) this.baselineMs = latency;
-    else this.baselineMs += (latency - this.baselineMs) * Math.min(1, (now - this.baselineAt) / this.o.baselineMs);
-    this.baselineAt = now;
+    if (this.baselineMs === null || latency < this.baselineMs) this.baselineMs = latency;
   }
 
   private clearWindow(): void {

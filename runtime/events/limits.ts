@@ -1,4 +1,4 @@
-/** Segment's ingest limits (README.md, "The two commands"), shared by the local server and the AWS ingest. */
+/** Segment's ingest limits (docs/sending-events.md), shared by the local server and the AWS ingest. */
 
 /** One event, serialized as UTF-8 JSON. */
 export const MAX_EVENT_BYTES = 32 * 1024;

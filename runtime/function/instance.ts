@@ -26,6 +26,8 @@ export interface FunctionInstance {
   readonly definition: FunctionDefinition;
   /** Console output of the top-level code (and of timers running outside any event), redacted and capped. */
   readonly loadLogs: string[];
+  /** The code defines onBatch (found when it was evaluated, not by reading its text). */
+  readonly hasOnBatch: boolean;
   /** Drop paths, dispatch by type, timeout (aborts the event's fetches), classify, capture + redact logs. */
   invoke(event: SegmentEvent): Promise<Outcome>;
   /** onBatch when defined (outcomes aligned by index), else invoke each event (a few at a time). */
@@ -102,6 +104,7 @@ export function createFunctionInstance(def: FunctionDefinition, settings: Settin
   return {
     definition: def,
     get loadLogs() { return loadScope.logs.snapshot(); },
+    hasOnBatch: typeof handlers.onBatch === 'function',
     invoke,
     invokeBatch,
     dispose: () => sandbox.dispose(),

@@ -1,6 +1,6 @@
 /**
  * The ingest routes: Segment's HTTP Tracking API, the short paths analytics.js posts to (`/v1/t` … `/v1/b`), and
- * its Webhooks destination (README.md, "The two commands").
+ * its Webhooks destination (docs/sending-events.md).
  */
 import type { EventType } from '../events/types';
 import { refuse, type IngestRefusal } from './types';

@@ -53,7 +53,8 @@ export class Dispatcher {
   private pool: WorkerPool;
   private readonly retiring = new Set<Promise<void>>();
   /** `settling`: its outcome waits to be recorded (SettleBuffer), so its lease never expires. */
-  private readonly inflight = new Map<number, { message: LeasedMessage; deadline: number; settling?: boolean }>();
+  /** `handedAt`: when it went to the pool (its latency, as the delivery control sees it, counts from there). */
+  private readonly inflight = new Map<number, { message: LeasedMessage; deadline: number; handedAt: number; settling?: boolean }>();
   /** Leased and not answered yet: at the destination (or about to be). */
   private unanswered = 0;
   private control: DeliveryControl;
@@ -251,7 +252,9 @@ export class Dispatcher {
       const held = this.inflight.get(task.id);
       if (!held) continue; // its lease expired: being delivered again
       this.answered(held);
-      const change = this.control.finished(outcome, this.unanswered + 1, now);
+      // Latency as this engine sees it, not the handler's own duration: it includes the wait in a busy worker,
+      // so more events in flight than the machine (or destination) can serve show up as latency and are backed off.
+      const change = this.control.finished({ ...outcome, durationMs: now - held.handedAt }, this.unanswered + 1, now);
       if (change) this.breakerChanged(change, now);
       attempts.push({ message: held.message, outcome });
     }
@@ -292,7 +295,8 @@ export class Dispatcher {
 
   private track(m: LeasedMessage): void {
     this.unanswered++;
-    this.inflight.set(m.id, { message: m, deadline: Date.now() + this.leaseMs() });
+    const now = Date.now();
+    this.inflight.set(m.id, { message: m, deadline: now + this.leaseMs(), handedAt: now });
     this.busy.set(m.messageId, (this.busy.get(m.messageId) ?? 0) + 1);
   }
 

@@ -13,6 +13,7 @@ import { secretValues } from '../settings/resolve';
 import { createRedactor, type Redactor } from '../settings/redact';
 import type { FromWorker, ToWorker, WorkerInit, WorkerResult, WorkerTask } from './worker-protocol';
 import { lockDownProcess } from './worker-lockdown';
+import { performance } from 'node:perf_hooks';
 
 const FLUSH_MS = 2;
 const FLUSH_AT = 64;
@@ -24,6 +25,19 @@ const stderr = process.stderr;
 
 let results: WorkerResult[] = [];
 let flushTimer: NodeJS.Timeout | null = null;
+let loopUse = performance.eventLoopUtilization();
+let loopUseAt = Date.now();
+const BUSY_EVERY_MS = 250;
+
+/** How busy the event loop was since the last report (sent at most every BUSY_EVERY_MS): the pool spreads a CPU-bound function over more workers. */
+function busySinceLast(): number | undefined {
+  const now = Date.now();
+  if (now - loopUseAt < BUSY_EVERY_MS) return undefined;
+  const since = performance.eventLoopUtilization(loopUse);
+  loopUse = performance.eventLoopUtilization();
+  loopUseAt = now;
+  return Math.min(1, Math.max(0, since.utilization));
+}
 
 function send(message: FromWorker): void {
   try {
@@ -39,17 +53,20 @@ function send(message: FromWorker): void {
 function flush(): void {
   if (flushTimer) { clearTimeout(flushTimer); flushTimer = null; }
   if (results.length === 0) return;
-  const message: FromWorker = { type: 'progress', started: [], results };
+  const message: FromWorker = { type: 'progress', started: [], results, busy: busySinceLast() };
   results = [];
   send(message);
 }
 
 /**
- * Says which ids are about to run, before their code runs. Alone, without the outcomes waiting for
- * the flush: those stay coalesced, so the engine settles and leases several events at a time.
+ * Says which ids are about to run, before their code runs, with the outcomes gathered so far: the events
+ * that finished are what made room for these, so one message carries both.
  */
 function announce(started: number[]): void {
-  send({ type: 'progress', started, results: [] });
+  if (flushTimer) { clearTimeout(flushTimer); flushTimer = null; }
+  const message: FromWorker = { type: 'progress', started, results, busy: busySinceLast() };
+  results = [];
+  send(message);
 }
 
 function scheduleFlush(): void {
@@ -63,9 +80,6 @@ function jsonSafe(value: unknown): unknown {
 
 function startWorker(init: WorkerInit): void {
   const redact = createRedactor(safeSecrets(init));
-  // onBatch functions get chunks (invokeBatch); others one event per invoke, so a slow event never
-  // holds the slots of faster ones. A mention of onBatch in a comment only costs that granularity.
-  const batches = /\bonBatch\b/.test(init.definition.source.code);
   const waiting: WorkerTask[] = [];
   let runningCount = 0;
   let pumpScheduled = false;
@@ -105,7 +119,9 @@ function startWorker(init: WorkerInit): void {
   const pump = (instance: FunctionInstance) => {
     const chunks: WorkerTask[][] = [];
     while (runningCount < init.parallelism && waiting.length > 0) {
-      const chunk = waiting.splice(0, batches ? init.parallelism - runningCount : 1);
+      // onBatch functions get chunks (invokeBatch); others one event per invoke, so a slow event never
+      // holds the slots of faster ones.
+      const chunk = waiting.splice(0, instance.hasOnBatch ? init.parallelism - runningCount : 1);
       runningCount += chunk.length;
       chunks.push(chunk);
     }

@@ -16,6 +16,7 @@ import type { Settings } from '../settings/resolve';
 import { isFromWorker, type ToWorker, type WorkerInit } from './worker-protocol';
 import { WORKER_BOOTSTRAP } from './worker-bundle';
 import { assertWorkerSandbox, launchWorker } from './worker-launch';
+import { IdleCores } from './idle-cores';
 
 export interface PoolTask { id: number; messageId: string; event: string }
 export interface PoolResult { task: PoolTask; outcome: Outcome }
@@ -42,6 +43,8 @@ export interface PoolOptions {
   memoryLimitMb?: number;
   /** Script the workers run (see worker-bundle.ts). */
   entry?: string;
+  /** Idle cores of the machine now (default: measured, idle-cores.ts); a saturated function spreads only onto a free one. */
+  idleCores?: () => number;
 }
 
 export interface Unfinished { started: PoolTask[]; notStarted: PoolTask[] }
@@ -69,7 +72,18 @@ interface Slot {
   waiting: PoolTask[];
   lastHeardAt: number;
   crashReason: string | null;
+  /** Its event loop's busy share as last reported, and when. */
+  busy: number;
+  busyAt: number;
 }
+
+/** A worker whose event loop is this busy runs its function as fast as one process can: give the next events to another. */
+const SATURATED = 0.85;
+/** A busy share older than this says nothing about now. */
+const BUSY_FRESH_MS = 2000;
+/** Idle CPU (in cores) a second worker needs to add throughput rather than only cost. */
+const FREE_CORE = 0.5;
+const machine = new IdleCores();
 
 /** Extra events a worker holds beyond those it runs, so it is never idle waiting for the engine. */
 export function prefetchFor(parallelism: number): number {
@@ -104,7 +118,7 @@ export class WorkerPool {
       return {
         parallelism, capacity: parallelism + prefetchFor(parallelism),
         worker: null, ready: false, startedAt: 0, held: new Map(), waiting: [], lastHeardAt: 0, crashReason: null,
-        running: new Set(),
+        running: new Set(), busy: 0, busyAt: 0,
       };
     });
     this.slackMs = options.slackMs ?? 1000 + Math.round(options.timeoutMs * 0.1);
@@ -138,6 +152,11 @@ export class WorkerPool {
     return free;
   }
 
+  /** Worker processes running now. */
+  get workers(): number {
+    return this.slots.filter((s) => s.worker !== null).length;
+  }
+
   /** Events currently held by the pool. */
   get size(): number {
     let n = 0;
@@ -148,9 +167,14 @@ export class WorkerPool {
   /** Hand tasks to workers (at most freeSlots()). Results arrive through onResults. */
   submit(tasks: readonly PoolTask[]): void {
     let i = 0;
-    // Running workers first (least loaded first), then new ones. First every worker's running
+    // Running workers first (least loaded first), then new ones; but when a running worker is saturated (its
+    // event loop always busy: a CPU-bound function) and a core is free, a new one comes before it. First every worker's running
     // share (so a burst starts a second worker rather than queueing behind the first), then the queues.
-    const order = [...this.slots].sort((a, b) => Number(b.worker !== null) - Number(a.worker !== null) || load(a) - load(b));
+    const now = Date.now();
+    const saturated = (s: Slot) => s.worker !== null && s.busy >= SATURATED && now - s.busyAt < BUSY_FRESH_MS;
+    const spread = this.slots.some(saturated) && (this.options.idleCores ?? (() => machine.now()))() >= FREE_CORE;
+    const rank = (s: Slot) => (s.worker === null ? (spread ? 1 : 3) : saturated(s) ? 2 : 0);
+    const order = [...this.slots].sort((a, b) => rank(a) - rank(b) || load(a) - load(b));
     for (const limit of [(s: Slot) => s.parallelism, (s: Slot) => s.capacity]) {
       for (const slot of order) {
         const take = Math.min(limit(slot) - load(slot), tasks.length - i);
@@ -213,6 +237,7 @@ export class WorkerPool {
     slot.ready = false;
     slot.startedAt = Date.now();
     slot.crashReason = null;
+    slot.busy = 0;
     for (const stream of [worker.stdout, worker.stderr]) {
       if (stream) createInterface({ input: stream, crlfDelay: Infinity }).on('line', (line) => this.workerOutput(slot, worker, line));
     }
@@ -271,6 +296,7 @@ export class WorkerPool {
         return this.checkDrained();
       }
       case 'progress': {
+        if (message.busy !== undefined) { slot.busy = message.busy; slot.busyAt = slot.lastHeardAt; }
         for (const id of message.started) if (slot.held.has(id)) slot.running.add(id);
         const results: PoolResult[] = [];
         for (const { id, outcome } of message.results) {

@@ -36,13 +36,15 @@ export type FromWorker =
    * knows them even if that line never returns (a stuck or crashing worker): exactly those events
    * are blamed, and the ones the worker only held go back unattempted.
    * `results`: finished events (coalesced over a couple of milliseconds).
+   * `busy`: now and then, the share of the time since the last one its event loop was busy (0–1).
    */
-  | { type: 'progress'; started: number[]; results: WorkerResult[] }
+  | { type: 'progress'; started: number[]; results: WorkerResult[]; busy?: number }
   | { type: 'released'; ids: number[] };
 
 const STATUSES = new Set<unknown>(['delivered', 'discarded', 'retry']);
 const REASONS = new Set<unknown>([null, 'unsupported', 'invalid-event', 'invalid-settings', 'retry-error', 'timeout', 'error']);
 
+const isShare = (value: unknown): boolean => typeof value === 'number' && value >= 0 && value <= 1;
 const isIds = (value: unknown): value is number[] => Array.isArray(value) && value.every((id) => typeof id === 'number');
 const isError = (value: unknown): value is OutcomeError =>
   typeof value === 'object' && value !== null && typeof (value as OutcomeError).name === 'string' && typeof (value as OutcomeError).message === 'string';
@@ -66,7 +68,7 @@ export function isFromWorker(message: unknown): message is FromWorker {
     case 'ready': return Array.isArray(m.loadLogs) && m.loadLogs.every((l) => typeof l === 'string');
     case 'load-error': return isError(m.error);
     case 'released': return isIds(m.ids);
-    case 'progress': return isIds(m.started) && Array.isArray(m.results)
+    case 'progress': return isIds(m.started) && Array.isArray(m.results) && (m.busy === undefined || isShare(m.busy))
       && m.results.every((r: unknown) => typeof (r as WorkerResult)?.id === 'number' && isOutcome((r as WorkerResult).outcome));
     default: return false;
   }

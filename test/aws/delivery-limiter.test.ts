@@ -17,7 +17,6 @@ function setup(recordConcurrency: number, behaviour: () => 'ok' | 'fail') {
   const release: Array<() => void> = [];
   const limited = limitDelivery({
     recordConcurrency,
-    defer: async (r, seconds) => { deferred.push([r.messageId, seconds]); },
     metric: (s) => metrics.push(s),
     tuning: { breaker: { consecutive: 3 } },
     now: () => clock.now,
@@ -31,12 +30,17 @@ function setup(recordConcurrency: number, behaviour: () => 'ok' | 'fail') {
     return r.messageId;
   });
   const releaseAll = async () => { while (release.length > 0) { release.shift()!(); await tick(); } };
-  return { clock, deferred, metrics, limited, releaseAll, stats: () => ({ calls, peak, running }) };
+  // A deferred record is not run: the limiter says for how long its message is to be hidden.
+  const run = (r: SQSRecord) => limited(r).catch((err: unknown) => {
+    if (err instanceof DeferredRecord) deferred.push([r.messageId, err.hideSeconds ?? -1]);
+    throw err;
+  });
+  return { clock, deferred, metrics, limited, run, releaseAll, stats: () => ({ calls, peak, running }) };
 }
 
 test('runs at most the adaptive limit at once (initially min(10, recordConcurrency)); the others wait', async () => {
   const t = setup(25, () => 'ok');
-  const all = Array.from({ length: 30 }, (_, i) => t.limited(record(`m${i}`)));
+  const all = Array.from({ length: 30 }, (_, i) => t.run(record(`m${i}`)));
   await tick();
   expect(t.stats()).toMatchObject({ running: 10 });
   await t.releaseAll();
@@ -48,14 +52,14 @@ test('runs at most the adaptive limit at once (initially min(10, recordConcurren
 test('a failing destination opens the breaker: records are deferred unrun (visibility ≥ 30 s, reported as failures), one probe later resumes', async () => {
   let mode: 'ok' | 'fail' = 'fail';
   const t = setup(5, () => mode);
-  const first = Array.from({ length: 3 }, (_, i) => t.limited(record(`f${i}`)).catch((e: unknown) => e));
+  const first = Array.from({ length: 3 }, (_, i) => t.run(record(`f${i}`)).catch((e: unknown) => e));
   await tick();
   await t.releaseAll();
   expect((await Promise.all(first)).every((e) => e instanceof ReportedFailure && !(e instanceof DeferredRecord))).toBe(true);
   expect(t.limited.control.status(t.clock.now)).toMatchObject({ paused: true, pausedBy: 'breaker' });
   expect(t.metrics.at(-1)).toMatchObject({ paused: true });
 
-  const deferredErr = await t.limited(record('d1')).catch((e: unknown) => e);
+  const deferredErr = await t.run(record('d1')).catch((e: unknown) => e);
   expect(deferredErr).toBeInstanceOf(DeferredRecord);
   expect(deferredErr).toBeInstanceOf(ReportedFailure); // the handler reports it without logging an error
   expect(t.deferred).toEqual([['d1', 30]]);
@@ -63,15 +67,15 @@ test('a failing destination opens the breaker: records are deferred unrun (visib
 
   t.clock.now += 30_000; // the first probe is due
   mode = 'ok';
-  const probe = t.limited(record('p1'));
-  const other = t.limited(record('d2')).catch((e: unknown) => e);
+  const probe = t.run(record('p1'));
+  const other = t.run(record('d2')).catch((e: unknown) => e);
   await tick();
   expect(await other).toBeInstanceOf(DeferredRecord); // only the probe runs
   await t.releaseAll();
   await expect(probe).resolves.toBe('p1');
   expect(t.limited.control.status(t.clock.now)).toMatchObject({ paused: false });
   expect(t.metrics.at(-1)).toMatchObject({ paused: false });
-  const after = t.limited(record('after'));
+  const after = t.run(record('after'));
   await tick();
   await t.releaseAll();
   await expect(after).resolves.toBe('after');
@@ -80,23 +84,23 @@ test('a failing destination opens the breaker: records are deferred unrun (visib
 
 test('the deferral grows with the outage, up to 15 min', async () => {
   const t = setup(5, () => 'fail');
-  const first = Array.from({ length: 3 }, (_, i) => t.limited(record(`f${i}`)).catch(() => null));
+  const first = Array.from({ length: 3 }, (_, i) => t.run(record(`f${i}`)).catch(() => null));
   await tick();
   await t.releaseAll();
   await Promise.all(first);
   t.clock.now += 10 * 60_000; // paused 10 min, a probe is due: run it, it fails
-  const probe = t.limited(record('p')).catch(() => null);
+  const probe = t.run(record('p')).catch(() => null);
   await tick();
   await t.releaseAll();
   await probe;
-  await t.limited(record('late')).catch(() => null);
+  await t.run(record('late')).catch(() => null);
   expect(t.deferred.at(-1)).toEqual(['late', 600]);
   t.clock.now += 60 * 60_000;
-  const secondProbe = t.limited(record('p2')).catch(() => null);
+  const secondProbe = t.run(record('p2')).catch(() => null);
   await tick();
   await t.releaseAll();
   await secondProbe;
-  await t.limited(record('later')).catch(() => null);
+  await t.run(record('later')).catch(() => null);
   expect(t.deferred.at(-1)).toEqual(['later', 900]);
   expect(t.stats().calls).toBe(5); // 3 + 2 probes: the deferred ones never ran
 });

@@ -5,7 +5,7 @@
  */
 import { ChangeMessageVisibilityCommand, SendMessageBatchCommand } from '@aws-sdk/client-sqs';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { DeleteTableCommand } from '@aws-sdk/client-dynamodb';
@@ -23,6 +23,8 @@ import { lambdaContext } from './support/lambda';
 import { interceptLocalhostDns } from './support/localhost-dns';
 import { recordFromItem } from '../../runtime/aws/delivery-item';
 import { listDeliveryRecords } from '../../runtime/aws/delivery-list';
+import { decodeMessage, encodeEvent, packEvents } from '../../runtime/aws/sqs-message';
+import type { SegmentEvent } from '../../runtime/events/types';
 
 type Handler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
 interface DestinationModule { createDestinationHandler(env?: Record<string, string | undefined>): Handler }
@@ -92,6 +94,14 @@ function trackEvent(outcome: 'ok' | 'fail' | 'bad' | 'busy', messageId = `msg-${
 async function enqueue(queue: Queue, events: object[]): Promise<void> {
   await sqs.client.send(new SendMessageBatchCommand({
     QueueUrl: queue.url, Entries: events.map((e, i) => ({ Id: String(i), MessageBody: JSON.stringify(e) })),
+  }));
+}
+
+/** As the ingest Lambda queues the events of one request: packed into as few messages as fit. */
+async function enqueuePacked(queue: Queue, events: object[]): Promise<void> {
+  const messages = packEvents(events.map((e) => encodeEvent(e as SegmentEvent)));
+  await sqs.client.send(new SendMessageBatchCommand({
+    QueueUrl: queue.url, Entries: messages.map((m, i) => ({ Id: String(i), MessageBody: m.body })),
   }));
 }
 
@@ -275,8 +285,8 @@ describe('destination handler without its delivery table', () => {
 
     expect(response.batchItemFailures).toEqual([{ itemIdentifier: records[0].messageId }]);
     expect(sinkCalls(event.messageId)).toHaveLength(0);
-    expect(output.json().find((l) => l.message === 'record not processed')).toMatchObject({
-      level: 'ERROR', messageId: records[0].messageId, error: expect.stringContaining('ResourceNotFoundException'),
+    expect(output.json().find((l) => l.message === 'event not processed')).toMatchObject({
+      level: 'ERROR', messageId: event.messageId, error: expect.stringContaining('ResourceNotFoundException'),
     });
     expect(await queueState(fn.queue)).toMatchObject({ ready: 0, inflight: 1 });
   });
@@ -374,6 +384,77 @@ describe('destination handler at the last attempt', () => {
     expect(sinkCalls(event.messageId)).toHaveLength(2);
   });
 });
+
+describe('destination handler, several events per SQS message', () => {
+  it('settles each event on its own; the message comes back only for the one to retry (its settled siblings skipped, kept past the dedupe window) and lands in the DLQ whole; a replay delivers only what was not', async () => {
+    // 2 attempts over 1 s: retry once after 1 s; queue maxReceiveCount = 2.
+    const packs = await deployFunction('packs', { attempts: 2, windowHours: 1 / 3600 }, { apiKey: API_KEY });
+    const [ok1, bad, fail, ok2] = [trackEvent('ok'), trackEvent('bad'), trackEvent('fail'), trackEvent('ok')];
+    const settled = [ok1, bad, ok2];
+    await enqueuePacked(packs.queue, [ok1, bad, fail, ok2]);
+
+    const first = await poll(packs);
+    expect(first.records).toHaveLength(1); // one message for the four events
+    expect(first.response.batchItemFailures).toEqual([{ itemIdentifier: first.records[0].messageId }]);
+    expect(await record('packs', ok1.messageId)).toMatchObject({ status: 'delivered', attempts: 1 });
+    expect(await record('packs', bad.messageId)).toMatchObject({ status: 'discarded', attempts: 1 });
+    expect(await record('packs', fail.messageId)).toMatchObject({ status: 'retrying', attempts: 1 });
+    expect(deliveryLines(fail.messageId)[0]).toMatchObject({ status: 'retrying', attempt: 1, retryInSeconds: 1 });
+    // The message comes back: what it settled is kept a month (past the DLQ's 14 days), not the 2 days of a dedupe item.
+    const month = Date.now() / 1000 + 29 * 24 * 3600;
+    for (const e of settled) expect((await record('packs', e.messageId))?.ttl).toBeGreaterThan(month);
+
+    const second = await poll(packs, 5);
+    expect(second.records[0].attributes.ApproximateReceiveCount).toBe('2');
+    expect(second.response.batchItemFailures).toHaveLength(1);
+    for (const e of settled) expect(sinkCalls(e.messageId)).toHaveLength(1); // skipped, not a new attempt
+    expect(await record('packs', ok1.messageId)).toMatchObject({ status: 'delivered', attempts: 1 });
+    expect(await record('packs', fail.messageId)).toMatchObject({ status: 'failed', attempts: 2 });
+    expect(summaries().at(-1)).toMatchObject({ duplicate: 3, failed: 1 });
+
+    // Its last attempt: the next receive moves the message, every event in it, to the DLQ.
+    expect(await receiveRecords(sqs.client, packs.queue, 1)).toEqual([]);
+    const [dead] = await receiveRecords(sqs.client, packs.dlq, 1);
+    expect(decodeMessage(dead.body)?.events.map((e) => e?.messageId)).toEqual([ok1, bad, fail, ok2].map((e) => e.messageId));
+    await deleteSucceeded(sqs.client, packs.dlq, [dead], { batchItemFailures: [] });
+
+    // Replayed days later (past the 24 h dedupe window): the body goes back to the queue as it is (StartMessageMoveTask).
+    for (const e of settled) await ageRecord('packs', e.messageId, 3 * 24 * 3600 * 1000);
+    await sqs.client.send(new SendMessageBatchCommand({ QueueUrl: packs.queue.url, Entries: [{ Id: '0', MessageBody: dead.body }] }));
+    const replay = await poll(packs, 1);
+    expect(replay.response.batchItemFailures).toHaveLength(1);
+    for (const e of settled) expect(sinkCalls(e.messageId)).toHaveLength(1);
+    expect(sinkCalls(fail.messageId)).toHaveLength(3);
+    await sqs.client.send(new ChangeMessageVisibilityCommand({ QueueUrl: packs.queue.url, ReceiptHandle: replay.records[0].receiptHandle, VisibilityTimeout: 0 }));
+    await deleteSucceeded(sqs.client, packs.queue, await receiveRecords(sqs.client, packs.queue, 1), { batchItemFailures: [] });
+  });
+
+  it('delivers a message whose events all succeed and lets SQS delete it; a copy of one of its events in a later request is a duplicate', async () => {
+    const packsOk = await deployFunction('packs-ok', { attempts: 3, windowHours: 1 }, { apiKey: API_KEY });
+    const events = Array.from({ length: 15 }, () => trackEvent('ok')); // an analytics-node batch
+    await enqueuePacked(packsOk.queue, events);
+    const { records, response } = await poll(packsOk);
+    expect(records).toHaveLength(1);
+    expect(response.batchItemFailures).toEqual([]);
+    for (const e of events) expect(await record('packs-ok', e.messageId)).toMatchObject({ status: 'delivered', attempts: 1, ttl: expect.any(Number) });
+    // Nothing comes back for these: their items keep the short dedupe TTL (about 2 days).
+    expect((await record('packs-ok', events[0].messageId))?.ttl).toBeLessThan(Date.now() / 1000 + 3 * 24 * 3600);
+
+    await enqueuePacked(packsOk.queue, [events[3], trackEvent('ok')]);
+    const again = await poll(packsOk);
+    expect(again.response.batchItemFailures).toEqual([]);
+    expect(sinkCalls(events[3].messageId)).toHaveLength(1);
+    expect(summaries().at(-1)).toMatchObject({ duplicate: 1, delivered: 1 });
+  });
+});
+
+/** Moves a record's last update `ms` into the past (its pack id and expiry kept), as if settled that long ago. */
+async function ageRecord(fn: string, messageId: string, ms: number): Promise<void> {
+  const { Item } = await doc.send(new GetCommand({ TableName: TABLE, Key: { pk: `${fn}#${messageId}` }, ConsistentRead: true }));
+  const r = JSON.parse(String(Item!.r)) as { updatedAt: string };
+  r.updatedAt = new Date(Date.parse(r.updatedAt) - ms).toISOString();
+  await doc.send(new PutCommand({ TableName: TABLE, Item: { ...Item, r: JSON.stringify(r) } }));
+}
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));

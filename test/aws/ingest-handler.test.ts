@@ -9,7 +9,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context
 import { mockClient } from 'aws-sdk-client-mock';
 import { useFakeAwsEnv } from './support/aws-env';
 import { loadBundledHandler, removeBundles } from './support/bundle';
-import { createQueue, drainBodies, startFauxqs, type Fauxqs, type Queue } from './support/fauxqs';
+import { createQueue, drainBodies, drainMessages, startFauxqs, type Fauxqs, type Queue } from './support/fauxqs';
 import { apiGatewayEvent, basicAuth, lambdaContext, type HttpCall } from './support/lambda';
 import { interceptLocalhostDns } from './support/localhost-dns';
 
@@ -130,12 +130,28 @@ describe('ingest handler', () => {
     expect(queued).not.toHaveProperty('writeKey');
   });
 
-  it('queues batches larger than one SendMessageBatch call (10 entries)', async () => {
+  it('packs the events of a request for one function into as few messages as fit (16 events each)', async () => {
     const batch = Array.from({ length: 25 }, (_, i) => track('Order Completed', { messageId: `m-${i}` }));
     const res = await invoke({ path: '/v1/import', headers: { authorization: basicAuth('wk_web') }, body: JSON.stringify({ batch }) });
     expect(res.statusCode).toBe(200);
-    expect((await drainBodies(sqs.client, orders)).map((e) => e.messageId).sort()).toEqual(batch.map((e) => e.messageId).sort());
+    const messages = await drainMessages(sqs.client, orders);
+    expect(messages.map((m) => m.length).sort()).toEqual([16, 9]);
+    // An accepted request writes no log line at the default level (the API access log has one): lib/COST.md.
+    const written = quiet.flatMap((spy) => spy.mock.calls.map((c) => String(c[0])));
+    expect(written.filter((line) => line.includes('ingest: accepted'))).toEqual([]);
+    expect(messages.flat().map((e) => e.messageId).sort()).toEqual(batch.map((e) => e.messageId).sort());
     expect(await drainBodies(sqs.client, tracks)).toHaveLength(25);
+  });
+
+  it('queues requests larger than one SendMessageBatch call (10 messages, 256 KiB)', async () => {
+    // 24 events of ~20 KB: 3 per 64 KB message, 8 messages of ~60 KB, 4 per call (256 KiB).
+    const batch = Array.from({ length: 24 }, (_, i) => track('Order Completed', { messageId: `big-${i}`, properties: { text: 'x'.repeat(20_000) } }));
+    const res = await invoke({ path: '/v1/import', headers: { authorization: basicAuth('wk_web') }, body: JSON.stringify({ batch }) });
+    expect(res.statusCode).toBe(200);
+    const messages = await drainMessages(sqs.client, orders);
+    expect(messages).toHaveLength(8);
+    expect(messages.flat().map((e) => e.messageId).sort()).toEqual(batch.map((e) => e.messageId).sort());
+    await drainBodies(sqs.client, tracks);
   });
 
   it('answers 401 for a wrong write key or signature and queues nothing', async () => {

@@ -48,8 +48,9 @@ test("the new function's queue, Lambda and mapping follow its function.json", ()
   const t = functionTemplates(three).gamma;
   const queues = resourcesOf(t, 'AWS::SQS::Queue');
   const lambda = resourcesOf(t, 'AWS::Lambda::Function')[logicalId(gamma.handler)];
-  expect(lambda.Timeout).toBe(305); // timeoutSeconds 30 × 10 rounds (a batch of 100, 10 at a time) + 5 s margin
-  expect(queues[logicalId(gamma.queue)].VisibilityTimeout).toBe(6 * 305 + 1); // + the 1 s batching window
+  // timeoutSeconds 30 × 12 rounds (a batch of 7 messages of up to 16 events, 10 at a time) + 5 s margin
+  expect(lambda.Timeout).toBe(365);
+  expect(queues[logicalId(gamma.queue)].VisibilityTimeout).toBe(6 * 365 + 1); // + the 1 s batching window
   expect((queues[logicalId(gamma.queue)].RedrivePolicy as { maxReceiveCount: number }).maxReceiveCount).toBe(3);
   t.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
     // The live alias (lib/destination-function.ts), written as "<function name>:live".

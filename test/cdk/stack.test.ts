@@ -111,12 +111,12 @@ describe('one set of resources per function folder', () => {
   /** The event source invokes the `live` alias: CDK names it `<function name>:live`, the name taken from the alias ARN. */
   const liveAliasName = (alias: string) => ({ 'Fn::Join': ['', [{ 'Fn::Select': [6, { 'Fn::Split': [':', { Ref: alias }] }] }, ':live']] });
 
-  test('event source mappings report batch item failures, batches of 100 within a 1 s window; maxConcurrency = invocations × records per invocation', () => {
+  test('event source mappings report batch item failures, batches of 7 messages (≤ 112 events) within a 1 s window; maxConcurrency = invocations × events per invocation', () => {
     alphaT.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
       FunctionName: liveAliasName(ids.alpha.live),
       EventSourceArn: { 'Fn::GetAtt': [ids.alpha.queue, 'Arn'] },
       FunctionResponseTypes: ['ReportBatchItemFailures'],
-      BatchSize: 100,
+      BatchSize: 7,
       MaximumBatchingWindowInSeconds: 1,
       ScalingConfig: { MaximumConcurrency: 2 }, // function.json says 1; SQS event sources need ≥ 2
     });

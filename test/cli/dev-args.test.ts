@@ -1,6 +1,6 @@
 /** `destfn dev` reads its flags with the shared parser (runtime/cli/args.ts): bad flags print why and the usage, exit 1. */
 import { main } from '../../runtime/cli/dev';
-import { cli } from './support';
+import { cli, destfn } from './support';
 
 const USAGE = 'usage: destfn dev [--dir functionsDir] [--port 3000] [--data dataDir] [--host 127.0.0.1] [--token t] [--quiet] [--no-reload]\n';
 
@@ -13,3 +13,9 @@ test.each([
 ])('destfn dev %j', async (argv, message) => {
   expect(await cli(main, argv)).toEqual({ code: 1, out: '', err: `${message}${USAGE}` });
 });
+
+test.each([['dev', '--help'], ['deliveries', '-h'], ['pause', '--help']])('destfn %s %s prints the usage and exits 0', async (...args) => {
+  const { code, stdout, stderr } = await destfn(args);
+  expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
+  expect(stdout).toMatch(new RegExp(`^usage: destfn ${args[0]} `));
+}, 60_000);

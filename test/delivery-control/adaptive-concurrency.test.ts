@@ -66,6 +66,52 @@ test('a destination that becomes slower for good: backs off, then accepts the ne
   expect(limiter.latencyMs).toBe(200);
 });
 
+test('a destination (or a machine) that is already at capacity: the limit stays where latency starts to queue, it does not creep up to the ceiling', () => {
+  // Little's law at a fixed 3,000 answers/s: every request over ~6 in flight only waits, and latency grows with the limit.
+  const clock = { now: 0 };
+  const limiter = new AdaptiveConcurrency({ max: 200 });
+  const limits: number[] = [];
+  for (let w = 0; w < 600; w++) { // 60 s of 100 ms windows
+    run(limiter, clock, 1, 2 + limiter.limit / 3);
+    limits.push(limiter.limit);
+  }
+  const lastMinute = limits.slice(100);
+  expect(Math.max(...lastMinute)).toBeLessThan(60); // ~2 × the no-queue latency + slack: about 40 in flight
+  expect(Math.min(...lastMinute)).toBeGreaterThan(5);
+});
+
+test('backing off that does not bring the latency down makes it the new normal at once', () => {
+  const clock = { now: 0 };
+  const limiter = new AdaptiveConcurrency({ max: 200, initial: 100 });
+  run(limiter, clock, 3, 2);
+  const before = limiter.limit;
+  run(limiter, clock, 2, 50); // 2 slow windows: not yet
+  expect(limiter.limit).toBe(before);
+  run(limiter, clock, 5, 50); // 5 backoffs (× 0.9) that change nothing
+  expect(limiter.limit).toBeLessThan(before * 0.65);
+  expect(limiter.baseline).toBe(2);
+  run(limiter, clock, 1, 50);
+  expect(limiter.baseline).toBe(50);
+  const low = limiter.limit;
+  run(limiter, clock, 1, 50);
+  expect(limiter.limit).toBeGreaterThan(low);
+});
+
+test('a slower destination seen first through our own queueing: backoffs help at first, then stop helping, and the new latency is accepted', () => {
+  const clock = { now: 0 };
+  const limiter = new AdaptiveConcurrency({ max: 200, initial: 100 });
+  run(limiter, clock, 3, 2);
+  run(limiter, clock, 3, 400); // 200 ms at the destination + 200 ms waiting behind our own requests
+  run(limiter, clock, 5, 200); // the wait is gone: backing off helped, the destination is still at 200 ms
+  expect(limiter.baseline).toBe(2);
+  run(limiter, clock, 6, 200); // five more backoffs change nothing
+  expect(limiter.baseline).toBe(200);
+  const low = limiter.limit;
+  expect(low).toBeGreaterThan(10);
+  run(limiter, clock, 20, 200);
+  expect(limiter.limit).toBeGreaterThan(low * 3);
+});
+
 test('timeouts do not count as latency (only successes do)', () => {
   const clock = { now: 0 };
   const limiter = new AdaptiveConcurrency({ max: 10 });

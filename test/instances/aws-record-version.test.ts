@@ -68,7 +68,7 @@ test('each instance\'s records carry its staged code version, by key and in the 
       functionName: fn.definition.name, loader, store, telemetry, changeVisibility: async () => {},
       log: { warn: () => {}, error: () => {} },
     });
-    expect(await process(sqsRecord(`${fn.id}-1`))).toBe('delivered');
+    expect(await process(sqsRecord(`${fn.id}-1`))).toEqual(['delivered']);
     expect((await store.get(fn.definition.name, `${fn.id}-1`))?.version).toBe(fn.definition.version);
   }
   await store.flushHistory();

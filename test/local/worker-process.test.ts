@@ -133,6 +133,46 @@ test('a module-style function loads its external packages (@aws-sdk/*) and lodas
   expect(outcomeOf(seen, 1)).toMatchObject({ status: 'delivered', result: 'function function worker-process' });
 }, 20_000);
 
+test('a function that only mentions onBatch (a comment) runs one event per invoke: a slow event does not hold the fast ones', async () => {
+  const code = `// One request per event (no onBatch here).
+  async function onTrack(event) {
+    if (event.properties.slow) await new Promise((r) => setTimeout(r, 1500));
+    return event.messageId;
+  }`;
+  const batches: number[][] = [];
+  const { pool, seen } = await poolFor('mentions-batch', code, { concurrency: 4, onResults: (results) => { batches.push(results.map((r) => r.task.id)); seen.results.push(...results); } });
+  pool.submit([task(1, { slow: true }), task(2), task(3), task(4)]);
+  await waitFor('all four', () => seen.results.length === 4, 15_000);
+  expect(seen.results.every((r) => r.outcome.status === 'delivered')).toBe(true);
+  expect(batches[0]).not.toContain(1);
+  expect(batches.at(-1)).toEqual([1]);
+}, 20_000);
+
+test('a CPU-bound function is spread over a second worker when a core is free; one that waits on I/O stays in one process', async () => {
+  // 30 events in flight at most (what the adaptive limit would allow), well within one worker's share of 100.
+  const feed = async (pool: WorkerPool, seen: Observed, total: number) => {
+    let next = 0;
+    while (seen.results.length < total) {
+      const n = Math.min(30 - pool.size, total - next);
+      if (n > 0) pool.submit(Array.from({ length: n }, () => task(++next)));
+      await new Promise((r) => setTimeout(r, 5));
+    }
+  };
+  const spinning = 'async function onTrack() { const end = Date.now() + 4; while (Date.now() < end); return 1; }';
+  // The machine's idle CPU is given: the test must not depend on what else runs on it.
+  const cpu = await poolFor('cpu-bound', spinning, { concurrency: 200, maxWorkers: 2, idleCores: () => 1 });
+  await feed(cpu.pool, cpu.seen, 400);
+  expect(cpu.seen.results.every((r) => r.outcome.status === 'delivered')).toBe(true);
+  expect(cpu.pool.workers).toBe(2);
+  const busyMachine = await poolFor('cpu-bound-busy-machine', spinning, { concurrency: 200, maxWorkers: 2, idleCores: () => 0.2 });
+  await feed(busyMachine.pool, busyMachine.seen, 200);
+  expect(busyMachine.pool.workers).toBe(1);
+  const io = await poolFor('io-bound', 'async function onTrack() { await new Promise((r) => setTimeout(r, 4)); return 1; }', { concurrency: 200, maxWorkers: 2, idleCores: () => 1 });
+  await feed(io.pool, io.seen, 400);
+  expect(io.seen.results.every((r) => r.outcome.status === 'delivered')).toBe(true);
+  expect(io.pool.workers).toBe(1);
+}, 60_000);
+
 test('workers need a Node whose permission model takes one --allow-fs-read per path (20.11+): older ones are refused with the reason', () => {
   expect(() => assertWorkerSandbox('20.10.0')).toThrow("destfn runs functions under Node's permission model, which needs Node 20.11 or later (this is 20.10.0)");
   expect(() => assertWorkerSandbox('18.20.4')).toThrow(/needs Node 20\.11/);

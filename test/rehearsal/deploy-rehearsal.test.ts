@@ -10,13 +10,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
+import { ChangeMessageVisibilityCommand, GetQueueAttributesCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import { GetSecretValueCommand, PutSecretValueCommand } from '@aws-sdk/client-secrets-manager';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { Analytics } from '@segment/analytics-node';
 import { isPageItem, recordFromItem } from '../../runtime/aws/delivery-item';
 import { functionStackLogicalId } from '../../runtime/aws/contract';
+import { decodeMessage } from '../../runtime/aws/sqs-message';
 import { startHttpSink, type HttpSink, type SinkRequest } from '../aws/support/http-sink';
 import { startAwsPlane, type AwsPlane } from './aws-plane';
 import { deployStack, type DeployedStack } from './deploy';
@@ -294,10 +295,40 @@ describe('webhooks, retries and the dead-letter queue', () => {
 
     const replay = await destfn(['replay', 'flaky', '--aws'], operator());
     expect(replay.stderr).toBe('');
-    expect(replay.stdout).toMatch(/moving about 2 event\(s\) from the DLQ of "flaky"/);
+    expect(replay.stdout).toMatch(/moving about 2 message\(s\) from the DLQ of "flaky"/);
     await waitFor('the DLQ drained by the move task', async () => (await queueDepth(functionOutputs('flaky').DlqUrl)) === 0 || undefined, 10_000);
     await waitFor('a fourth attempt after the replay', () => delivered('flaky', 'rh-hook-1').length === 4, 20_000);
   }, 90_000);
+});
+
+describe('several events per SQS message', () => {
+  test('an analytics-node batch travels as one message; each event is delivered on its own, the failing one retried alone, its message in the DLQ whole, and a replay delivers only it', async () => {
+    const analytics = new Analytics({ writeKey: writeKeys.web, host: stack.api.url.replace(/\/$/, ''), flushAt: 4, maxRetries: 1 });
+    const ids = ['rh-pack-1', 'rh-pack-2', 'rh-pack-fail', 'rh-pack-4'];
+    for (const id of ids) analytics.track({ userId: 'u7', event: 'Packed', properties: { total: 80, fail: id === 'rh-pack-fail' }, messageId: id });
+    await analytics.closeAndFlush({ timeout: 10_000 });
+    const siblings = ids.filter((id) => id !== 'rh-pack-fail');
+
+    await waitFor('three attempts of rh-pack-fail', () => delivered('big-orders', 'rh-pack-fail').length === 3, 40_000);
+    await waitFor('its failed record', async () => (await records('big-orders')).find((r) => r.messageId === 'rh-pack-fail')?.status === 'failed', 20_000);
+    for (const id of siblings) expect(delivered('big-orders', id)).toHaveLength(1);
+    expect(ids.every((id) => delivered('relay', id).length === 1)).toBe(true);
+    // One message for the four events: the DLQ holds one message, the records one failed event.
+    const dlq = functionOutputs('big-orders').DlqUrl;
+    await waitFor('the message in the DLQ', async () => (await queueDepth(dlq)) === 1, 30_000);
+    const [peek] = (await plane.admin.sqs.send(new ReceiveMessageCommand({ QueueUrl: dlq }))).Messages ?? [];
+    expect(decodeMessage(peek.Body!)?.events.map((e) => e?.messageId)).toEqual(ids);
+    await plane.admin.sqs.send(new ChangeMessageVisibilityCommand({ QueueUrl: dlq, ReceiptHandle: peek.ReceiptHandle, VisibilityTimeout: 0 }));
+    const failed = await destfn(['deliveries', 'big-orders', '--aws', '--status', 'failed', '--json'], operator());
+    expect((JSON.parse(failed.stdout) as Array<{ messageId: string }>).map((r) => r.messageId)).toEqual(['rh-pack-fail']);
+
+    const replay = await destfn(['replay', 'big-orders', '--aws'], operator());
+    expect(replay.stderr).toBe('');
+    expect(replay.stdout).toMatch(/moving about 1 message\(s\) from the DLQ of "big-orders"/);
+    await waitFor('a fourth attempt after the replay', () => delivered('big-orders', 'rh-pack-fail').length === 4, 20_000);
+    await waitFor('the replayed message back in the DLQ', async () => (await queueDepth(dlq)) === 1, 30_000);
+    for (const id of siblings) expect(delivered('big-orders', id)).toHaveLength(1); // skipped by their pack id
+  }, 120_000);
 });
 
 describe('operating with the Operators policy', () => {

@@ -25,8 +25,8 @@ export function createAwsBackend(target: AwsTarget): OperatorBackend {
       const { taskHandle, approximateMessages } = await replayAws(fn, target);
       return taskHandle === null
         ? `replay: the DLQ of "${fn}" is empty; nothing to move.\n`
-        : `replay: moving about ${approximateMessages} event(s) from the DLQ of "${fn}" back to its queue (SQS message move task ${taskHandle}); `
-          + 'its Lambda delivers them as they arrive.\n';
+        : `replay: moving about ${approximateMessages} message(s) from the DLQ of "${fn}" back to its queue (SQS message move task ${taskHandle}); `
+          + 'a message holds the events of one ingest request: its Lambda delivers those not delivered yet and skips the others.\n';
     },
 
     async setSecrets(definition, values) {

@@ -4,7 +4,7 @@
  * events wait there with their receive counts untouched until `resume` enables it again. (The circuit breaker
  * inside the Lambda, runtime/aws/limiter.ts, pauses by itself but each deferral is one SQS receive.)
  * The mapping is found by its queue: ListEventSourceMappings(EventSourceArn), whatever function version or alias it
- * invokes. Operators need lambda:ListEventSourceMappings and lambda:UpdateEventSourceMapping (README).
+ * invokes. Operators need lambda:ListEventSourceMappings and lambda:UpdateEventSourceMapping (docs/delivery-control.md).
  */
 import type { EventSourceMappingConfiguration, LambdaClient } from '@aws-sdk/client-lambda';
 import type { DeliveryControlBackend } from '../delivery-control-backend';

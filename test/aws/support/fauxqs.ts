@@ -6,6 +6,7 @@ import {
   CreateQueueCommand, DeleteMessageBatchCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient, type Message,
 } from '@aws-sdk/client-sqs';
 import type { SQSBatchResponse, SQSRecord } from 'aws-lambda';
+import { decodeMessage } from '../../../runtime/aws/sqs-message';
 
 export interface Fauxqs {
   port: number;
@@ -96,13 +97,22 @@ export async function deleteSucceeded(client: SQSClient, queue: Queue, records: 
   if (out.Failed?.length) throw new Error(`delete failed: ${JSON.stringify(out.Failed)}`);
 }
 
-/** Receives (and deletes) every visible message; returns the parsed bodies. */
-export async function drainBodies(client: SQSClient, queue: Queue): Promise<Array<Record<string, unknown>>> {
-  const bodies: Array<Record<string, unknown>> = [];
+/** Receives (and deletes) every visible message; returns each message's events (packed or bare, sqs-message.ts). */
+export async function drainMessages(client: SQSClient, queue: Queue): Promise<Array<Array<Record<string, unknown>>>> {
+  const messages: Array<Array<Record<string, unknown>>> = [];
   for (;;) {
     const records = await receiveRecords(client, queue);
-    if (records.length === 0) return bodies;
-    for (const r of records) bodies.push(JSON.parse(r.body) as Record<string, unknown>);
+    if (records.length === 0) return messages;
+    for (const r of records) {
+      const content = decodeMessage(r.body);
+      if (!content) throw new Error(`not a destfn message body: ${r.body.slice(0, 100)}`);
+      messages.push(content.events.map((e) => ({ ...e })));
+    }
     await deleteSucceeded(client, queue, records, { batchItemFailures: [] });
   }
+}
+
+/** Receives (and deletes) every visible message; returns the events they hold, in order. */
+export async function drainBodies(client: SQSClient, queue: Queue): Promise<Array<Record<string, unknown>>> {
+  return (await drainMessages(client, queue)).flat();
 }

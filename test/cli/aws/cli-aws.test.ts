@@ -91,7 +91,7 @@ describe('CLI --aws', () => {
   it('replay: starts the DLQ move task', async () => {
     const { code, out } = await cli(replay.main, ['orders', '--aws']);
     expect(code).toBe(0);
-    expect(out).toContain('moving about 2 event(s) from the DLQ of "orders"');
+    expect(out).toContain('moving about 2 message(s) from the DLQ of "orders"');
     expect(aws.calls.filter((c) => c.operation === 'StartMessageMoveTask').map((c) => JSON.parse(c.body))).toEqual([{ SourceArn: stack.functions.orders.dlqArn }]);
   });
 
