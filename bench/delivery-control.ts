@@ -134,11 +134,12 @@ async function scenarioA(N: number): Promise<void> {
   const { engine, cleanup } = await engineFor(dest, { maxConcurrency: 200 });
   const total = N * (Number(process.env.BENCH_SECONDS) || 40);
   const start = Date.now();
-  // BENCH_TRACE=1: the learnt ceiling and the answers so far every 250 ms of the first 15 s (how it settles).
+  // BENCH_TRACE=S: the learnt ceiling and the answers so far every 250 ms of the first S seconds (how it settles).
   const trace: string[] = [];
-  const sampler = process.env.BENCH_TRACE ? setInterval(() => {
+  const traceMs = (Number(process.env.BENCH_TRACE) || 0) * 1000;
+  const sampler = traceMs > 0 ? setInterval(() => {
     const s = engine.deliveryStatus('hook');
-    if (Date.now() - start <= 15_000) trace.push(`${((Date.now() - start) / 1000).toFixed(2)} s: ceiling ${s?.learntRatePerSecond?.toFixed(0) ?? '-'}, limit ${s?.limit}, 2xx ${dest.byStatus.get(200) ?? 0}, 429 ${dest.byStatus.get(429) ?? 0}`);
+    if (Date.now() - start <= traceMs) trace.push(`${((Date.now() - start) / 1000).toFixed(2)} s: ceiling ${s?.learntRatePerSecond?.toFixed(0) ?? '-'}, limit ${s?.limit}, 2xx ${dest.byStatus.get(200) ?? 0}, 429 ${dest.byStatus.get(429) ?? 0}`);
   }, 250) : null;
   const ids = await send(engine, total, 'a');
   // Watched at the destination: reading every event's record each 50 ms would take the engine's CPU (same process).
@@ -185,7 +186,9 @@ async function scenarioC(): Promise<void> {
   let latency = 2;
   const dest = await destination(() => ({ status: 200, delayMs: latency }));
   const { engine, cleanup } = await engineFor(dest, { maxConcurrency: 200 });
-  const ids = await send(engine, 60_000, 'c');
+  // Enough for 15 s at the 2 ms latency and 35 s at 200 ms (~4,500/s then ≤ 1,000/s on 2 cores): a drained queue
+  // would show no throughput at all.
+  const ids = await send(engine, Number(process.env.BENCH_C_EVENTS) || 150_000, 'c');
   const rows: string[] = [];
   const start = Date.now();
   let last = 0;
