@@ -1,12 +1,13 @@
 /**
  * Delivery control against real local destinations (issue 15 §4 scenarios), the engine in this process (the
  * scenarios are about behaviour at a few hundred events/s, not about engine CPU):
- *  (a) a destination answering 429 (Retry-After: 1) above N requests/s: delivered rate once settled, events
- *      retried, nothing lost;
+ *  (a) a destination answering 429 (Retry-After: 1 s, or as a date with BENCH_RETRY_AFTER=date) above N
+ *      requests/s: delivered rate once settled, events retried, attempts per event, nothing lost;
  *  (b) a destination down (connection refused) for OUTAGE_S seconds then back: DLQ, attempts per event, time to
  *      drain after recovery; with the circuit breaker and, for comparison, without it;
  *  (c) a destination whose latency jumps from 2 ms to 200 ms: the concurrency limit and throughput per second.
- *     npx tsx bench/delivery-control.ts [a|b|c ...]   (default: all; DESTFN_RETRY_SCALE defaults to 0.01 here)
+ *     npx tsx bench/delivery-control.ts [a [N ...]|b|c ...]   (default: all, N = BENCH_RATE_N or 300; e.g. `a 40 80`
+ *     runs (a) at N = 40 then 80; DESTFN_RETRY_SCALE defaults to 0.01 here)
  */
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
@@ -25,7 +26,10 @@ interface Destination {
   /** Answer: status (+ headers), or 'drop' to destroy the socket; after `delayMs`. */
   decide(): { status: number; headers?: Record<string, string>; delayMs?: number };
   byStatus: Map<number, number>;
+  /** 2xx answers per second (epoch second). */
   perSecond: Map<number, number>;
+  /** Other answers per second. */
+  refusedPerSecond: Map<number, number>;
   inFlight: number;
   peakInFlight: number;
   down: boolean;
@@ -33,7 +37,7 @@ interface Destination {
 }
 
 async function destination(decide: Destination['decide']): Promise<Destination> {
-  const d = { decide, byStatus: new Map(), perSecond: new Map(), inFlight: 0, peakInFlight: 0, down: false } as unknown as Destination;
+  const d = { decide, byStatus: new Map(), perSecond: new Map(), refusedPerSecond: new Map(), inFlight: 0, peakInFlight: 0, down: false } as unknown as Destination;
   const server = http.createServer((req, res) => {
     if (d.down) { req.socket.destroy(); return; }
     d.inFlight++;
@@ -44,10 +48,9 @@ async function destination(decide: Destination['decide']): Promise<Destination> 
       const send = () => {
         d.inFlight--;
         d.byStatus.set(answer.status, (d.byStatus.get(answer.status) ?? 0) + 1);
-        if (answer.status < 300) {
-          const s = Math.floor(Date.now() / 1000);
-          d.perSecond.set(s, (d.perSecond.get(s) ?? 0) + 1);
-        }
+        const s = Math.floor(Date.now() / 1000);
+        const counts = answer.status < 300 ? d.perSecond : d.refusedPerSecond;
+        counts.set(s, (counts.get(s) ?? 0) + 1);
         res.writeHead(answer.status, { 'content-type': 'application/json', ...answer.headers });
         res.end(answer.status < 300 ? '{"ok":true}' : '{"error":"no"}');
       };
@@ -96,7 +99,9 @@ function attemptsOf(engine: Engine, ids: string[]) {
   const records = ids.map((id) => engine.records.get('hook', id));
   const delivered = records.filter((r) => r?.status === 'delivered').length;
   const attempts = records.map((r) => r?.attempts ?? 0);
-  return { delivered, retried: attempts.filter((a) => a > 1).length, maxAttempts: Math.max(...attempts), dlq: engine.queue.dlq('hook').length };
+  const dlq = engine.queue.dlq('hook').length;
+  const meanAttempts = attempts.reduce((a, b) => a + b, 0) / attempts.length;
+  return { delivered, retried: attempts.filter((a) => a > 1).length, maxAttempts: Math.max(...attempts), meanAttempts, dlq, lost: ids.length - delivered - dlq };
 }
 
 async function until(what: string, check: () => boolean, timeoutMs: number, progress?: () => string): Promise<number> {
@@ -113,8 +118,8 @@ async function until(what: string, check: () => boolean, timeoutMs: number, prog
   return Date.now() - start;
 }
 
-async function scenarioA(): Promise<void> {
-  const N = RATE_N;
+async function scenarioA(N: number): Promise<void> {
+  const retryAfter = process.env.BENCH_RETRY_AFTER === 'date' ? () => new Date(Date.now() + 1000).toUTCString() : () => '1';
   // At most N in any second (a token bucket holding one second's worth): a 1 s window limit, as vendors state them.
   const burst = Math.max(1, Number(process.env.BENCH_BURST) || N);
   let tokens = burst;
@@ -124,23 +129,36 @@ async function scenarioA(): Promise<void> {
     tokens = Math.min(burst, tokens + ((now - at) / 1000) * N);
     at = now;
     if (tokens >= 1) { tokens -= 1; return { status: 200 }; }
-    return { status: 429, headers: { 'retry-after': '1' } };
+    return { status: 429, headers: { 'retry-after': retryAfter() } };
   });
   const { engine, cleanup } = await engineFor(dest, { maxConcurrency: 200 });
   const total = N * (Number(process.env.BENCH_SECONDS) || 40);
   const start = Date.now();
+  // BENCH_TRACE=S: the learnt ceiling and the answers so far every 250 ms of the first S seconds (how it settles).
+  const trace: string[] = [];
+  const traceMs = (Number(process.env.BENCH_TRACE) || 0) * 1000;
+  const sampler = traceMs > 0 ? setInterval(() => {
+    const s = engine.deliveryStatus('hook');
+    if (Date.now() - start <= traceMs) trace.push(`${((Date.now() - start) / 1000).toFixed(2)} s: ceiling ${s?.learntRatePerSecond?.toFixed(0) ?? '-'}, limit ${s?.limit}, 2xx ${dest.byStatus.get(200) ?? 0}, 429 ${dest.byStatus.get(429) ?? 0}`);
+  }, 250) : null;
   const ids = await send(engine, total, 'a');
-  await until('all delivered', () => attemptsOf(engine, ids).delivered === total, 300_000,
-    () => `${JSON.stringify(attemptsOf(engine, ids))} ${JSON.stringify(Object.fromEntries(dest.byStatus))} ${JSON.stringify(engine.deliveryStatus('hook'))}`);
+  // Watched at the destination: reading every event's record each 50 ms would take the engine's CPU (same process).
+  await until('all delivered', () => (dest.byStatus.get(200) ?? 0) >= total, 300_000,
+    () => `${JSON.stringify(Object.fromEntries(dest.byStatus))} ${JSON.stringify(engine.deliveryStatus('hook'))}`);
   const secs = (Date.now() - start) / 1000;
-  const { retried, maxAttempts, dlq } = attemptsOf(engine, ids);
+  if (sampler) clearInterval(sampler);
+  await until('all recorded', () => attemptsOf(engine, ids).delivered === total, 60_000);
+  const { retried, maxAttempts, meanAttempts, dlq, lost } = attemptsOf(engine, ids);
   const perSec = [...dest.perSecond.entries()].sort((x, y) => x[0] - y[0]).map(([, n]) => n);
+  const firstSecond = Math.min(...dest.perSecond.keys());
+  const refusedEarly = [...dest.refusedPerSecond].filter(([second]) => second < firstSecond + 10).reduce((a, [, n]) => a + n, 0);
   const settled = perSec.slice(10, -2);
   const mean = settled.reduce((a, b) => a + b, 0) / settled.length;
-  note(`(a) destination takes ${N}/s (token bucket, burst ${burst}), 429 + Retry-After: 1 above; ${total} events sent at once, maxConcurrency 200`);
+  note(`(a) destination takes ${N}/s (token bucket, burst ${burst}), 429 + Retry-After: ${retryAfter() === '1' ? '1' : 'a date 1 s ahead'} above; ${total} events sent at once, maxConcurrency 200`);
   note(`    delivered/s after the first 10 s: mean ${mean.toFixed(0)} (${((mean / N) * 100).toFixed(1)} % of N), min ${Math.min(...settled)}, max ${Math.max(...settled)} over ${settled.length} s`);
-  note(`    all ${total} delivered in ${secs.toFixed(1)} s; 429 answers ${dest.byStatus.get(429) ?? 0} (${(((dest.byStatus.get(429) ?? 0) / total) * 100).toFixed(2)} % of events); events retried ${retried} (${((retried / total) * 100).toFixed(2)} %); max attempts ${maxAttempts}; DLQ ${dlq}`);
+  note(`    all ${total} delivered in ${secs.toFixed(1)} s; 429 answers ${dest.byStatus.get(429) ?? 0} (${(((dest.byStatus.get(429) ?? 0) / total) * 100).toFixed(2)} % of events); of which ${refusedEarly} in the first 10 s; events retried ${retried} (${((retried / total) * 100).toFixed(2)} %); attempts per event mean ${meanAttempts.toFixed(3)}, max ${maxAttempts}; DLQ ${dlq}; lost ${lost}`);
   note(`    status at the end: ${JSON.stringify(engine.deliveryStatus('hook'))}`);
+  for (let i = 0; i < trace.length; i += 4) note(`    ${trace.slice(i, i + 4).join(' | ')}`);
   await cleanup();
   await dest.close();
 }
@@ -156,12 +174,10 @@ async function scenarioB(breaker: boolean): Promise<void> {
   const pausedAtRecovery = engine.deliveryStatus('hook');
   dest.down = false;
   const drainMs = await until('drained', () => attemptsOf(engine, ids).delivered + engine.queue.dlq('hook').length === total, 600_000);
-  const { delivered, maxAttempts, dlq } = attemptsOf(engine, ids);
-  const attempts = ids.map((id) => engine.records.get('hook', id)?.attempts ?? 0);
-  const mean = attempts.reduce((a, b) => a + b, 0) / attempts.length;
+  const { delivered, maxAttempts, meanAttempts, dlq } = attemptsOf(engine, ids);
   note(`(b) ${breaker ? 'with the circuit breaker (default)' : 'WITHOUT the breaker (comparison)'}: ${total} events, destination refusing connections for ${OUTAGE_S} s (retry policy 10 attempts, DESTFN_RETRY_SCALE ${RETRY_SCALE})`);
   note(`    at recovery: paused=${pausedAtRecovery?.paused} (${pausedAtRecovery?.reason ?? '-'}); drained ${(drainMs / 1000).toFixed(1)} s after recovery`);
-  note(`    delivered ${delivered}, DLQ ${dlq}; attempts per event: mean ${mean.toFixed(2)}, max ${maxAttempts}`);
+  note(`    delivered ${delivered}, DLQ ${dlq}; attempts per event: mean ${meanAttempts.toFixed(2)}, max ${maxAttempts}`);
   await cleanup();
   await dest.close();
 }
@@ -170,7 +186,9 @@ async function scenarioC(): Promise<void> {
   let latency = 2;
   const dest = await destination(() => ({ status: 200, delayMs: latency }));
   const { engine, cleanup } = await engineFor(dest, { maxConcurrency: 200 });
-  const ids = await send(engine, 60_000, 'c');
+  // Enough for 15 s at the 2 ms latency and 35 s at 200 ms (~4,500/s then ≤ 1,000/s on 2 cores): a drained queue
+  // would show no throughput at all.
+  const ids = await send(engine, Number(process.env.BENCH_C_EVENTS) || 150_000, 'c');
   const rows: string[] = [];
   const start = Date.now();
   let last = 0;
@@ -191,10 +209,13 @@ async function scenarioC(): Promise<void> {
 async function main(): Promise<void> {
   const which = process.argv.slice(2);
   const run = (s: string) => which.length === 0 || which.includes(s);
+  // Numbers right after `a` are its Ns.
+  const ns: number[] = [];
+  for (let i = which.indexOf('a') + 1; i > 0 && i < which.length && /^\d+$/.test(which[i]); i++) ns.push(Number(which[i]));
   machineNote();
-  if (run('a')) await scenarioA();
-  if (run('b')) { await scenarioB(true); await scenarioB(false); }
-  if (run('c')) await scenarioC();
+  if (run('a')) for (const n of ns.length > 0 ? ns : [RATE_N]) { await scenarioA(n); machineNote(); }
+  if (run('b')) { await scenarioB(true); machineNote(); await scenarioB(false); machineNote(); }
+  if (run('c')) { await scenarioC(); machineNote(); }
 }
 
 main().catch((err: unknown) => { process.stderr.write(`${err instanceof Error ? err.stack : String(err)}\n`); process.exit(1); });

@@ -113,7 +113,7 @@ export class DeliveryControl {
     const destinationTrouble = dropped && !(attempt.error && CODE_ERRORS.has(attempt.error.name));
     this.recent.add(dropped ? 'retried' : attempt.status === 'delivered' ? 'delivered' : 'discarded', now);
     if (!rateRefusal) this.concurrency.sample({ latencyMs: attempt.durationMs, dropped: destinationTrouble, inFlight }, now);
-    this.learnt.finished(destinationTrouble, now);
+    this.learnt.finished(destinationTrouble, now, attempt.retryAfterMs);
     this.probeRunning = false;
     const change = this.breaker?.record({ ok: !dropped, retryAfterMs: attempt.retryAfterMs, error: attempt.error?.name }, now) ?? null;
     // The destination is back: start again from the initial limit and no learnt rate.

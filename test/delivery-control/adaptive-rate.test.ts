@@ -1,31 +1,20 @@
 import { AdaptiveRate } from '../../runtime/delivery-control';
+import { simulateRateLimited } from './rate-simulation';
 
-/**
- * A destination taking `perSecond` (a token bucket of `burst`), answering at once; the sender starts as many as
- * AdaptiveRate allows every `tickMs`. Returns what was sent and refused per second.
- */
-function simulate(perSecond: number, seconds: number, tickMs = 5, burst = perSecond / 10) {
-  const rate = new AdaptiveRate();
-  let tokens = burst;
-  const perSec: { sent: number; refused: number }[] = [];
-  for (let now = 0; now < seconds * 1000; now += tickMs) {
-    tokens = Math.min(burst, tokens + (perSecond * tickMs) / 1000);
-    // The sender would send 10× the destination's rate without a ceiling.
-    const want = Math.min(rate.available(now), (perSecond * 10 * tickMs) / 1000);
-    const n = Math.floor(want);
-    rate.started(n, now);
-    const s = (perSec[Math.floor(now / 1000)] ??= { sent: 0, refused: 0 });
-    for (let i = 0; i < n; i++) {
-      const ok = tokens >= 1;
-      if (ok) tokens -= 1; else s.refused++;
-      s.sent++;
-      rate.finished(!ok, now);
-    }
-  }
-  return { perSec, ceiling: rate.perSecond };
+/** `n` events accepted, spread evenly over [from, to). */
+function accept(rate: AdaptiveRate, n: number, from: number, to: number): void {
+  for (let i = 0; i < n; i++) rate.finished(false, from + Math.floor(((to - from) * i) / n));
 }
 
-test('no ceiling until a drop', () => {
+/** Asks for tokens every 100 ms over [from, to] (the ceiling grows when asked). */
+function tick(rate: AdaptiveRate, from: number, to: number, send = 0): void {
+  for (let t = from; t <= to; t += 100) {
+    rate.available(t);
+    if (send > 0) rate.started(send, t);
+  }
+}
+
+test('no ceiling until a refusal', () => {
   const rate = new AdaptiveRate();
   expect(rate.available(0)).toBe(Infinity);
   rate.started(50, 0);
@@ -33,43 +22,147 @@ test('no ceiling until a drop', () => {
   expect(rate.perSecond).toBeNull();
 });
 
-test('a drop sets the ceiling to 90 % of the last second; lowered at most once a second', () => {
+test('the first refusal sets the ceiling to 90 % of the events accepted in the last second; refusals within 1 s after a cut are not counted again', () => {
   const rate = new AdaptiveRate();
-  rate.started(100, 0);
-  rate.finished(true, 10);
+  accept(rate, 100, 100, 1000);
+  rate.finished(true, 1000);
   expect(rate.perSecond).toBe(90);
-  rate.finished(true, 20);
+  expect(rate.knownGood).toBeNull();
+  rate.finished(true, 1500);
+  rate.finished(true, 1999);
   expect(rate.perSecond).toBe(90);
-  rate.started(100, 1050);
-  rate.finished(true, 1100);
-  expect(rate.perSecond).toBeCloseTo(81, 0);
 });
 
-test('against a destination taking 200/s: settles within 10 % of it, refusing under 5 %', () => {
-  const { perSec } = simulate(200, 60);
-  const steady = perSec.slice(20);
-  const delivered = steady.reduce((n, s) => n + s.sent - s.refused, 0) / steady.length;
-  const refused = steady.reduce((n, s) => n + s.refused, 0) / steady.reduce((n, s) => n + s.sent, 0);
-  expect(delivered).toBeGreaterThan(180);
-  expect(delivered).toBeLessThanOrEqual(201); // the destination's burst
-  expect(refused).toBeLessThan(0.05);
+test('a later refusal sets the ceiling 3 % below the refusal-free rate measured since the last cut, and spends the saved-up tokens', () => {
+  const rate = new AdaptiveRate();
+  accept(rate, 50, 100, 1000);
+  rate.finished(true, 1000);
+  expect(rate.perSecond).toBe(45);
+  accept(rate, 160, 1000, 5000); // 40/s accepted between the two refusals
+  expect(rate.available(5000)).toBeGreaterThan(0);
+  rate.finished(true, 5000);
+  expect(rate.knownGood).toBe(40);
+  expect(rate.perSecond).toBeCloseTo(38.8, 5);
+  expect(rate.available(5000)).toBe(0);
+});
+
+test('a cut more than 10 s old: the rate is measured over the last 10 s (the destination may have changed since)', () => {
+  const rate = new AdaptiveRate();
+  accept(rate, 100, 100, 1000);
+  rate.finished(true, 1000);
+  accept(rate, 500, 1000, 11_000); // 50/s
+  accept(rate, 2000, 11_000, 21_000); // then 200/s
+  rate.finished(true, 21_000);
+  expect(rate.knownGood).toBeGreaterThan(195);
+  expect(rate.knownGood).toBeLessThan(205);
+});
+
+test('one cut at most halves the ceiling (a sender stalled between two refusals measures too little)', () => {
+  const rate = new AdaptiveRate();
+  accept(rate, 100, 100, 1000);
+  rate.finished(true, 1000);
+  accept(rate, 10, 1000, 3000);
+  rate.finished(true, 3000);
+  expect(rate.knownGood).toBe(5);
+  expect(rate.perSecond).toBe(45);
+});
+
+test('a destination accepting nothing between two refusals is down, not limiting a rate: the ceiling halves, no rate is known, and it grows fast once events are accepted again', () => {
+  const rate = new AdaptiveRate();
+  accept(rate, 100, 100, 1000);
+  rate.finished(true, 1000);
+  accept(rate, 200, 1000, 3000);
+  rate.finished(true, 3000);
+  expect(rate.knownGood).toBe(100);
+  rate.finished(true, 4000);
+  expect(rate.knownGood).toBeNull();
+  expect(rate.perSecond).toBeCloseTo(87.3 / 2, 5);
+  tick(rate, 4000, 8000, 20);
+  expect(rate.perSecond).toBeGreaterThan(87.3 * 2);
+});
+
+test('no growth for 2 s after a cut, or for as long as the Retry-After asks (up to 30 s)', () => {
+  const held = (retryAfterMs: number | undefined, until: number) => {
+    const rate = new AdaptiveRate();
+    accept(rate, 100, 100, 1000);
+    rate.finished(true, 1000, retryAfterMs);
+    tick(rate, 1000, until, 10); // sending at the ceiling: it limits delivery
+    return rate.perSecond;
+  };
+  expect(held(undefined, 2900)).toBe(90);
+  expect(held(undefined, 3500)).toBeGreaterThan(90);
+  expect(held(5000, 5900)).toBe(90);
+  expect(held(5000, 6500)).toBeGreaterThan(90);
+  expect(held(3_600_000, 30_900)).toBe(90);
+  expect(held(3_600_000, 31_500)).toBeGreaterThan(90);
+});
+
+test('once a rate was measured, the ceiling probes above it slowly: 2 % of it per second near it, faster far above it', () => {
+  const rate = new AdaptiveRate();
+  accept(rate, 200, 100, 1000);
+  rate.finished(true, 1000);
+  accept(rate, 400, 1000, 5000); // 100/s measured
+  rate.finished(true, 5000);
+  expect(rate.perSecond).toBeCloseTo(97, 5);
+  tick(rate, 5000, 6900, 10); // held
+  expect(rate.perSecond).toBeCloseTo(97, 5);
+  tick(rate, 7000, 10_000, 10); // 3 s at +2/s (and +10 %/s of the little above 100)
+  expect(rate.perSecond).toBeGreaterThan(103);
+  expect(rate.perSecond).toBeLessThan(104);
+  tick(rate, 10_100, 30_000, 40); // 20 s more: +2/s and +10 %/s of the part above 100
+  expect(rate.perSecond).toBeGreaterThan(200);
+});
+
+test('before a rate was measured, the ceiling grows fast (the first cut only bounded it from above)', () => {
+  const rate = new AdaptiveRate();
+  accept(rate, 10, 100, 1000);
+  rate.finished(true, 1000);
+  expect(rate.perSecond).toBe(9);
+  tick(rate, 1000, 5000, 2);
+  expect(rate.perSecond).toBeGreaterThan(9 * 2 * 2);
 });
 
 test('the ceiling is lifted once it no longer limits delivery', () => {
   const rate = new AdaptiveRate({ liftAfterMs: 10_000 });
-  rate.started(100, 0);
-  rate.finished(true, 0);
+  accept(rate, 100, 100, 1000);
+  rate.finished(true, 1000);
   expect(rate.perSecond).toBe(90);
-  for (let t = 100; t <= 12_000; t += 100) rate.available(t);
+  tick(rate, 1100, 13_000);
   expect(rate.perSecond).toBeNull();
 });
 
-test('a later refusal lowers the ceiling itself, not to what was sent (sending held back elsewhere does not ratchet it down)', () => {
-  const rate = new AdaptiveRate();
-  rate.started(100, 0);
-  rate.finished(true, 0);
-  expect(rate.perSecond).toBe(90);
-  rate.started(10, 1500); // something else (the concurrency limit) holds sending at 10/s
-  rate.finished(true, 1500);
-  expect(rate.perSecond).toBeCloseTo(81, 0);
+describe('against a destination taking N a second (a 1 s token bucket) and answering 429 + Retry-After: 1 above', () => {
+  const cases = [20, 40, 80, 200, 500, 1000].flatMap((perSecond) => [
+    { perSecond, latencyMs: 2, maxWakeMs: 5 },
+    { perSecond, latencyMs: 50, maxWakeMs: 100 }, // a slower destination, a late-waking sender
+  ]);
+  test.each(cases)('N = $perSecond, latency $latencyMs ms, sender waking every ≤ $maxWakeMs ms: delivered within 10 % of N once settled, ≤ 3 % refused', (run) => {
+    const r = simulateRateLimited(run);
+    expect(r.delivered).toBe(run.perSecond * 40);
+    const settled = r.acceptedPerSecond.slice(10, -2);
+    const mean = settled.reduce((a, b) => a + b, 0) / settled.length;
+    expect(mean).toBeGreaterThan(run.perSecond * 0.9);
+    expect(mean).toBeLessThan(run.perSecond * 1.1);
+    expect(r.retriedShare).toBeLessThan(0.03);
+  });
+});
+
+test('a destination that raises its limit (100/s → 200/s at 20 s) is followed within 15 s, and the next refusal measures the new rate (the last 10 s); one that lowers it (200/s → 100/s) within 5 s, refusing under 5 %', () => {
+  const mean = (perSecond: number[]) => perSecond.reduce((a, b) => a + b, 0) / perSecond.length;
+  const raised = simulateRateLimited({ perSecond: 100, burst: 100, events: 8000, perSecondAt: (ms) => (ms < 20_000 ? 100 : 200) });
+  expect(mean(raised.acceptedPerSecond.slice(35, 50))).toBeGreaterThan(180);
+  const lowered = simulateRateLimited({ perSecond: 200, burst: 100, events: 6000, perSecondAt: (ms) => (ms < 20_000 ? 200 : 100) });
+  const after = lowered.acceptedPerSecond.slice(25, -2);
+  expect(mean(after)).toBeGreaterThan(90);
+  expect(mean(after)).toBeLessThan(110);
+  expect(lowered.retriedShare).toBeLessThan(0.05);
+});
+
+test('against a destination with a small burst (a tenth of a second): still within 10 % of N, refusing under 1 %', () => {
+  const r = simulateRateLimited({ perSecond: 200, burst: 20 });
+  const settled = r.acceptedPerSecond.slice(20, -2);
+  const mean = settled.reduce((a, b) => a + b, 0) / settled.length;
+  expect(mean).toBeGreaterThan(180);
+  expect(mean).toBeLessThanOrEqual(201);
+  expect(r.retriedShare).toBeLessThan(0.01);
 });

@@ -1,4 +1,5 @@
 import { DeliveryControl, type FinishedAttempt } from '../../runtime/delivery-control';
+import { parseRetryAfter } from '../../runtime/delivery';
 
 const ok: FinishedAttempt = { status: 'delivered', durationMs: 2, error: null };
 const refused: FinishedAttempt = { status: 'retry', durationMs: 2, error: { name: 'RetryError', message: '503' } };
@@ -56,13 +57,33 @@ test('an operator pause stops everything (no probe) until resume, which also clo
   expect(c.allowance(0, 11).count).toBe(10);
 });
 
-test('refusals lower the limit and learn a rate ceiling', () => {
+test('refusals lower the limit and learn a rate ceiling (90 % of what was accepted in the last second)', () => {
   const c = new DeliveryControl({ maxConcurrency: 100, breaker: false }, 0);
-  c.started(10, false, 0);
-  for (let t = 0; t <= 200; t += 20) c.finished(refused, 10, t);
-  const s = c.status(200);
+  c.started(30, false, 0);
+  for (let t = 0; t < 20; t++) c.finished(ok, 10, t * 10);
+  for (let t = 200; t <= 400; t += 20) c.finished(refused, 10, t);
+  const s = c.status(400);
   expect(s.limit).toBeLessThan(10);
-  expect(s.learntRatePerSecond).toBe(9);
+  expect(s.learntRatePerSecond).toBe(18);
+});
+
+test('a Retry-After, in seconds or as a date, holds the learnt rate as long as it asks (it says when the destination takes more)', () => {
+  const c = new DeliveryControl({ maxConcurrency: 100, breaker: false }, 0);
+  const tooMany: FinishedAttempt = { ...refused, retryAfterMs: parseRetryAfter(new Date(8000).toUTCString(), 0) ?? undefined };
+  c.started(20, false, 0);
+  for (let t = 0; t < 20; t++) c.finished(ok, 1, t * 10);
+  c.finished(tooMany, 1, 200);
+  expect(c.status(200).learntRatePerSecond).toBe(18);
+  const sendAtTheCeiling = (from: number, to: number) => {
+    for (let now = from; now <= to; now += 10) {
+      const a = c.allowance(0, now);
+      if (a.count > 0) c.started(a.count, false, now);
+    }
+  };
+  sendAtTheCeiling(200, 8100);
+  expect(c.status(8100).learntRatePerSecond).toBe(18);
+  sendAtTheCeiling(8110, 10_000);
+  expect(c.status(10_000).learntRatePerSecond).toBeGreaterThan(18);
 });
 
 test('a function that throws its own errors keeps its limit and learns no rate (not the destination refusing)', () => {
