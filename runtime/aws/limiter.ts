@@ -18,6 +18,7 @@
  */
 import { DeliveryControl, type DeliveryControlOptions, type DeliveryControlStatus, type RateLimit } from '../delivery-control';
 import type { FunctionConfig } from '../function/config';
+import type { Outcome } from '../delivery';
 import { DESTINATION_ENV, readPowertoolsConfig, type DestinationConfig } from './contract';
 import { ReportedFailure } from './reported-failure';
 
@@ -109,13 +110,13 @@ export function limitDelivery<T, R>(
       throw new DeferredRecord(slot);
     }
     const started = s.now();
-    let dropped = true;
     try {
       const result = await fn(item);
-      dropped = false;
+      s.finish(null, s.now() - started);
       return result;
-    } finally {
-      s.finish(dropped, s.now() - started);
+    } catch (err) {
+      s.finish(err instanceof ReportedFailure && err.outcome ? err.outcome : { error: null }, s.now() - started);
+      throw err;
     }
   };
   return Object.defineProperty(limiter, 'control', { get: () => get().control }) as DeliveryLimiter<T, R>;
@@ -169,8 +170,9 @@ function createState(options: DeliveryLimiterOptions) {
     }
   }
 
-  function finish(dropped: boolean, durationMs: number): void {
-    control.finished({ status: dropped ? 'retry' : 'delivered', durationMs, error: null }, inFlight, now());
+  /** `failure`: null when the event settled; else what its attempt ended with (a 429's Retry-After, the error's name). */
+  function finish(failure: Pick<Outcome, 'error' | 'retryAfterMs'> | null, durationMs: number): void {
+    control.finished(failure ? { status: 'retry', durationMs, ...failure } : { status: 'delivered', durationMs, error: null }, inFlight, now());
     inFlight--;
     report();
     wakeAll();

@@ -111,3 +111,27 @@ test('rateLimit split over the concurrent invocations: never more in total, at l
   expect(instanceShare({ perSecond: 3, burst: 1 }, 10)).toEqual({ perSecond: 0.3, burst: 1 });
   expect(instanceShare(null, 10)).toBeNull();
 });
+
+test('the attempt behind a reported failure reaches the control: a 429 with Retry-After sets a learnt rate and keeps the concurrency limit; a 503 without one lowers the limit', async () => {
+  const failing = (outcome: ConstructorParameters<typeof ReportedFailure>[2]) => {
+    const clock = { now: 1_000_000 };
+    const limited = limitDelivery({ recordConcurrency: 20, tuning: { breaker: false }, now: () => clock.now }, async () => {
+      clock.now += 5;
+      throw new ReportedFailure('retrying: RetryError', 1, outcome);
+    });
+    return { clock, limited };
+  };
+  const rateLimited = failing({ error: { name: 'RetryError', message: 'webhook responded 429' }, retryAfterMs: 1000 });
+  const overloaded = failing({ error: { name: 'RetryError', message: 'webhook responded 503' } });
+  for (const t of [rateLimited, overloaded]) {
+    for (let i = 0; i < 3; i++) {
+      await t.limited(record(`r${i}`)).catch(() => undefined);
+      t.clock.now += 2000; // the learnt rate's next token, on the fake clock
+    }
+  }
+  const rate = rateLimited.limited.control.status(rateLimited.clock.now);
+  expect(rate.limit).toBe(10);
+  expect(rate.learntRatePerSecond).not.toBeNull();
+  const overload = overloaded.limited.control.status(overloaded.clock.now);
+  expect(overload.limit).toBeLessThan(10);
+});
