@@ -4,7 +4,7 @@
  * edits wait for the next start. The console's token is kept in the data dir (console-token) unless --token (or
  * DESTFN_TOKEN) gives one; the banner's console URL carries it.
  */
-import { relative, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { startEngine, type Engine } from '../local/engine';
 import { parseCommandArgs } from './args';
 
@@ -20,7 +20,11 @@ export function banner(engine: Engine, displayHost: string): string {
   // Every console request needs the token (also on loopback): the URL carries it once, the page keeps it as a cookie.
   const consoleUrl = `${base}/?token=${encodeURIComponent(engine.token)}`;
   const key = engine.writeKey;
-  const fromEnv = process.env.DESTFN_WRITE_KEY ? 'from DESTFN_WRITE_KEY' : 'set DESTFN_WRITE_KEY to choose it';
+  // DESTFN_WRITE_KEY sets the "dev" source's key; a project without that source shows its first one.
+  const source = engine.sources.find((s) => s.writeKey === key)?.name ?? 'dev';
+  const keyNote = source !== 'dev'
+    ? `every source's key: ${join(relative(process.cwd(), engine.dataDir) || '.', 'sources.json')}`
+    : process.env.DESTFN_WRITE_KEY ? 'from DESTFN_WRITE_KEY' : 'set DESTFN_WRITE_KEY to choose it';
   const fns = engine.functions();
   return [
     '',
@@ -29,7 +33,7 @@ export function banner(engine: Engine, displayHost: string): string {
     `  console    ${consoleUrl}`,
     `  functions  ${fns.length > 0 ? fns.join(', ') : '(none: add a folder with `npx destfn new <name>`)'}`,
     `  data       ${relative(process.cwd(), engine.dataDir) || '.'}`,
-    `  write key  ${key}   (source "dev"; ${fromEnv})`,
+    `  write key  ${key}   (source "${source}"; ${keyNote})`,
     '',
     'Send a first event:',
     `  curl -s ${base}/v1/track -u '${key}:' -H 'content-type: application/json' \\`,

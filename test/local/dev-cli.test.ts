@@ -1,4 +1,7 @@
 /** `destfn dev` as users run it: banner, configuration errors, graceful stop on SIGTERM. */
+import { writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { banner } from '../../runtime/cli/dev';
 import { openDb } from '../../runtime/local/db';
 import { startEngine } from '../../runtime/local/engine';
 import { tempProject, writeFunction, URL_SETTING, type TempProject } from './helpers/functions';
@@ -96,3 +99,21 @@ test('two engines on one data dir: the second refuses to start', async () => {
     p.cleanup();
   }
 });
+
+test('the banner names the source whose write key it shows: a project without a "dev" source shows its first one and where every key is', async () => {
+  const p = tempProject();
+  try {
+    writeFileSync(join(p.root, 'destfn.config.json'), JSON.stringify({ sources: { web: {}, mobile: {} } }));
+    writeFunction(p.functionsDir, 'quiet', { code: 'async function onTrack() {}' });
+    const engine = await startEngine({ functionsDir: p.functionsDir, dataDir: p.dataDir, rootDir: p.root, port: 0, quiet: true, watch: false });
+    try {
+      const web = engine.sources.find((s) => s.name === 'web')!;
+      expect(engine.writeKey).toBe(web.writeKey);
+      expect(banner(engine, 'localhost')).toContain(`write key  ${web.writeKey}   (source "web"; every source's key: ${join(relative(process.cwd(), p.dataDir), 'sources.json')})`);
+    } finally {
+      await engine.stop();
+    }
+  } finally {
+    p.cleanup();
+  }
+}, 30_000);
