@@ -11,7 +11,6 @@ import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ScanCommand } from '@aws-sdk/client-dynamodb';
-import { GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { functionResourceNames } from '../../runtime/aws/contract';
 import { isPageItem, recordFromItem } from '../../runtime/aws/delivery-item';
@@ -19,6 +18,7 @@ import { readFunctionFolder } from '../../runtime/function';
 import { startHttpSink, type HttpSink, type SinkRequest } from '../aws/support/http-sink';
 import { startAwsPlane, type AwsPlane } from '../rehearsal/aws-plane';
 import { deployStack, type DeployedStack } from '../rehearsal/deploy';
+import { sourceWriteKeys } from '../rehearsal/deploy/source-keys';
 import { destfnCli, policyPeople, type CliResult, type Credentials } from '../rehearsal/operator-cli';
 import { synthesize, type CloudAssembly } from '../rehearsal/synth';
 
@@ -31,7 +31,7 @@ let sink: HttpSink;
 let plane: AwsPlane;
 let assembly: CloudAssembly;
 let stack: DeployedStack;
-const writeKeys: Record<string, string> = {};
+let writeKeys: Record<string, string> = {};
 
 beforeAll(async () => {
   workDir = mkdtempSync(join(tmpdir(), 'destfn-rehearsal-instances-'));
@@ -54,10 +54,7 @@ beforeAll(async () => {
     startAwsPlane(),
   ]);
   stack = await deployStack(assembly, plane, join(workDir, 'lambda'));
-  for (const source of ['Web', 'Hooks']) {
-    const secret = (await plane.admin.secrets.send(new GetSecretValueCommand({ SecretId: stack.outputs[`${source}SourceSecretArn`] }))).SecretString!;
-    writeKeys[source.toLowerCase()] = (JSON.parse(secret) as { writeKey: string }).writeKey;
-  }
+  writeKeys = await sourceWriteKeys(plane, stack, ['Web', 'Hooks']);
 }, 180_000);
 
 afterAll(async () => {

@@ -21,6 +21,7 @@ import { decodeMessage } from '../../runtime/aws/sqs-message';
 import { startHttpSink, type HttpSink, type SinkRequest } from '../aws/support/http-sink';
 import { startAwsPlane, type AwsPlane } from './aws-plane';
 import { deployStack, type DeployedStack } from './deploy';
+import { sourceWriteKeys } from './deploy/source-keys';
 import { writeProject } from './project';
 import { destfnCli, policyPeople, type CliResult, type Credentials } from './operator-cli';
 import { synthesize, type CloudAssembly } from './synth';
@@ -48,8 +49,7 @@ beforeAll(async () => {
   timings.synthAndStartMs = Date.now() - started;
   stack = await deployStack(assembly, plane, join(workDir, 'lambda'));
   timings.deployMs = Date.now() - started - timings.synthAndStartMs;
-  writeKeys = {};
-  for (const source of ['Web', 'Hooks']) writeKeys[source.toLowerCase()] = JSON.parse(await secretString(stack.outputs[`${source}SourceSecretArn`])).writeKey;
+  writeKeys = await sourceWriteKeys(plane, stack, ['Web', 'Hooks']);
 }, 120_000);
 
 afterAll(async () => {
