@@ -115,7 +115,7 @@ export function createEventProcessor(deps: EventProcessorDeps): (job: EventJob) 
       ...(decision.action === 'retry' && hideSeconds !== null ? { retryInSeconds: hideSeconds } : {}),
       logs: outcome.logs,
     });
-    if (hideSeconds !== null) throw new ReportedFailure(`${decision.status}: ${outcome.error?.name ?? 'error'}`, hideSeconds, outcome);
+    if (hideSeconds !== null) throw new ReportedFailure(`${decision.status}: ${outcome.error?.name ?? 'error'}`, hideSeconds, { error: outcome.error, retryAfterMs: outcome.retryAfterMs });
     return { status: decision.status, settled: { record, ttl: null } };
   };
 }

@@ -172,7 +172,7 @@ function createState(options: DeliveryLimiterOptions) {
 
   /** `failure`: null when the event settled; else what its attempt ended with (a 429's Retry-After, the error's name). */
   function finish(failure: Pick<Outcome, 'error' | 'retryAfterMs'> | null, durationMs: number): void {
-    control.finished(failure ? { status: 'retry', durationMs, ...failure } : { status: 'delivered', durationMs, error: null }, inFlight, now());
+    control.finished(failure ? { ...failure, status: 'retry', durationMs } : { status: 'delivered', durationMs, error: null }, inFlight, now());
     inFlight--;
     report();
     wakeAll();
