@@ -17,6 +17,7 @@ import { isFromWorker, type ToWorker, type WorkerInit } from './worker-protocol'
 import { WORKER_BOOTSTRAP } from './worker-bundle';
 import { assertWorkerSandbox, launchWorker } from './worker-launch';
 import { IdleCores } from './idle-cores';
+import { classifyWorkerLine } from './worker-output';
 
 export interface PoolTask { id: number; messageId: string; event: string }
 export interface PoolResult { task: PoolTask; outcome: Outcome }
@@ -50,8 +51,6 @@ export interface PoolOptions {
 export interface Unfinished { started: PoolTask[]; notStarted: PoolTask[] }
 
 const LOAD_TIMEOUT_MS = 30_000;
-/** V8's lines around a fatal error (GC trace, native stack): the crash notice says what happened. */
-const V8_CRASH_DUMP = /^(<--- .* --->|\[\d+:0x[0-9a-f]+\]|\s*\d+: 0x[0-9a-f]+|----- Native stack trace -----)/;
 const WATCHDOG_MS = 100;
 
 interface Held { task: PoolTask; postedAt: number }
@@ -262,13 +261,12 @@ export class WorkerPool {
   private workerOutput(slot: Slot, worker: ChildProcess, line: string): void {
     if (line.trim() === '') return;
     const text = this.redact(line).slice(0, 2000);
-    if (/FATAL ERROR|out of memory/i.test(text)) {
-      // Said once, by the crash notice. Not echoed: V8's wording ("heap out of memory") on the engine's stderr reads
-      // as the engine itself running out of memory to supervisors that watch for it (jest-worker kills such a child).
-      if (slot.worker === worker) slot.crashReason = /out of memory/i.test(text) ? 'out of memory (over the function\'s heap limit)' : text.slice(0, 200);
+    const seen = classifyWorkerLine(line);
+    if (seen.kind === 'fatal') {
+      if (slot.worker === worker) slot.crashReason = seen.outOfMemory ? 'out of memory (over the function\'s heap limit)' : text.slice(0, 200);
       return;
     }
-    if (!V8_CRASH_DUMP.test(text)) process.stderr.write(`[${this.name}] ${text}\n`);
+    if (seen.kind === 'echo') process.stderr.write(`[${this.name}] ${text}\n`);
   }
 
   private onMessage(slot: Slot, worker: ChildProcess, message: unknown): void {
