@@ -21,7 +21,8 @@
  *     npx tsx bench/aws-path.ts [events] [--only=ratio|defaults|throughput] [--max-concurrency=N] [--client-batch=N] [--children=N]
  * --max-concurrency replaces function.json's maxConcurrency (default: the schema default); --client-batch the
  * events per request (default 15, analytics-node; analytics.js batching mode sends 10); --children the processes
- * the throughput phase spreads the event source's concurrent invocations over (default 4).
+ * the throughput phase spreads the event source's concurrent invocations over (default 4). With BENCH_CPU_PROF=<dir>
+ * in the environment, those processes write a V8 CPU profile each into <dir> (node --cpu-prof).
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';

@@ -53,7 +53,7 @@ export async function deliveryThroughput(d: ThroughputDeps, sinkDelayMs: number)
     const perChild = split(timing.maxConcurrency, d.children);
     for (const invocations of perChild) {
       children.push(await startChild<{ control: number }>([join(__dirname, 'invocations-child.ts')], {
-        ...tsx,
+        nodeArgs: [...tsx.nodeArgs, ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [])],
         env: {
           ...d.env, DESTFN_FUNCTION_DIR: functionDir, DESTFN_RECORD_CONCURRENCY: String(timing.recordParallelism),
           BENCH_INVOCATIONS: String(invocations), BENCH_QUEUE_URL: d.fnQueue.url, BENCH_QUEUE_ARN: d.fnQueue.arn,

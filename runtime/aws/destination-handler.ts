@@ -11,13 +11,14 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { createDeliveryStore } from './delivery-store';
+import { createDedupeLookahead } from './dedupe-lookahead';
+import { createDeliveryStore, PUT_LINGER_MS } from './delivery-store';
 import { createDeliveryTelemetry } from './delivery-telemetry';
 import { DESTINATION_ENV, readDestinationConfig, readPowertoolsConfig } from './contract';
 import type { Env } from './env';
 import { createFunctionLoader } from './function-loader';
 import { destinationLimits, limitDelivery } from './limiter';
-import type { EventJob } from './event-processor';
+import type { EventJob, Invoked } from './event-processor';
 import { createRecordProcessor } from './record-processor';
 import { serializeByKey } from './serialize-by-key';
 import { createVisibilityChanger } from './visibility';
@@ -51,25 +52,30 @@ export function createDestinationHandler(env: Env = process.env) {
         if (instance.loadLogs.length > 0) logger.info('function loaded', { function: config.functionName, logs: instance.loadLogs });
       },
     });
-    const store = createDeliveryStore({ tableName: config.tableName });
+    const store = createDeliveryStore({ tableName: config.tableName, putLingerMs: PUT_LINGER_MS });
+    const lookahead = createDedupeLookahead(store.getEntry);
     const telemetry = createDeliveryTelemetry(config.functionName, logger, metrics);
     const processRecord = createRecordProcessor({
       functionName: config.functionName,
       loader,
-      store,
+      store: { getEntry: lookahead.getEntry, put: store.put, keep: store.keep },
+      prefetch: lookahead.prefetch,
       changeVisibility: createVisibilityChanger(config.queueUrl),
       telemetry,
       log: logger,
-      // Every event of the batch, whatever its message: copies of one messageId one after another, the rest as the
-      // delivery control allows.
-      wrapEvent: (processEvent) => serializeByKey(
-        (job: EventJob) => job.event.messageId,
-        limitDelivery(() => destinationLimits(config, loader.definition().config), processEvent),
-      ),
+      // Copies of one messageId one after another (whatever their message), so the second sees the first's record.
+      wrapEvent: (processEvent) => serializeByKey((job: EventJob) => job.event.messageId, processEvent),
+      // The calls to the destination as the delivery control allows. When none is left there, the records waiting to
+      // share a BatchWriteItem go at once, with those of the calls just finished (written a few promise hops later).
+      limitInvoke: limitDelivery(() => destinationLimits(config, loader.definition().config), (run: () => Promise<Invoked>) => run(), {
+        failureOf: ({ outcome }) => (outcome.status === 'retry' ? { error: outcome.error, retryAfterMs: outcome.retryAfterMs } : null),
+        onIdle: () => setImmediate(store.flushWrites),
+      }),
     });
     runner = {
       handle: processRecord,
       async finish() {
+        lookahead.clear();
         telemetry.flush();
         try {
           await store.flushHistory();

@@ -28,7 +28,16 @@ export interface EventProcessorDeps {
   log: ProcessorLog;
   now?: () => Date;
   random?: () => number;
+  /**
+   * Runs the call to the destination when the delivery control allows (limiter.ts); may throw a DeferredRecord
+   * (paused): the event is then not run and its message comes back. Only the call is limited: the dedupe lookup
+   * and the record write hold no slot.
+   */
+  limitInvoke?: (run: () => Promise<Invoked>) => Promise<Invoked>;
 }
+
+/** One call of the function: its outcome, and whether the function ran (false: no instance, e.g. a secret unreadable). */
+export interface Invoked { outcome: Outcome; invoked: boolean }
 
 /** What every event of one SQS message shares. */
 export interface MessageContext {
@@ -70,7 +79,7 @@ export function createEventProcessor(deps: EventProcessorDeps): (job: EventJob) 
     }
   }
 
-  async function invoke(event: SegmentEvent): Promise<{ outcome: Outcome; invoked: boolean }> {
+  async function invoke(event: SegmentEvent): Promise<Invoked> {
     try {
       const instance = await deps.loader.instance();
       return { outcome: await instance.invoke(event), invoked: true };
@@ -94,7 +103,7 @@ export function createEventProcessor(deps: EventProcessorDeps): (job: EventJob) 
     }
 
     const { retry } = deps.loader.definition().config;
-    const { outcome, invoked } = await invoke(event);
+    const { outcome, invoked } = deps.limitInvoke ? await deps.limitInvoke(() => invoke(event)) : await invoke(event);
     const decision = decideSettle(outcome.status, attempt, retry, deps.random, { retryAfterMs: outcome.retryAfterMs });
     const hideSeconds = sqsVisibilityAfter(decision);
     const durationMs = invoked ? outcome.durationMs : null;

@@ -22,6 +22,8 @@ export type { ProcessorLog } from './event-processor';
 export interface RecordProcessorDeps extends EventProcessorDeps {
   store: Pick<AwsDeliveryStore, 'getEntry' | 'put' | 'keep'>;
   changeVisibility: VisibilityChanger;
+  /** Starts the dedupe lookups of a message's events before they run (dedupe-lookahead.ts). */
+  prefetch?: (fn: string, messageIds: readonly string[]) => void;
   /** Wraps the processing of each event (the handler: copies of one messageId one at a time, delivery control). */
   wrapEvent?: (process: (job: EventJob) => Promise<EventResult>) => (job: EventJob) => Promise<EventResult>;
 }
@@ -65,6 +67,7 @@ export function createRecordProcessor(deps: RecordProcessorDeps): (record: SQSRe
     const content = decodeMessage(record.body);
     const message: MessageContext = { attempt: attemptOf(record), queuedAt: sentAtOf(record, now()), pack: content?.pack ?? null };
     if (!content) return [(await discardUnreadable(record.messageId, message)).status];
+    deps.prefetch?.(fn, content.events.flatMap((event) => (event ? [event.messageId] : [])));
 
     const results = await Promise.allSettled(content.events.map((event, i) => (event
       ? run({ event, message })

@@ -12,6 +12,12 @@ export type CallResult<R> = { ok: true; value: R } | { ok: false; error: unknown
 export interface CoalescerOptions<I, R> {
   /** Inputs per call of `run` (default: no limit); a larger turn is split into several calls, sent in parallel. */
   maxBatch?: number;
+  /**
+   * How long the first call of a batch waits for others (default 0: the same event-loop turn). A full batch
+   * (maxBatch) goes at once, and so does whatever waits when `flush()` is called (the caller knows no more
+   * is coming soon).
+   */
+  lingerMs?: number;
   /** One result per input, aligned by index. Throwing fails every input of the call. */
   run(inputs: I[]): Promise<CallResult<R>[]>;
   /** True when `run`'s error may come from one of the inputs (a validation error), not from the call as a whole. */
@@ -20,10 +26,18 @@ export interface CoalescerOptions<I, R> {
 
 interface Call<I, R> { input: I; resolve(value: R): void; reject(error: unknown): void }
 
-export function coalesce<I, R>(options: CoalescerOptions<I, R>): (input: I) => Promise<R> {
+/** The batched call: each input its own promise; `flush()` sends what waits now. */
+export type Coalesced<I, R> = ((input: I) => Promise<R>) & { flush(): void };
+
+export function coalesce<I, R>(options: CoalescerOptions<I, R>): Coalesced<I, R> {
   let pending: Call<I, R>[] = [];
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  const linger = options.lingerMs ?? 0;
 
   function flush(): void {
+    if (timer) clearTimeout(timer);
+    timer = null;
+    if (pending.length === 0) return;
     const calls = pending;
     pending = [];
     const size = options.maxBatch ?? calls.length;
@@ -50,9 +64,12 @@ export function coalesce<I, R>(options: CoalescerOptions<I, R>): (input: I) => P
     });
   }
 
-  return (input) => new Promise<R>((resolve, reject) => {
+  const call = (input: I) => new Promise<R>((resolve, reject) => {
     // setImmediate, not a microtask: the other records' calls of this batch are still a few promise hops away.
-    if (pending.length === 0) setImmediate(flush);
+    if (pending.length === 0 && linger === 0) setImmediate(flush);
+    else if (pending.length === 0) timer = setTimeout(flush, linger);
     pending.push({ input, resolve, reject });
+    if (linger > 0 && options.maxBatch !== undefined && pending.length >= options.maxBatch) flush();
   });
+  return Object.assign(call, { flush });
 }

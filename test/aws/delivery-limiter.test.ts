@@ -135,3 +135,47 @@ test('the attempt behind a reported failure reaches the control: a 429 with Retr
   const overload = overloaded.limited.control.status(overloaded.clock.now);
   expect(overload.limit).toBeLessThan(10);
 });
+
+test('failureOf: a call that returns a retry outcome feeds the control as a failure; onIdle when none is left at the destination', async () => {
+  const clock = { now: 1_000_000 };
+  let idle = 0;
+  const outcomes: Array<{ status: string; error: { name: string; message: string } | null }> = [];
+  const limited = limitDelivery({ recordConcurrency: 20, tuning: { breaker: { consecutive: 3 } }, metric: null, now: () => clock.now },
+    async (status: 'delivered' | 'retry') => {
+      clock.now += 5;
+      const outcome = { status, error: status === 'retry' ? { name: 'RetryError', message: 'webhook responded 503' } : null };
+      outcomes.push(outcome);
+      return outcome;
+    }, {
+      failureOf: (o) => (o.status === 'retry' ? { error: o.error } : null),
+      onIdle: () => { idle++; },
+    });
+  await Promise.all([limited('delivered'), limited('delivered')]);
+  expect(idle).toBe(1); // after the second, not the first
+  for (let i = 0; i < 3; i++) {
+    await limited('retry'); // returned, not thrown: still a failure
+    clock.now += 2000; // past any backoff the failure set, on the fake clock
+  }
+  expect(limited.control.status(clock.now)).toMatchObject({ paused: true, pausedBy: 'breaker' });
+  await expect(limited('delivered')).rejects.toBeInstanceOf(DeferredRecord);
+  expect(outcomes).toHaveLength(5);
+});
+
+test('waiters start in arrival order, one woken per free slot (not all of them on every finish)', async () => {
+  const started: number[] = [];
+  const release: Array<() => void> = [];
+  const limited = limitDelivery({ recordConcurrency: 3, tuning: { breaker: false }, metric: null }, async (n: number) => {
+    started.push(n);
+    await new Promise<void>((resolve) => release.push(resolve));
+  });
+  const checks = jest.spyOn(limited.control, 'allowance');
+  const all = Array.from({ length: 40 }, (_, i) => limited(i));
+  await tick();
+  expect(started).toEqual([0, 1, 2]);
+  while (release.length > 0) { release.shift()!(); await tick(); await tick(); }
+  await Promise.all(all);
+  expect(started).toEqual(Array.from({ length: 40 }, (_, i) => i));
+  // About two checks per event (its own, and the next waiter's that finds no slot); waking every waiter on each
+  // finish made it about 20 per event here.
+  expect(checks.mock.calls.length).toBeLessThan(40 * 3);
+});

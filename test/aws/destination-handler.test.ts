@@ -429,6 +429,25 @@ describe('destination handler, several events per SQS message', () => {
     await deleteSucceeded(sqs.client, packs.queue, await receiveRecords(sqs.client, packs.queue, 1), { batchItemFailures: [] });
   });
 
+  it('a batch of 7 packed messages (105 events) shares its DynamoDB calls: the dedupe lookups in 2 BatchGetItem, the records in few BatchWriteItem', async () => {
+    const fn = await deployFunction('shared-calls', { attempts: 3, windowHours: 1 }, { apiKey: API_KEY });
+    const requests = Array.from({ length: 7 }, () => Array.from({ length: 15 }, () => trackEvent('ok'))); // analytics-node batches
+    for (const events of requests) await enqueuePacked(fn.queue, events);
+    const before = ddb.operations.length;
+    const { records, response } = await poll(fn);
+    const calls = ddb.operations.slice(before);
+    expect(records).toHaveLength(7);
+    expect(response.batchItemFailures).toEqual([]);
+    for (const e of requests.flat()) expect(sinkCalls(e.messageId)).toHaveLength(1);
+    expect(summaries().at(-1)).toMatchObject({ delivered: 105 });
+    // One lookup per event, started when the batch arrived (100 keys per call), not one call per round of deliveries.
+    expect(calls.filter((c) => c === 'BatchGetItem')).toHaveLength(2);
+    // 105 records and a history page, up to 25 per call: 5 at best. Records of events settled at different times
+    // may go apart, but one call per round of 10 deliveries (or more) is what this guards against.
+    expect(calls.filter((c) => c === 'BatchWriteItem').length).toBeLessThanOrEqual(9);
+    expect(new Set(calls)).toEqual(new Set(['BatchGetItem', 'BatchWriteItem']));
+  });
+
   it('delivers a message whose events all succeed and lets SQS delete it; a copy of one of its events in a later request is a duplicate', async () => {
     const packsOk = await deployFunction('packs-ok', { attempts: 3, windowHours: 1 }, { apiKey: API_KEY });
     const events = Array.from({ length: 15 }, () => trackEvent('ok')); // an analytics-node batch

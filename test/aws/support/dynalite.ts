@@ -5,16 +5,27 @@ import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 
 const dynalite = require('dynalite') as (options: { createTableMs: number }) => Server;
 
-export interface Dynalite { endpoint: string; client: DynamoDBClient; stop(): Promise<void> }
+export interface Dynalite {
+  endpoint: string;
+  client: DynamoDBClient;
+  /** The operation of every request served so far (X-Amz-Target without its prefix: "BatchGetItem"…). */
+  operations: string[];
+  stop(): Promise<void>;
+}
 
 export async function startDynalite(): Promise<Dynalite> {
   const server = dynalite({ createTableMs: 0 });
+  const operations: string[] = [];
+  server.on('request', (req: { headers: Record<string, string | string[] | undefined> }) => {
+    operations.push(String(req.headers['x-amz-target'] ?? '').split('.').pop() ?? '');
+  });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const client = new DynamoDBClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
   return {
     endpoint,
     client,
+    operations,
     stop: () => new Promise<void>((resolve) => { client.destroy(); server.close(() => resolve()); }),
   };
 }
