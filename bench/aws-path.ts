@@ -230,7 +230,7 @@ async function main(): Promise<void> {
       note(`defaults: CPU per event: this process ${fmt(((c1.own - c0.own) * 1000) / EVENTS, 0)} µs, fauxqs ${fmt(((c1.sqs - c0.sqs) * 1000) / EVENTS, 0)} µs, dynalite ${fmt(((c1.ddb - c0.ddb) * 1000) / EVENTS, 0)} µs`);
       note(`defaults: destination handler CPU ${fmt(drainCpuPerEvent * 1000, 0)} µs per event (with the sink's share): at ${DESTINATION_MEMORY_MB} MB a Lambda has ${fmt(vcpu, 3)} vCPU, so one instance delivers at most ~${fmt((vcpu * 1000) / drainCpuPerEvent, 0)} events/s if its CPU is as fast as this one's`);
       note(`SQS: ${sqsCallSummary(metered.sqs)}`);
-      note(`DynamoDB: ${[...metered.dynamo.calls].map(([op, n]) => `${op} ${n}`).join(', ')}; ${fmt(metered.dynamo.rru, 1)} RRU, ${fmt(metered.dynamo.wru, 0)} WRU table, ${fmt(metered.dynamo.gsiWru, 0)} WRU index`);
+      note(`DynamoDB: ${[...metered.dynamo.calls].map(([op, n]) => `${op} ${n}`).join(', ')}; ${fmt(metered.dynamo.rru, 1)} RRU, ${fmt(metered.dynamo.wru, 0)} WRU table, ${[...metered.dynamo.indexWru].map(([index, wru]) => `${fmt(wru, 0)} WRU ${index}`).join(', ')}`);
       note(`Lambda: ingest ${lambdas.ingest.invocations} invocations, ${fmt(lambdas.ingest.billedMs / lambdas.ingest.invocations, 1)} ms each, ${fmt(lambdas.ingest.logBytes / lambdas.ingest.invocations, 0)} log bytes each; destination ${lambdas.destination.invocations} invocations, ${fmt(lambdas.destination.billedMs / lambdas.destination.invocations, 1)} ms each, ${fmt(lambdas.destination.logBytes / EVENTS, 1)} log bytes per event`);
       const lines = costPerMillion({
         events: EVENTS, apiRequests: lambdas.ingest.invocations, ingest: lambdas.ingest, destination: lambdas.destination,

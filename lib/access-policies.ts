@@ -138,8 +138,9 @@ function operatorStatements(scope: Construct, props: AccessPoliciesProps): iam.P
     }),
     new iam.PolicyStatement({
       sid: 'ReadDeliveries',
-      actions: ['dynamodb:Query', 'dynamodb:GetItem'],
-      resources: [props.deliveries.table.tableArn, props.deliveries.indexArn],
+      // BatchGetItem: the history pages whose keys a Query of pagesByFunction found (runtime/aws/delivery-list.ts).
+      actions: ['dynamodb:Query', 'dynamodb:GetItem', 'dynamodb:BatchGetItem'],
+      resources: [props.deliveries.table.tableArn, ...props.deliveries.indexArns],
     }),
     new iam.PolicyStatement({
       sid: 'ReplayFromDeadLetterQueues',

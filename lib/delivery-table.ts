@@ -1,12 +1,12 @@
 /**
- * Delivery records and messageId dedupe: pk = "<function>#<messageId>", `ttl` in epoch seconds,
- * GSI byFunction (function, updatedAt) for `destfn deliveries <fn> --aws`. Key format and index name: the
- * contract (runtime/aws/contract.ts).
+ * Delivery records and messageId dedupe: pk = "<function>#<messageId>", `ttl` in epoch seconds, the GSIs
+ * byFunction (failures, whole) and pagesByFunction (history pages, keys only) for `destfn deliveries <fn> --aws`.
+ * Key format and indexes: the contract (runtime/aws/contract.ts); what goes where: runtime/aws/delivery-item.ts.
  */
 import { Construct } from 'constructs';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { BY_FUNCTION_INDEX, recordKeyPrefix } from '../runtime/aws/contract';
+import { DELIVERY_INDEXES, recordKeyPrefix } from '../runtime/aws/contract';
 
 /**
  * What a destination Lambda does to its own records, once per SQS batch: dedupe lookups (BatchGetItem) and
@@ -25,16 +25,19 @@ export class DeliveryTable extends Construct {
       timeToLiveAttribute: 'ttl',
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
     });
-    this.table.addGlobalSecondaryIndex({
-      indexName: BY_FUNCTION_INDEX,
-      partitionKey: { name: 'function', type: dynamodb.AttributeType.STRING },
-      sortKey: { name: 'updatedAt', type: dynamodb.AttributeType.STRING },
-      projectionType: dynamodb.ProjectionType.ALL,
-    });
+    // CloudFormation adds or removes at most one GSI per table update: an index added here is a deploy of its own.
+    for (const index of DELIVERY_INDEXES) {
+      this.table.addGlobalSecondaryIndex({
+        indexName: index.name,
+        partitionKey: { name: index.partition, type: dynamodb.AttributeType.STRING },
+        sortKey: { name: index.sort, type: dynamodb.AttributeType.STRING },
+        projectionType: dynamodb.ProjectionType[index.projection],
+      });
+    }
   }
 
-  get indexArn(): string {
-    return `${this.table.tableArn}/index/${BY_FUNCTION_INDEX}`;
+  get indexArns(): string[] {
+    return DELIVERY_INDEXES.map((index) => `${this.table.tableArn}/index/${index.name}`);
   }
 
   /**

@@ -62,7 +62,7 @@ export function costPerMillion(run: RunCounts): CostLine[] {
   if (otherSqs.length > 0) line(`SQS other (${otherSqs.map(([op]) => op).join(', ')})`, otherSqs.reduce((s, [, n]) => s + n, 0), PRICES.sqsPerRequest, 'requests');
   line('DynamoDB reads (dedupe lookups)', run.dynamo.rru, PRICES.dynamoPerRru, 'RRU');
   line('DynamoDB writes, table (event items + history pages)', run.dynamo.wru, PRICES.dynamoPerWru, 'WRU');
-  line('DynamoDB writes, index byFunction (computed)', run.dynamo.gsiWru, PRICES.dynamoPerWru, 'WRU');
+  for (const [index, wru] of run.dynamo.indexWru) line(`DynamoDB writes, index ${index} (computed)`, wru, PRICES.dynamoPerWru, 'WRU');
   const gb = 1024 ** 3;
   line('Logs: ingest handler output (measured)', run.ingest.logBytes / gb, PRICES.logsPerGb, 'GB');
   line('Logs: destination handler output (measured)', run.destination.logBytes / gb, PRICES.logsPerGb, 'GB');

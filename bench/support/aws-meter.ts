@@ -4,17 +4,20 @@
  * - SQS: one request per call, plus one more per further 64 KB of message payload (sent, or received).
  * - DynamoDB: the table's read/write units from the ConsumedCapacity the response carries (the store asks for
  *   it; dynalite computes it with DynamoDB's rules: 1 WRU per KB written, 1 RRU per 4 KB read strongly, half
- *   eventually); the units of the global secondary index are computed here with the same rules, because dynalite
- *   reports none: a write adds, changes or removes the item's index entry (projection ALL: the item's size), and
- *   a change of its index key is a delete plus a put. The index keys of each item are remembered from the writes
- *   seen, so the table must be written only through this proxy. Code that does not ask for ConsumedCapacity
+ *   eventually); the units of each global secondary index are computed here with the same rules, because dynalite
+ *   reports none (indexWriteUnits): 1 WRU per KB of the projected entry when a write adds or changes it (ALL: the
+ *   whole item; KEYS_ONLY: the table key and the index keys), 1 when it removes it, a delete plus a put when it
+ *   changes the index key, nothing when it changes no projected attribute. Each item's entries are remembered
+ *   from the writes seen, so the table must be written only through this proxy. Code that does not ask for ConsumedCapacity
  *   (destfn before it did) gets its table units computed the same way from the item sizes (a put's new size).
  */
+import { createHash } from 'node:crypto';
 import { createServer, request as httpRequest, Agent, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 export interface SqsCounts { calls: Map<string, number>; units: Map<string, number>; payloadBytes: number }
-export interface DynamoCounts { calls: Map<string, number>; rru: number; wru: number; gsiWru: number }
+/** `indexWru`: the computed write units of each global secondary index, by index name. */
+export interface DynamoCounts { calls: Map<string, number>; rru: number; wru: number; indexWru: Map<string, number> }
 
 export interface Meter<C> { endpoint: string; port: number; counts: C; reset(): void; close(): Promise<void> }
 
@@ -104,8 +107,8 @@ export async function startSqsMeter(fauxqsPort: number, host = 'sqs.us-east-1.lo
   };
 }
 
-/** The index whose units are computed here: its key attributes. */
-export interface IndexKeys { partition: string; sort: string }
+/** An index whose units are computed here: its name, key attributes and projection (the table's key is `pk`). */
+export interface IndexSpec { name: string; partition: string; sort: string; projection: 'ALL' | 'KEYS_ONLY' }
 
 type AttributeValue = Record<string, unknown>;
 
@@ -124,26 +127,48 @@ function valueSize(value: AttributeValue): number {
   return Buffer.byteLength(JSON.stringify(value));
 }
 
-export async function startDynamoMeter(dynalitePort: number, index: IndexKeys, control?: MeterControl): Promise<Meter<DynamoCounts>> {
-  const counts: DynamoCounts = { calls: new Map(), rru: 0, wru: 0, gsiWru: 0 };
-  /** pk → the index key of its item ("partition\u0000sort"), for items the index holds. */
-  const indexed = new Map<string, string>();
-  const indexKey = (item: Record<string, AttributeValue>) => {
-    const p = item[index.partition]?.S;
-    const s = item[index.sort]?.S;
-    return typeof p === 'string' && typeof s === 'string' ? `${p}\u0000${s}` : null;
-  };
+const TABLE_KEY = 'pk';
+
+/** What an index holds of an item: its index key ("partition\u0000sort") and a digest of its projected attributes. */
+interface IndexEntry { key: string; digest: string }
+
+/**
+ * The write units a put of `item` costs in one index, by DynamoDB's rules, given the entry the item had there
+ * (null: none); also the item's new entry.
+ */
+export function indexWriteUnits(
+  index: IndexSpec, before: IndexEntry | null, item: Record<string, AttributeValue>,
+): { units: number; entry: IndexEntry | null } {
+  const p = item[index.partition]?.S;
+  const s = item[index.sort]?.S;
+  if (typeof p !== 'string' || typeof s !== 'string') return { units: before !== null ? 1 : 0, entry: null };
+  const projected = index.projection === 'ALL'
+    ? item
+    : { [TABLE_KEY]: item[TABLE_KEY], [index.partition]: item[index.partition], [index.sort]: item[index.sort] };
+  const entry = { key: `${p}\u0000${s}`, digest: createHash('sha1').update(canonical(projected)).digest('base64') };
+  const put = Math.max(1, Math.ceil(itemSize(projected) / 1024));
+  if (before === null) return { units: put, entry };
+  if (before.key !== entry.key) return { units: 1 + put, entry };
+  return { units: before.digest !== entry.digest ? put : 0, entry };
+}
+
+function canonical(item: Record<string, AttributeValue>): string {
+  return JSON.stringify(Object.keys(item).sort().map((name) => [name, item[name]]));
+}
+
+export async function startDynamoMeter(dynalitePort: number, indexes: readonly IndexSpec[], control?: MeterControl): Promise<Meter<DynamoCounts>> {
+  const noIndexWrites = () => new Map(indexes.map((index) => [index.name, 0]));
+  const counts: DynamoCounts = { calls: new Map(), rru: 0, wru: 0, indexWru: noIndexWrites() };
+  /** Per index: pk → the entry of its item, for the items the index holds. */
+  const entries = new Map(indexes.map((index) => [index.name, new Map<string, IndexEntry>()]));
   const put = (item: Record<string, AttributeValue>) => {
-    const pk = String(item.pk?.S);
-    const before = indexed.get(pk) ?? null;
-    const after = indexKey(item);
-    const units = Math.ceil(itemSize(item) / 1024);
-    if (after !== null) {
-      counts.gsiWru += before !== null && before !== after ? 1 + units : units;
-      indexed.set(pk, after);
-    } else if (before !== null) {
-      counts.gsiWru += 1; // the entry is removed
-      indexed.delete(pk);
+    const pk = String(item[TABLE_KEY]?.S);
+    for (const index of indexes) {
+      const held = entries.get(index.name)!;
+      const { units, entry } = indexWriteUnits(index, held.get(pk) ?? null, item);
+      add(counts.indexWru, index.name, units);
+      if (entry) held.set(pk, entry);
+      else held.delete(pk);
     }
   };
   const proxy = await startProxy(dynalitePort, (op, req, res) => {
@@ -171,7 +196,7 @@ export async function startDynamoMeter(dynalitePort: number, index: IndexKeys, c
     endpoint: `http://127.0.0.1:${proxy.port}`,
     port: proxy.port,
     counts,
-    reset() { counts.calls.clear(); counts.rru = 0; counts.wru = 0; counts.gsiWru = 0; },
+    reset() { counts.calls.clear(); counts.rru = 0; counts.wru = 0; counts.indexWru = noIndexWrites(); },
     close: proxy.close,
   };
 }
@@ -202,11 +227,11 @@ function unitsBySize(op: string, req: Json, res: Json): number {
 export async function readMeterCounts(port: number): Promise<{ sqs: SqsCounts; dynamo: DynamoCounts }> {
   const json = await (await fetch(`http://127.0.0.1:${port}/__meter`)).json() as {
     sqs: { calls: Array<[string, number]>; units: Array<[string, number]>; payloadBytes: number };
-    dynamo: { calls: Array<[string, number]>; rru: number; wru: number; gsiWru: number };
+    dynamo: { calls: Array<[string, number]>; rru: number; wru: number; indexWru: Array<[string, number]> };
   };
   return {
     sqs: { calls: new Map(json.sqs.calls), units: new Map(json.sqs.units), payloadBytes: json.sqs.payloadBytes },
-    dynamo: { ...json.dynamo, calls: new Map(json.dynamo.calls) },
+    dynamo: { ...json.dynamo, calls: new Map(json.dynamo.calls), indexWru: new Map(json.dynamo.indexWru) },
   };
 }
 

@@ -255,8 +255,22 @@ export function assertDistinctIds(kind: string, names: readonly string[]): void 
 
 // ── Delivery table ──────────────────────────────────────────────────────────────────────────────────
 
-/** The global secondary index of a function's records by (function, updatedAt): `destfn deliveries --aws`. */
-export const BY_FUNCTION_INDEX = 'byFunction';
+/** A global secondary index of the delivery table: its name, key attributes (strings) and projection. */
+export interface DeliveryIndex { name: string; partition: string; sort: string; projection: 'ALL' | 'KEYS_ONLY' }
+
+/**
+ * A function's retrying and failed event items by (function, updatedAt), whole: `destfn deliveries --status
+ * failed|retrying --aws`. History pages written before PAGES_INDEX are there too, under `<function>#history`.
+ */
+export const BY_FUNCTION_INDEX: DeliveryIndex = { name: 'byFunction', partition: 'function', sort: 'updatedAt', projection: 'ALL' };
+
+/**
+ * A function's history pages by (function, newest updatedAt of the page), keys only: a page's index entry costs
+ * 1 WRU instead of the page's ~4 KB. `destfn deliveries --aws` reads the page keys here, then the pages.
+ */
+export const PAGES_INDEX: DeliveryIndex = { name: 'pagesByFunction', partition: 'hfn', sort: 'hat', projection: 'KEYS_ONLY' };
+
+export const DELIVERY_INDEXES: readonly DeliveryIndex[] = [BY_FUNCTION_INDEX, PAGES_INDEX];
 
 /** A delivery record's partition key: "<function>#<messageId>". */
 export function recordKey(fn: string, messageId: string): string {

@@ -1,7 +1,7 @@
 /**
- * How delivery records are laid out in the delivery table (one table, string key `pk`, GSI byFunction on
- * (`function`, `updatedAt`)), chosen for cost: DynamoDB bills a write per item (1 WRU per KB) and again per
- * item the write adds, changes or removes in the index.
+ * How delivery records are laid out in the delivery table (one table, string key `pk`, the indexes of
+ * contract.ts), chosen for cost: DynamoDB bills a write per item (1 WRU per KB) and again per item the write
+ * adds, changes or removes in an index (1 WRU per KB of what the index projects).
  *
  * - Event item, pk "<function>#<messageId>": the latest record of one message, what the dedupe check reads.
  *   The record is one JSON attribute (any field a DeliveryRecord gains round-trips; ~300 bytes, so 1 WRU).
@@ -9,13 +9,16 @@
  *   delivered event costs no index write. Delivered and discarded items expire after the dedupe window.
  *   An event that came in a packed SQS message (sqs-message.ts) carries that message's pack id: when the
  *   message comes back for another of its events, this one is known as settled whatever its age.
- * - History page, pk "<function>#~page#<id>": the records one invocation wrote, gzipped JSON, indexed under
- *   partition `<function>#history` with the newest updatedAt of its records. `deliveries --aws` reads these.
- * Items written before this layout (the record's fields as attributes, indexed under `<function>`) still read.
+ * - History page, pk "<function>#~page#<id>": the records one invocation wrote, gzipped JSON (~4 KB for 100
+ *   records), indexed in PAGES_INDEX (keys only: 1 WRU) under `<function>` with the newest updatedAt of its
+ *   records. `deliveries --aws` reads these.
+ * Still read until they expire: pages written before PAGES_INDEX (indexed whole in BY_FUNCTION_INDEX under
+ * partition `<function>#history`) and items written before this layout (the record's fields as attributes,
+ * indexed under `<function>`).
  */
 import { gunzipSync, gzipSync } from 'node:zlib';
 import type { DeliveryRecord, DeliveryStatus, OutcomeError } from '../delivery';
-import { recordKey, recordKeyPrefix } from './contract';
+import { BY_FUNCTION_INDEX, PAGES_INDEX, recordKey, recordKeyPrefix } from './contract';
 
 export type Item = Record<string, unknown>;
 
@@ -23,9 +26,6 @@ export type Item = Record<string, unknown>;
 const RECORD_ATTR = 'r';
 /** A history page's records: gzipped JSON array (binary attribute). */
 const PAGE_ATTR = 'h';
-/** The index keys (lib/delivery-table.ts): set only on the items the index should hold. */
-const INDEX_PARTITION_ATTR = 'function';
-const INDEX_SORT_ATTR = 'updatedAt';
 /** The pack id of the SQS message the record was settled from. */
 const PACK_ATTR = 'p';
 
@@ -36,9 +36,14 @@ export function isIndexedStatus(status: DeliveryStatus): boolean {
   return INDEXED_STATUSES.has(status);
 }
 
-/** The index partition holding a function's history pages. */
-export function historyPartition(fn: string): string {
+/** The BY_FUNCTION_INDEX partition of a function's history pages written before PAGES_INDEX. */
+export function legacyHistoryPartition(fn: string): string {
   return `${fn}#history`;
+}
+
+/** The PAGES_INDEX partition of a function's history pages. */
+export function pagesPartition(fn: string): string {
+  return fn;
 }
 
 /** The index partition holding a function's retrying and failed event items. */
@@ -56,7 +61,7 @@ export function eventItem(record: DeliveryRecord, ttl: number, pack: string | nu
     [RECORD_ATTR]: JSON.stringify(rest),
     ttl,
     ...(pack !== null ? { [PACK_ATTR]: pack } : {}),
-    ...(isIndexedStatus(record.status) ? { [INDEX_PARTITION_ATTR]: failurePartition(fn), [INDEX_SORT_ATTR]: record.updatedAt } : {}),
+    ...(isIndexedStatus(record.status) ? { [BY_FUNCTION_INDEX.partition]: failurePartition(fn), [BY_FUNCTION_INDEX.sort]: record.updatedAt } : {}),
   };
 }
 
@@ -67,9 +72,14 @@ export function pageItem(fn: string, pageId: string, records: readonly DeliveryR
     pk: `${recordKeyPrefix(fn)}~page#${pageId}`,
     [PAGE_ATTR]: gzipSync(JSON.stringify(compact), { level: 9 }),
     ttl,
-    [INDEX_PARTITION_ATTR]: historyPartition(fn),
-    [INDEX_SORT_ATTR]: newest,
+    [PAGES_INDEX.partition]: pagesPartition(fn),
+    [PAGES_INDEX.sort]: newest,
   };
+}
+
+/** The time an item is indexed at: an event item's updatedAt, a page's newest updatedAt (either layout). */
+export function indexedAt(item: Item): string {
+  return String(item[PAGES_INDEX.sort] ?? item[BY_FUNCTION_INDEX.sort]);
 }
 
 export function isPageItem(item: Item): boolean {

@@ -5,6 +5,7 @@
 import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { DeliveryRecord } from '../../runtime/delivery/record';
 import { listDeliveryRecords } from '../../runtime/aws/delivery-list';
+import { pageItem } from '../../runtime/aws/delivery-item';
 import { createDeliveryStore, DEDUPE_TTL_SECONDS, RECORD_TTL_DAYS, type AwsDeliveryStore } from '../../runtime/aws/delivery-store';
 import { useFakeAwsEnv } from './support/aws-env';
 import { createDeliveryTable, startDynalite, type Dynalite } from './support/dynalite';
@@ -40,7 +41,7 @@ beforeAll(async () => {
   await store.flushHistory();
 });
 
-/** What `deliveries --aws` reads with: Queries on the byFunction index. */
+/** What `deliveries --aws` reads with: Queries on the byFunction and pagesByFunction indexes, BatchGetItem of pages. */
 function list(fn: string, query?: Parameters<typeof listDeliveryRecords>[3]): Promise<DeliveryRecord[]> {
   return listDeliveryRecords(doc, TABLE, fn, query);
 }
@@ -68,16 +69,15 @@ describe('DynamoDB delivery store', () => {
     expect((await list('alpha')).find((r) => r.messageId === 'm-ext')).toEqual(extended);
   });
 
-  it('indexes only retrying and failed event items, and one history page per flush', async () => {
-    const indexed = await doc.send(new QueryCommand({
-      TableName: TABLE, IndexName: 'byFunction', KeyConditionExpression: '#f = :f', ExpressionAttributeNames: { '#f': 'function' }, ExpressionAttributeValues: { ':f': 'beta' },
+  it('indexes only retrying and failed event items in byFunction, and one history page per flush, keys only, in pagesByFunction', async () => {
+    const query = (index: string, key: string, value: string) => doc.send(new QueryCommand({
+      TableName: TABLE, IndexName: index, KeyConditionExpression: '#k = :v', ExpressionAttributeNames: { '#k': key }, ExpressionAttributeValues: { ':v': value },
     }));
-    expect(indexed.Items).toEqual([]); // beta's only record is delivered: no index write
-    const pages = await doc.send(new QueryCommand({
-      TableName: TABLE, IndexName: 'byFunction', KeyConditionExpression: '#f = :f', ExpressionAttributeNames: { '#f': 'function' }, ExpressionAttributeValues: { ':f': 'beta#history' },
-    }));
-    expect(pages.Items).toHaveLength(1);
-    expect(String(pages.Items?.[0].pk)).toMatch(/^beta#~page#/);
+    expect((await query('byFunction', 'function', 'beta')).Items).toEqual([]); // beta's only record is delivered: no index write
+    expect((await query('byFunction', 'function', 'beta#history')).Items).toEqual([]); // where pages went before pagesByFunction
+    const pages = (await query('pagesByFunction', 'hfn', 'beta')).Items ?? [];
+    expect(pages).toEqual([{ pk: expect.stringMatching(/^beta#~page#/), hfn: 'beta', hat: '2025-03-01T10:00:04.000Z' }]);
+    expect(Object.keys((await raw(String(pages[0].pk))) ?? {}).sort()).toEqual(['h', 'hat', 'hfn', 'pk', 'ttl']);
   });
 
   it("lists one function's records newest first, by status, up to a limit", async () => {
@@ -107,16 +107,35 @@ describe('DynamoDB delivery store', () => {
       if (p === 29) await s.put(rec('paged', 'old', 'delivered', at(0)));
       await s.flushHistory();
     }
-    const queries: number[] = [];
+    const calls: Array<{ command: string; input: Record<string, unknown> }> = [];
     const counting = DynamoDBDocumentClient.from(ddb.client);
-    counting.middlewareStack.add((next) => async (args) => { queries.push(1); return next(args); }, { step: 'initialize', name: 'countQueries' });
+    counting.middlewareStack.add((next, context) => async (args) => {
+      calls.push({ command: String(context.commandName), input: args.input as Record<string, unknown> });
+      return next(args);
+    }, { step: 'initialize', name: 'countCalls' });
     const newest = await listDeliveryRecords(counting, TABLE, 'paged', { limit: 7 });
     expect(newest.map((r) => r.messageId)).toEqual(['p29-5', 'p29-4', 'p29-3', 'p29-2', 'p29-1', 'p28-5', 'p28-4']);
-    expect(queries.length).toBeLessThanOrEqual(3); // one per partition, and the pages partition ended early
+    const pagesRead = calls.filter((c) => c.command === 'BatchGetItemCommand')
+      .reduce((sum, c) => sum + Object.values(c.input.RequestItems as Record<string, { Keys: unknown[] }>)[0].Keys.length, 0);
+    expect(calls.filter((c) => c.command === 'QueryCommand')).toHaveLength(3); // one per partition
+    expect(pagesRead).toBe(3); // of 30: page 29, then 28 with 27 (whose index key ended the listing)
 
     const all = await list('paged', { limit: 1000 });
     expect(all).toHaveLength(151);
     expect(all[150].messageId).toBe('old'); // in the newest page, listed at its own time
+  });
+
+  it('lists pages written before pagesByFunction (whole in byFunction under "<fn>#history") with the new ones, newest first', async () => {
+    const s = createDeliveryStore({ tableName: TABLE });
+    const { hfn: _fn, hat, ...page } = pageItem('mixed', 'before', [1, 3, 5].map((sec) => rec('mixed', `old-${sec}`, 'delivered', at(sec))), 2e9);
+    await doc.send(new PutCommand({ TableName: TABLE, Item: { ...page, function: 'mixed#history', updatedAt: hat } }));
+    for (const sec of [2, 4, 6]) await s.put(rec('mixed', `new-${sec}`, 'delivered', at(sec)));
+    await s.put({ ...rec('mixed', 'old-3', 'delivered', at(7)), attempts: 2 }); // a later record of a message of the old page
+    await s.flushHistory();
+    expect((await list('mixed')).map((r) => [r.messageId, r.updatedAt.slice(17, 19)])).toEqual([
+      ['old-3', '07'], ['new-6', '06'], ['old-5', '05'], ['new-4', '04'], ['new-2', '02'], ['old-1', '01'],
+    ]);
+    expect((await list('mixed', { limit: 2 })).map((r) => r.messageId)).toEqual(['old-3', 'new-6']);
   });
 
   it('reads items written before the paged layout (record fields as attributes, indexed by function)', async () => {

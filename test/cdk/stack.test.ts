@@ -326,7 +326,7 @@ describe('ingest', () => {
 });
 
 describe('delivery table', () => {
-  test('on-demand, pk string, TTL on ttl, PITR, GSI byFunction (function, updatedAt)', () => {
+  test('on-demand, pk string, TTL on ttl, PITR, GSIs byFunction (function, updatedAt; whole items) and pagesByFunction (hfn, hat; keys only)', () => {
     s.template.hasResourceProperties('AWS::DynamoDB::Table', {
       BillingMode: 'PAY_PER_REQUEST',
       KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
@@ -336,8 +336,21 @@ describe('delivery table', () => {
         IndexName: 'byFunction',
         KeySchema: [{ AttributeName: 'function', KeyType: 'HASH' }, { AttributeName: 'updatedAt', KeyType: 'RANGE' }],
         Projection: { ProjectionType: 'ALL' },
+      }, {
+        IndexName: 'pagesByFunction',
+        KeySchema: [{ AttributeName: 'hfn', KeyType: 'HASH' }, { AttributeName: 'hat', KeyType: 'RANGE' }],
+        Projection: { ProjectionType: 'KEYS_ONLY' },
       }],
     });
+  });
+
+  test('operators list records: Query on the table and both indexes, BatchGetItem of the history pages', () => {
+    const policy = JSON.parse(managedPolicy('AccessOperators')) as { PolicyDocument: { Statement: Array<{ Sid?: string; Action: string[]; Resource: unknown[] }> } };
+    const statement = policy.PolicyDocument.Statement.find((st) => st.Sid === 'ReadDeliveries')!;
+    expect(statement.Action).toEqual(expect.arrayContaining(['dynamodb:Query', 'dynamodb:BatchGetItem']));
+    expect(statement.Resource.map(flatten)).toEqual([
+      `att:${ids.table}.Arn`, `att:${ids.table}.Arn/index/byFunction`, `att:${ids.table}.Arn/index/pagesByFunction`,
+    ]);
   });
 });
 

@@ -332,11 +332,15 @@ describe('several events per SQS message', () => {
 });
 
 describe('operating with the Operators policy', () => {
-  test('`destfn deliveries --aws` lists the function\'s records', async () => {
+  test('`destfn deliveries --aws` lists the function\'s records: history page keys from pagesByFunction, then the pages', async () => {
+    const before = plane.decisions.length;
     const out = await destfn(['deliveries', 'relay', '--aws', '--json', '--limit', '100'], operator());
     expect(out.stderr).toBe('');
     const listed = JSON.parse(out.stdout) as Array<{ messageId: string; status: string }>;
     expect(listed.map((r) => r.messageId)).toEqual(expect.arrayContaining(['rh-track-big', 'rh-signed', 'rh-node-3']));
+    const table = `arn:aws:dynamodb:${plane.region}:${plane.accountId}:table/${stack.outputs.TableName}`;
+    const allowed = plane.decisions.slice(before).filter((d) => d.principal === 'destfn-operators' && d.allowed).map((d) => `${d.action} ${d.resource}`);
+    expect(allowed).toEqual(expect.arrayContaining([`dynamodb:Query ${table}/index/pagesByFunction`, `dynamodb:BatchGetItem ${table}`]));
   }, 30_000);
 
   test('`destfn logs --aws` reads the handler output from the function\'s log group', async () => {

@@ -2,6 +2,7 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DELIVERY_INDEXES } from '../../../runtime/aws/contract';
 
 const dynalite = require('dynalite') as (options: { createTableMs: number }) => Server;
 
@@ -30,21 +31,18 @@ export async function startDynalite(): Promise<Dynalite> {
   };
 }
 
-/** The table of lib/delivery-table.ts: pk string, GSI byFunction (function, updatedAt). */
+/** The table of lib/delivery-table.ts: pk string, its GSIs (runtime/aws/contract.ts DELIVERY_INDEXES). */
 export async function createDeliveryTable(client: DynamoDBClient, name: string): Promise<void> {
+  const keyNames = [...new Set(DELIVERY_INDEXES.flatMap((index) => [index.partition, index.sort]))];
   await client.send(new CreateTableCommand({
     TableName: name,
     BillingMode: 'PAY_PER_REQUEST',
-    AttributeDefinitions: [
-      { AttributeName: 'pk', AttributeType: 'S' },
-      { AttributeName: 'function', AttributeType: 'S' },
-      { AttributeName: 'updatedAt', AttributeType: 'S' },
-    ],
+    AttributeDefinitions: ['pk', ...keyNames].map((AttributeName) => ({ AttributeName, AttributeType: 'S' })),
     KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
-    GlobalSecondaryIndexes: [{
-      IndexName: 'byFunction',
-      KeySchema: [{ AttributeName: 'function', KeyType: 'HASH' }, { AttributeName: 'updatedAt', KeyType: 'RANGE' }],
-      Projection: { ProjectionType: 'ALL' },
-    }],
+    GlobalSecondaryIndexes: DELIVERY_INDEXES.map((index) => ({
+      IndexName: index.name,
+      KeySchema: [{ AttributeName: index.partition, KeyType: 'HASH' }, { AttributeName: index.sort, KeyType: 'RANGE' }],
+      Projection: { ProjectionType: index.projection },
+    })),
   }));
 }
