@@ -448,6 +448,24 @@ describe('destination handler, several events per SQS message', () => {
     expect(new Set(calls)).toEqual(new Set(['BatchGetItem', 'BatchWriteItem']));
   });
 
+  it('a failing destination opens the breaker mid-batch: the events not yet at the destination are deferred unrun (no attempt, no record), every message reported', async () => {
+    const fn = await deployFunction('breaker', { attempts: 5, windowHours: 1 }, { apiKey: API_KEY });
+    const requests = Array.from({ length: 7 }, () => Array.from({ length: 15 }, () => trackEvent('fail')));
+    for (const events of requests) await enqueuePacked(fn.queue, events);
+    const { records, response } = await poll(fn);
+    expect(records).toHaveLength(7);
+    expect(response.batchItemFailures).toHaveLength(7);
+    const events = requests.flat();
+    const attempted = events.filter((e) => sinkCalls(e.messageId).length > 0);
+    // 20 failures in a row open it; the calls already at the destination then finish (10 at once at most).
+    expect(attempted.length).toBeGreaterThanOrEqual(20);
+    expect(attempted.length).toBeLessThanOrEqual(30);
+    expect(attempted.every((e) => sinkCalls(e.messageId).length === 1)).toBe(true);
+    for (const e of attempted) expect(await record('breaker', e.messageId)).toMatchObject({ status: 'retrying', attempts: 1 });
+    for (const e of events.filter((x) => !attempted.includes(x))) expect(await record('breaker', e.messageId)).toBeUndefined();
+    expect(summaries().at(-1)).toMatchObject({ retrying: attempted.length });
+  });
+
   it('delivers a message whose events all succeed and lets SQS delete it; a copy of one of its events in a later request is a duplicate', async () => {
     const packsOk = await deployFunction('packs-ok', { attempts: 3, windowHours: 1 }, { apiKey: API_KEY });
     const events = Array.from({ length: 15 }, () => trackEvent('ok')); // an analytics-node batch
