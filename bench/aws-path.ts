@@ -17,8 +17,9 @@
  * own instance). The throughput is measured by a second run of the event source at its configured concurrency,
  * in this one process (every invocation shares its CPU).
  * 3. Delivery throughput with the defaults (issue 15 §1), the invocations in processes of their own
- *    (support/delivery-throughput.ts), to a sink answering after 100 ms, then after 0 ms.
- *     npx tsx bench/aws-path.ts [events] [--only=ratio|defaults|throughput] [--max-concurrency=N] [--client-batch=N] [--children=N]
+ *    (support/delivery-throughput.ts), to a sink answering after 100 ms, then 0 ms, then 1 s (--sink-delays): the
+ *    events in flight at the destination (the sink's peak of unanswered requests) against the template's 20 × 10.
+ *     npx tsx bench/aws-path.ts [events] [--only=ratio|defaults|throughput] [--max-concurrency=N] [--client-batch=N] [--children=N] [--sink-delays=100,0,1000]
  * --max-concurrency replaces function.json's maxConcurrency (default: the schema default); --client-batch the
  * events per request (default 15, analytics-node; analytics.js batching mode sends 10); --children the processes
  * the throughput phase spreads the event source's concurrent invocations over (default 4). With BENCH_CPU_PROF=<dir>
@@ -58,6 +59,13 @@ const RATIO_BATCH = 100;
 const INGEST_CONCURRENCY = 4;
 const POLLERS = 5;
 const SINK_DELAY_MS = 100;
+/**
+ * The throughput phase's destinations: 100 ms (issue 15 §1), 0 ms (the CPU bound), and 1 s, where the events in flight
+ * at the destination (the template's 20 invocations × 10 at once) are reached without the CPU limiting the rate.
+ */
+const THROUGHPUT_SINKS_MS = (option('sink-delays') ?? '100,0,1000').split(',').map(Number);
+/** Events for the 1 s destination: enough to keep every invocation busy (20 × 105) for a few seconds. */
+const SLOW_SINK_EVENTS = 4000;
 const TIMEOUT_MS = 300_000;
 /** What lib/ gives the Lambdas (lib/ingest-api.ts, lib/destination-function.ts). */
 const INGEST_MEMORY_MB = 512;
@@ -180,12 +188,13 @@ async function main(): Promise<void> {
         DESTFN_FUNCTION_NAME: 'webhook', DESTFN_TABLE_NAME: TABLE, DESTFN_SECRET_ARN: FN_ARN, DESTFN_QUEUE_URL: fnQueue.url,
       };
       note(`throughput: ${EVENTS} events queued first (requests of ${CLIENT_BATCH}), then ${timing.maxConcurrency} invocations (batch ${timing.batchSize}, ${timing.recordParallelism} events at once each) in ${CHILDREN} processes; sink, fauxqs, dynalite in their own`);
-      for (const delayMs of [SINK_DELAY_MS, 0]) {
+      for (const delayMs of THROUGHPUT_SINKS_MS) {
+        const events = delayMs >= 1000 ? Math.min(EVENTS, SLOW_SINK_EVENTS) : EVENTS;
         const r = await lambdas.quietly(() => deliveryThroughput({
-          events: EVENTS, children: CHILDREN, timing, fnQueue, root, env: handlersEnv, timeoutMs: TIMEOUT_MS,
+          events, children: CHILDREN, timing, fnQueue, root, env: handlersEnv, timeoutMs: TIMEOUT_MS,
           fill: (n) => ingestAll(n, CLIENT_BATCH, INGEST_CONCURRENCY), servers: { fauxqs: fauxqs.pid, dynalite: dynalite.pid },
         }, delayMs));
-        note(`throughput, ${delayMs} ms sink: ${EVENTS} delivered in ${fmt(r.seconds, 2)} s; ${r.invocations} invocations, ${r.failures} reported failed; ${fmt(r.busyCores, 2)} busy cores; CPU ${r.cpu}; adaptive concurrency limit per instance ${r.limits}`);
+        note(`throughput, ${delayMs} ms sink: ${events} delivered in ${fmt(r.seconds, 2)} s; ${r.invocations} invocations, ${r.failures} reported failed; ${fmt(r.busyCores, 2)} busy cores; CPU ${r.cpu}; adaptive concurrency limit per instance ${r.limits}; at most ${r.peakInFlight} events in flight at the destination (template: ${timing.maxConcurrency} × ${timing.recordParallelism} = ${timing.maxConcurrency * timing.recordParallelism})`);
         machineNote();
         printFigures([{ name: `aws_path.throughput_${delayMs}ms_sink`, value: r.rate, unit: `events/s delivered, invocations in ${CHILDREN} processes, to a ${delayMs} ms destination`, digits: 0 }]);
       }

@@ -36,10 +36,12 @@ export interface ThroughputResult {
   rate: number; seconds: number; invocations: number; failures: number; busyCores: number; cpu: string;
   /** The adaptive concurrency limits the instances reported (EMF ConcurrencyLimit): min, median, max. */
   limits: string;
+  /** The most requests the sink held unanswered at once: the events in flight at the destination. */
+  peakInFlight: number;
 }
 
 interface SinkInfo { url: string; control: number }
-interface SinkState { count: number; distinct: number; firstAt: number; lastAt: number }
+interface SinkState { count: number; distinct: number; firstAt: number; lastAt: number; peakInFlight: number }
 interface InvocationState { invocations: number; failures: number; logBytes: number; errors: string[]; limits: number[] }
 
 export async function deliveryThroughput(d: ThroughputDeps, sinkDelayMs: number): Promise<ThroughputResult> {
@@ -88,6 +90,7 @@ export async function deliveryThroughput(d: ThroughputDeps, sinkDelayMs: number)
       invocations: stats.reduce((n, s) => n + s.invocations, 0),
       failures: stats.reduce((n, s) => n + s.failures, 0),
       busyCores: total / wallMs,
+      peakInFlight: state.peakInFlight,
       limits: spread(stats.flatMap((s) => s.limits)),
       cpu: `handlers ${fmt((handlerCpu * 1000) / d.events, 0)} µs/event, ${Object.entries(used).filter(([k]) => !k.startsWith('invocations'))
         .map(([k, v]) => `${k} ${fmt((v * 1000) / d.events, 0)} µs`).join(', ')}`,

@@ -17,6 +17,9 @@ export interface Sink {
   latencies: number[];
   firstAt: number;
   lastAt: number;
+  /** Requests arrived and not yet answered, now and at most since the last reset (the destination's concurrency). */
+  inFlight: number;
+  peakInFlight: number;
   reset(): void;
   /** Resolves once `n` requests have arrived (or rejects after `timeoutMs`). */
   waitFor(n: number, timeoutMs: number): Promise<void>;
@@ -35,7 +38,9 @@ export async function startSink(options: { delayMs?: number } = {}): Promise<Sin
     latencies: [],
     firstAt: 0,
     lastAt: 0,
-    reset() { this.count = 0; ids.clear(); this.latencies = []; this.firstAt = 0; this.lastAt = 0; },
+    inFlight: 0,
+    peakInFlight: 0,
+    reset() { this.count = 0; ids.clear(); this.latencies = []; this.firstAt = 0; this.lastAt = 0; this.peakInFlight = this.inFlight; },
     waitFor(n, timeoutMs) {
       if (sink.count >= n) return Promise.resolve();
       return new Promise<void>((resolve, reject) => {
@@ -48,6 +53,8 @@ export async function startSink(options: { delayMs?: number } = {}): Promise<Sin
   const server: Server = createServer({ keepAliveTimeout: 60_000 }, (req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
+    sink.inFlight++;
+    sink.peakInFlight = Math.max(sink.peakInFlight, sink.inFlight);
     req.on('end', () => {
       const at = now();
       try {
@@ -57,6 +64,7 @@ export async function startSink(options: { delayMs?: number } = {}): Promise<Sin
         if (typeof sent === 'number') sink.latencies.push(at - sent);
       } catch { /* counted anyway */ }
       const answer = () => {
+        sink.inFlight--;
         if (sink.count === 0) sink.firstAt = at;
         sink.count++;
         sink.lastAt = now();
