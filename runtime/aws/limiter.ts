@@ -152,11 +152,11 @@ function createState(options: DeliveryLimiterOptions, onIdle?: () => void) {
   const wakeNext = () => waiting.shift()?.();
   const report = () => {
     if (!metric) return;
-    const status = control.status(now());
-    const text = `${status.paused}/${status.limit}`;
+    // After every call: the full status (recent outcome counts) only when a line is due.
+    const text = `${control.paused}/${control.limit}`;
     if (text === lastMetric.text && now() - lastMetric.at < METRIC_EVERY_MS) return;
     lastMetric = { at: now(), text };
-    metric(status);
+    metric(control.status(now()));
   };
 
   /** Run now (a probe or not), or put back for a number of seconds while paused. */
