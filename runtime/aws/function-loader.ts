@@ -28,7 +28,7 @@ export interface FunctionLoaderOptions {
 export function createFunctionLoader(options: FunctionLoaderOptions): FunctionLoader {
   const readSecret = options.readSecret ?? getSecretObject;
   let loaded: { definition: FunctionDefinition; committed: Record<string, unknown>; hasSecrets: boolean } | undefined;
-  let current: { secrets: Record<string, unknown>; instance: FunctionInstance } | undefined;
+  let current: { secrets: Record<string, unknown>; instance: FunctionInstance; read: unknown } | undefined;
 
   function load() {
     if (!loaded) {
@@ -44,12 +44,18 @@ export function createFunctionLoader(options: FunctionLoaderOptions): FunctionLo
     async instance() {
       const { definition, committed, hasSecrets } = load();
       // No secret setting (apiKey redefined as not secret, and no other): nothing to read from Secrets Manager.
-      const secrets = hasSecrets ? pickSecretSettings(definition, await readSecret(options.secretArn)) : {};
+      const read = hasSecrets ? await readSecret(options.secretArn) : null;
+      // The same secret object as last time (secrets.ts keeps it while its text is unchanged): nothing to compare.
+      if (current && read !== null && read === current.read) return current.instance;
+      const secrets = read ? pickSecretSettings(definition, read) : {};
       // The committed values never change in a Lambda: only the secret ones can make a new instance.
-      if (current && sameValues(current.secrets, secrets)) return current.instance;
+      if (current && sameValues(current.secrets, secrets)) {
+        current.read = read;
+        return current.instance;
+      }
       const instance = createFunctionInstance(definition, resolveSettings(definition, { ...committed, ...secrets }));
       const previous = current?.instance;
-      current = { secrets, instance };
+      current = { secrets, instance, read };
       // Events of this batch may still be running on the previous instance: free its timers once they are done.
       if (previous) setTimeout(() => previous.dispose(), (definition.config.timeoutSeconds + 1) * 1000).unref();
       options.onLoad?.(instance);

@@ -19,9 +19,14 @@ export function getSecretObject(arn: string): Promise<Record<string, unknown>> {
   return read;
 }
 
+/** The last value read of each secret: the same text gives the same (frozen) object, not a new parse per event. */
+const parsed = new Map<string, { raw: string; value: Readonly<Record<string, unknown>> }>();
+
 async function fetchSecretObject(arn: string): Promise<Record<string, unknown>> {
   const raw = await getSecret<string>(arn, { maxAge: SECRET_CACHE_SECONDS });
   if (typeof raw !== 'string') throw new Error(`secret ${arn} has no string value`);
+  const last = parsed.get(arn);
+  if (last?.raw === raw) return last.value;
   let value: unknown;
   try {
     value = JSON.parse(raw);
@@ -30,5 +35,7 @@ async function fetchSecretObject(arn: string): Promise<Record<string, unknown>> 
     throw new Error(`secret ${arn} is not valid JSON`);
   }
   if (!isPlainObject(value)) throw new Error(`secret ${arn} must hold a JSON object`);
-  return value;
+  const frozen = Object.freeze(value);
+  parsed.set(arn, { raw, value: frozen });
+  return frozen;
 }

@@ -3,6 +3,7 @@ import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-sec
 import { mockClient } from 'aws-sdk-client-mock';
 import { rmSync } from 'node:fs';
 import { createFunctionLoader } from '../../runtime/aws/function-loader';
+import { getSecretObject } from '../../runtime/aws/secrets';
 import type { SegmentEvent } from '../../runtime/events/types';
 import { useFakeAwsEnv } from './support/aws-env';
 import { tempRoot, writeFunctionDir } from './support/function-dir';
@@ -79,5 +80,15 @@ describe('createFunctionLoader with the real secret reader (Secrets Manager mock
 
     expect((await (await loader.instance()).invoke(event)).result).toMatchObject({ key: '[REDACTED]' });
     expect(secrets.commandCalls(GetSecretValueCommand, { SecretId: arn })).toHaveLength(1);
+  });
+
+  it('gives every event of a warm instance the same parsed secret (frozen) while its text is unchanged', async () => {
+    const arn = 'arn:aws:secretsmanager:us-east-1:000000000000:secret:parsed-once';
+    secrets.on(GetSecretValueCommand, { SecretId: arn }).resolves({ SecretString: JSON.stringify({ apiKey: 'key-parsed-once-1234' }) });
+    const first = await getSecretObject(arn);
+    const again = await getSecretObject(arn);
+    expect(again).toBe(first);
+    expect(Object.isFrozen(first)).toBe(true);
+    expect(first).toEqual({ apiKey: 'key-parsed-once-1234' });
   });
 });
