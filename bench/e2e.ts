@@ -28,7 +28,7 @@ import { parseFunctionConfig } from '../runtime/function/config';
 import { startEngineProcess } from './support/engine-process';
 import { machineNote, note, percentile, printFigures, sleep } from './support/report';
 import { now, startSink, type Sink } from './support/sink';
-import { ownCpuMs, processCpuMs, processTreeCpuMs } from './support/proc-cpu';
+import { childPids, ownCpuMs, processCpuMs, processTreeCpuMs } from './support/proc-cpu';
 
 const BATCHES = Math.max(10, Number(process.argv[2]) || 500);
 const CONCURRENCY = Math.max(1, Number(process.argv[3]) || 10);
@@ -58,6 +58,9 @@ function event(runId: string, sentAtMs: number): Record<string, unknown> {
 }
 
 const keepAlive = new http.Agent({ keepAlive: true });
+
+/** A node process (a function worker), not the engine's esbuild service. */
+const isNode = (pid: number): boolean => { try { return readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'node'; } catch { return false; } };
 
 /** One POST of one event to the sink: Node's fetch (the baseline), or node-fetch 2 (what function code gets). */
 type Client = (url: string, body: string) => Promise<void>;
@@ -175,7 +178,7 @@ async function main(): Promise<void> {
     const ingested = run.events / ((run.acceptedAt - run.started) / 1000);
     const lat = [...sink.latencies].sort((a, b) => a - b);
     const duplicates = sink.count - sink.distinct;
-    note(`CPU per event: engine ${(engineCpu * 1000 / run.events).toFixed(0)} µs (all threads and worker processes: engine process ${(mainCpu * 1000 / run.events).toFixed(0)} µs, function workers ${((engineCpu - mainCpu) * 1000 / run.events).toFixed(0)} µs), load generator + sink ${(ownCpu * 1000 / run.events).toFixed(0)} µs; busy cores ${((engineCpu + ownCpu) / 1000 / seconds).toFixed(2)}`);
+    note(`CPU per event: engine ${(engineCpu * 1000 / run.events).toFixed(0)} µs (all threads and worker processes: engine process ${(mainCpu * 1000 / run.events).toFixed(0)} µs, function workers ${((engineCpu - mainCpu) * 1000 / run.events).toFixed(0)} µs), load generator + sink ${(ownCpu * 1000 / run.events).toFixed(0)} µs; busy cores ${((engineCpu + ownCpu) / 1000 / seconds).toFixed(2)}; ${childPids(engine.pid).filter(isNode).length} function worker process(es) at the end`);
     note(`accepted by the engine at ${ingested.toFixed(0)} events/s; last delivery ${((sink.lastAt - run.acceptedAt) / 1000).toFixed(2)} s after the last 200; ${duplicates} duplicate deliveries`);
     if (quick) {
       printFigures([{ name: 'e2e.delivered', value: delivered, unit: 'events/s (quick run: no baseline)', digits: 0 }]);

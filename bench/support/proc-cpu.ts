@@ -13,6 +13,15 @@ export function processCpuMs(pid: number): number {
   }
 }
 
+/** Live child processes of a process (the engine's function workers). */
+export function childPids(pid: number): number[] {
+  try {
+    return readdirSync(`/proc/${pid}/task`).flatMap((tid) => readFileSync(`/proc/${pid}/task/${tid}/children`, 'utf8').split(' ').filter(Boolean).map(Number));
+  } catch {
+    return [];
+  }
+}
+
 /**
  * CPU time of a process and of its live descendants (the engine's function worker processes), plus what
  * its children that already exited used (cutime, cstime).
@@ -23,9 +32,7 @@ export function processTreeCpuMs(pid: number): number {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     total += (Number(fields[13]) + Number(fields[14])) * TICK_MS;
-    for (const tid of readdirSync(`/proc/${pid}/task`)) {
-      for (const child of readFileSync(`/proc/${pid}/task/${tid}/children`, 'utf8').split(' ').filter(Boolean)) total += processTreeCpuMs(Number(child));
-    }
+    for (const child of childPids(pid)) total += processTreeCpuMs(child);
   } catch {
     // gone meanwhile
   }

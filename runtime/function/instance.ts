@@ -30,6 +30,11 @@ export interface FunctionInstance {
   readonly hasOnBatch: boolean;
   /** Drop paths, dispatch by type, timeout (aborts the event's fetches), classify, capture + redact logs. */
   invoke(event: SegmentEvent): Promise<Outcome>;
+  /**
+   * `invoke` for an event held as JSON (a queued event): parsed once, straight into the function's realm, instead
+   * of parsed here and copied in. The same outcome as `invoke(JSON.parse(json))`; throws that parse's SyntaxError.
+   */
+  invokeJson(json: string): Promise<Outcome>;
   /** onBatch when defined (outcomes aligned by index), else invoke each event (a few at a time). */
   invokeBatch(events: SegmentEvent[]): Promise<Outcome[]>;
   /** Clears the timers and intervals the function code left running. */
@@ -69,26 +74,42 @@ export function createFunctionInstance(def: FunctionDefinition, settings: Settin
   const parseInContext = vm.runInContext('JSON.parse', context) as (text: string) => unknown;
   const settingsJson = JSON.stringify(settings);
   const dropped = def.config.drop;
-  const prepare = (value: SegmentEvent | SegmentEvent[]): unknown => {
-    const copy = parseInContext(JSON.stringify(value));
+  const dropPaths = (copy: unknown): unknown => {
     if (dropped.length) for (const event of Array.isArray(copy) ? copy : [copy]) for (const path of dropped) unset(event, path);
     return copy;
   };
+  const prepare = (value: SegmentEvent | SegmentEvent[]): unknown => dropPaths(parseInContext(JSON.stringify(value)));
 
   const timeoutMs = def.config.timeoutSeconds * 1000;
   const timeoutMessage = `function "${def.name}" timed out after ${def.config.timeoutSeconds} s`;
   const outcomeContext: OutcomeContext = { onUnknownError: def.config.onUnknownError, redact };
   const elapsed = (since: number) => Math.round((performance.now() - since) * 100) / 100;
 
-  const invoke = async (event: SegmentEvent): Promise<Outcome> => {
-    const startedAt = performance.now();
+  /** `copy` makes the handler's own copy of the event; `type` and `messageId` are read before the handler runs. */
+  const run = async (type: unknown, messageId: string, copy: () => unknown, startedAt: number): Promise<Outcome> => {
     const scope = new EventScope(redact);
-    const name = handlerNameFor(event?.type);
+    const name = handlerNameFor(type);
     const handler = name && handlers[name];
     const handlerResult: HandlerResult = handler
-      ? await runGuarded(scope, timeoutMs, timeoutMessage, () => handler(prepare(event), parseInContext(settingsJson)))
-      : { ok: false, thrown: new EventNotSupported(unsupportedMessage(event?.type)) };
-    return outcomeOf(messageIdOf(event), handlerResult, scope.logs.close(), elapsed(startedAt), outcomeContext, scope.fetchRetryAfterMs);
+      ? await runGuarded(scope, timeoutMs, timeoutMessage, () => handler(copy(), parseInContext(settingsJson)))
+      : { ok: false, thrown: new EventNotSupported(unsupportedMessage(type)) };
+    return outcomeOf(messageId, handlerResult, scope.logs.close(), elapsed(startedAt), outcomeContext, scope.fetchRetryAfterMs);
+  };
+
+  const invoke = (event: SegmentEvent): Promise<Outcome> =>
+    run(event?.type, messageIdOf(event), () => prepare(event), performance.now());
+
+  const invokeJson = (json: string): Promise<Outcome> => {
+    const startedAt = performance.now();
+    let event: unknown;
+    try {
+      event = parseInContext(json);
+    } catch (err) {
+      // The context's SyntaxError, as this realm's (what JSON.parse here throws).
+      throw new SyntaxError((err as Error).message);
+    }
+    const { type } = (event ?? {}) as { type?: unknown };
+    return run(type, messageIdOf(event), () => dropPaths(event), startedAt);
   };
 
   const invokeBatch = async (events: SegmentEvent[]): Promise<Outcome[]> => {
@@ -106,6 +127,7 @@ export function createFunctionInstance(def: FunctionDefinition, settings: Settin
     get loadLogs() { return loadScope.logs.snapshot(); },
     hasOnBatch: typeof handlers.onBatch === 'function',
     invoke,
+    invokeJson,
     invokeBatch,
     dispose: () => sandbox.dispose(),
   };

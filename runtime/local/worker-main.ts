@@ -89,7 +89,25 @@ function startWorker(init: WorkerInit): void {
     scheduleFlush();
   };
 
+  const invalidEvent = (id: number, err: unknown) => done(id, { ...failure(redact, '', err), status: 'discarded', reason: 'invalid-event' });
+
+  /** One event: its JSON goes straight into the function's realm (parsed once, not parsed here and copied in). */
+  const runOne = async (instance: FunctionInstance, task: WorkerTask): Promise<void> => {
+    let outcome: Promise<Outcome>;
+    try {
+      outcome = instance.invokeJson(task.event);
+    } catch (err) {
+      return invalidEvent(task.id, err);
+    }
+    try {
+      done(task.id, await outcome);
+    } catch (err) {
+      done(task.id, failure(redact, messageIdIn(task.event), err));
+    }
+  };
+
   const runChunk = async (instance: FunctionInstance, tasks: WorkerTask[]): Promise<void> => {
+    if (tasks.length === 1) return runOne(instance, tasks[0]);
     const events: SegmentEvent[] = [];
     const ids: number[] = [];
     for (const task of tasks) {
@@ -97,7 +115,7 @@ function startWorker(init: WorkerInit): void {
         events.push(JSON.parse(task.event) as SegmentEvent);
         ids.push(task.id);
       } catch (err) {
-        done(task.id, { ...failure(redact, '', err), status: 'discarded', reason: 'invalid-event' });
+        invalidEvent(task.id, err);
       }
     }
     if (events.length === 0) return;
@@ -162,6 +180,16 @@ function startWorker(init: WorkerInit): void {
 
 function safeSecrets(init: WorkerInit): string[] {
   try { return secretValues(init.definition, init.settings); } catch { return []; }
+}
+
+/** The messageId of an event given as JSON, for an outcome the function never produced (it threw past its guard). */
+function messageIdIn(json: string): string {
+  try {
+    const id = (JSON.parse(json) as { messageId?: unknown } | null)?.messageId;
+    return typeof id === 'string' ? id : '';
+  } catch {
+    return '';
+  }
 }
 
 function failure(redact: Redactor, messageId: string, err: unknown): Outcome {

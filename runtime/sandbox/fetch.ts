@@ -11,6 +11,7 @@ import https from 'node:https';
 import nodeFetch, { Headers, Request, Response, type RequestInit } from 'node-fetch';
 import { parseRetryAfter } from '../delivery/retry-after';
 import { currentScope } from '../invocation/event-scope';
+import type { FetchAbortSignal } from '../invocation/fetch-abort-signal';
 import { currentRunObserver, type FetchCall } from '../invocation/run-observer';
 import { FetchError } from './fetch-error';
 
@@ -33,13 +34,20 @@ async function nodeFetchCall(input: unknown, init?: CompatInit | null): Promise<
   const options: CompatInit = { ...(init ?? {}) };
   if (options.agent === undefined) options.agent = keepAliveAgent;
 
-  const eventSignal = currentScope()?.signal;
+  const scope = currentScope();
   const ownSignal = options.signal ?? (input instanceof Request ? ((input as { signal?: AbortSignal | null }).signal ?? null) : null);
-  if (eventSignal) options.signal = ownSignal ? AbortSignal.any([eventSignal, ownSignal]) : eventSignal;
+  let eventSignal: AbortSignal | FetchAbortSignal | undefined;
+  if (scope && ownSignal) {
+    eventSignal = scope.signal;
+    options.signal = AbortSignal.any([eventSignal, ownSignal]);
+  } else if (scope) {
+    // node-fetch takes this cheaper form as a signal (invocation/fetch-abort-signal.ts).
+    eventSignal = scope.fetchSignal;
+    options.signal = eventSignal as unknown as AbortSignal;
+  }
 
   try {
     const response = await nodeFetch(input instanceof URL ? input.href : (input as string | Request), options as RequestInit);
-    const scope = currentScope();
     // Kept for a RetryError the handler throws next (invocation/outcome-of.ts).
     if (scope) scope.fetchRetryAfterMs = response.status === 429 || response.status === 503 ? parseRetryAfter(response.headers.get('retry-after')) : null;
     return response;

@@ -1,0 +1,45 @@
+/**
+ * An event's abort signal in the form node-fetch 2 takes, without Node's EventTarget. node-fetch only checks that
+ * the signal's constructor is named `AbortSignal` (its isAbortSignal), reads `aborted`, and adds then removes one
+ * 'abort' listener per request; with Node's AbortController that cost ~25 µs of CPU per request, a tenth of what a
+ * webhook's worker spends per event (bench/RESULTS.md, seventh session). Used for the fetches of an event whose
+ * code passes no signal of its own (event-scope.ts `fetchSignal`); combining with the caller's signal still takes
+ * a real one.
+ */
+type Listener = () => void;
+
+export class FetchAbortSignal {
+  aborted = false;
+  reason: unknown = undefined;
+  private listeners: Listener[] = [];
+
+  addEventListener(type: string, listener: Listener): void {
+    if (type === 'abort' && !this.aborted) this.listeners.push(listener);
+  }
+
+  removeEventListener(type: string, listener: Listener): void {
+    if (type !== 'abort') return;
+    const at = this.listeners.indexOf(listener);
+    if (at >= 0) this.listeners.splice(at, 1);
+  }
+
+  /** Once: marks it aborted and calls the listeners added so far. */
+  abort(reason: unknown): void {
+    if (this.aborted) return;
+    this.aborted = true;
+    this.reason = reason;
+    const listeners = this.listeners;
+    this.listeners = [];
+    for (const listener of listeners) {
+      try {
+        listener();
+      } catch (err) {
+        // As Node's EventTarget does: the other listeners still run, the error is thrown on its own.
+        process.nextTick(() => { throw err; });
+      }
+    }
+  }
+}
+
+// node-fetch 2 recognises a signal by this name alone.
+Object.defineProperty(FetchAbortSignal, 'name', { value: 'AbortSignal' });
