@@ -49,7 +49,7 @@ function readPid(dataDir: string): number | null {
 }
 
 export function acquireEngineLock(dataDir: string): () => void {
-  mkdirSync(dataDir, { recursive: true });
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 }); // as openDb makes it: it holds the database
   const db = tryLock(dataDir, ACQUIRE_WAIT_MS);
   if (!db) {
     const pid = readPid(dataDir);

@@ -3,6 +3,7 @@ import { chmodSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { dbPath, openDb } from '../../runtime/local/db';
+import { acquireEngineLock } from '../../runtime/local/lock';
 
 const modeOf = (file: string) => statSync(file).mode & 0o777;
 let root: string;
@@ -31,4 +32,14 @@ test('a database left world-readable by an earlier version is tightened when ope
   expect(modeOf(dbPath(dataDir))).toBe(0o600);
   expect(modeOf(`${dbPath(dataDir)}-wal`)).toBe(0o600);
   db.close();
+});
+
+test('a data dir the engine lock creates first is 0700 too (the engine takes its lock before opening the database)', () => {
+  const dataDir = join(root, 'nested', '.destfn');
+  const release = acquireEngineLock(dataDir);
+  try {
+    expect(modeOf(dataDir)).toBe(0o700);
+  } finally {
+    release();
+  }
 });
