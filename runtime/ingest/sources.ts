@@ -77,7 +77,7 @@ function configError(file: string, error: z.ZodError): FunctionConfigError {
 
 /** Atomic write, readable by the owner only (it holds credentials). */
 function writePrivateJson(file: string, value: unknown): void {
-  mkdirSync(join(file, '..'), { recursive: true });
+  mkdirSync(join(file, '..'), { recursive: true, mode: 0o700 }); // the data dir, when this comes first
   const tmp = `${file}.${process.pid}.tmp`;
   writeFileSync(tmp, `${JSON.stringify(value, null, 2)}\n`, { mode: 0o600 });
   renameSync(tmp, file);

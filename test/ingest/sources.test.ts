@@ -39,7 +39,7 @@ describe('readSourceNames', () => {
 });
 
 describe('loadLocalSourceCredentials', () => {
-  test('generates a write key per source on first use, saves it owner-only, and keeps it', () => withEnv(undefined, () => {
+  test('generates a write key per source on first use, saves it owner-only (file 0600, a new data dir 0700), and keeps it', () => withEnv(undefined, () => {
     const root = tmp();
     const data = join(tmp(), 'data');
     writeFileSync(join(root, 'destfn.config.json'), JSON.stringify({ sources: { dev: {}, web: {} } }));
@@ -49,6 +49,7 @@ describe('loadLocalSourceCredentials', () => {
     expect(first[0].writeKey).not.toBe(first[1].writeKey);
     expect(first[0].sharedSecret).toBeNull();
     expect(statSync(join(data, 'sources.json')).mode & 0o777).toBe(0o600);
+    expect(statSync(data).mode & 0o777).toBe(0o700); // the data dir it created
     expect(loadLocalSourceCredentials(root, data)).toEqual(first);
   }));
 
