@@ -27,6 +27,8 @@ type RecordHandler = (record: SQSRecord) => Promise<unknown>;
 
 interface BatchRunner {
   handle: RecordHandler;
+  /** Before each batch: no dedupe lookup of an earlier batch (one that threw before finish()) is used. */
+  begin(): void;
   /** After each batch: its history page and its summary line and metrics. */
   finish(): Promise<void>;
 }
@@ -74,6 +76,7 @@ export function createDestinationHandler(env: Env = process.env) {
     });
     runner = {
       handle: processRecord,
+      begin: () => lookahead.clear(),
       async finish() {
         lookahead.clear();
         telemetry.flush();
@@ -89,7 +92,8 @@ export function createDestinationHandler(env: Env = process.env) {
   }
 
   return middy(async (event: SQSEvent): Promise<SQSBatchResponse> => {
-    const { handle, finish } = getRunner();
+    const { handle, begin, finish } = getRunner();
+    begin();
     // A fully failed batch is answered like any other (all ids reported): their visibility is already set.
     const response = await processPartialResponse(event, handle, new BatchProcessor(EventType.SQS), { throwOnFullBatchFailure: false });
     await finish();
