@@ -124,7 +124,8 @@ export function createEventProcessor(deps: EventProcessorDeps): (job: EventJob) 
       ...(decision.action === 'retry' && hideSeconds !== null ? { retryInSeconds: hideSeconds } : {}),
       logs: outcome.logs,
     });
-    if (hideSeconds !== null) throw new ReportedFailure(`${decision.status}: ${outcome.error?.name ?? 'error'}`, hideSeconds, { error: outcome.error, retryAfterMs: outcome.retryAfterMs });
+    // The delivery control already has this attempt's error and Retry-After (limitInvoke's failureOf).
+    if (hideSeconds !== null) throw new ReportedFailure(`${decision.status}: ${outcome.error?.name ?? 'error'}`, hideSeconds);
     return { status: decision.status, settled: { record, ttl: null } };
   };
 }

@@ -7,8 +7,9 @@ import type { Outcome } from '../delivery';
  */
 export class ReportedFailure extends Error {
   /**
-   * @param outcome what the attempt ended with, when one was made, when an attempt was made (the delivery control tells a 429 with a
-   * Retry-After, a destination in trouble and the function's own bug apart by it).
+   * @param outcome what the attempt ended with, for a limiter that wraps a call throwing this (limiter.ts
+   * limitDelivery without failureOf): the delivery control tells a 429 with a Retry-After, a destination in trouble
+   * and the function's own bug apart by it.
    */
   constructor(message: string, readonly hideSeconds: number | null = null, readonly outcome: Pick<Outcome, 'error' | 'retryAfterMs'> | null = null) {
     super(message);
