@@ -74,10 +74,14 @@ interface Slot {
   /** Its event loop's busy share as last reported, and when. */
   busy: number;
   busyAt: number;
+  /** Reports in a row at or above SATURATED. */
+  saturatedReports: number;
 }
 
 /** A worker whose event loop is this busy runs its function as fast as one process can: give the next events to another. */
 const SATURATED = 0.85;
+/** Reports in a row (one per BUSY_EVERY_MS of the worker, 250 ms) that make a worker saturated: a short burst (a start, the JIT) does not. */
+const SATURATED_REPORTS = 2;
 /** A busy share older than this says nothing about now. */
 const BUSY_FRESH_MS = 2000;
 /** Idle CPU (in cores) a second worker needs to add throughput rather than only cost. */
@@ -117,7 +121,7 @@ export class WorkerPool {
       return {
         parallelism, capacity: parallelism + prefetchFor(parallelism),
         worker: null, ready: false, startedAt: 0, held: new Map(), waiting: [], lastHeardAt: 0, crashReason: null,
-        running: new Set(), busy: 0, busyAt: 0,
+        running: new Set(), busy: 0, busyAt: 0, saturatedReports: 0,
       };
     });
     this.slackMs = options.slackMs ?? 1000 + Math.round(options.timeoutMs * 0.1);
@@ -166,14 +170,17 @@ export class WorkerPool {
   /** Hand tasks to workers (at most freeSlots()). Results arrive through onResults. */
   submit(tasks: readonly PoolTask[]): void {
     let i = 0;
-    // Running workers first (least loaded first), then new ones; but when a running worker is saturated (its
-    // event loop always busy: a CPU-bound function) and a core is free, a new one comes before it. First every worker's running
-    // share (so a burst starts a second worker rather than queueing behind the first), then the queues.
+    // Running workers first, then new ones; but when a running worker is saturated (its event loop always busy: a
+    // CPU-bound function) and a core is free, a new one comes before it. Among running workers that are not saturated,
+    // the first takes all it can: events packed into one process cost less CPU each than the same events spread over
+    // two half-busy ones (bench/RESULTS.md); saturated ones share by load. First every worker's running share (so a
+    // burst starts a second worker rather than queueing behind the first), then the queues.
     const now = Date.now();
-    const saturated = (s: Slot) => s.worker !== null && s.busy >= SATURATED && now - s.busyAt < BUSY_FRESH_MS;
+    const saturated = (s: Slot) => s.worker !== null && s.saturatedReports >= SATURATED_REPORTS && now - s.busyAt < BUSY_FRESH_MS;
     const spread = this.slots.some(saturated) && (this.options.idleCores ?? (() => machine.now()))() >= FREE_CORE;
     const rank = (s: Slot) => (s.worker === null ? (spread ? 1 : 3) : saturated(s) ? 2 : 0);
-    const order = [...this.slots].sort((a, b) => rank(a) - rank(b) || load(a) - load(b));
+    const index = new Map(this.slots.map((s, i) => [s, i]));
+    const order = [...this.slots].sort((a, b) => rank(a) - rank(b) || (rank(a) === 0 ? index.get(a)! - index.get(b)! : load(a) - load(b)));
     for (const limit of [(s: Slot) => s.parallelism, (s: Slot) => s.capacity]) {
       for (const slot of order) {
         const take = Math.min(limit(slot) - load(slot), tasks.length - i);
@@ -237,6 +244,7 @@ export class WorkerPool {
     slot.startedAt = Date.now();
     slot.crashReason = null;
     slot.busy = 0;
+    slot.saturatedReports = 0;
     for (const stream of [worker.stdout, worker.stderr]) {
       if (stream) createInterface({ input: stream, crlfDelay: Infinity }).on('line', (line) => this.workerOutput(slot, worker, line));
     }
@@ -294,7 +302,11 @@ export class WorkerPool {
         return this.checkDrained();
       }
       case 'progress': {
-        if (message.busy !== undefined) { slot.busy = message.busy; slot.busyAt = slot.lastHeardAt; }
+        if (message.busy !== undefined) {
+          slot.busy = message.busy;
+          slot.busyAt = slot.lastHeardAt;
+          slot.saturatedReports = message.busy >= SATURATED ? slot.saturatedReports + 1 : 0;
+        }
         for (const id of message.started) if (slot.held.has(id)) slot.running.add(id);
         const results: PoolResult[] = [];
         for (const { id, outcome } of message.results) {

@@ -181,6 +181,53 @@ test('a CPU-bound function is spread over a second worker when a core is free; o
   expect(io.pool.workers).toBe(1);
 }, 60_000);
 
+test('events go to the first worker while it keeps up: a second, idle worker gets none (one process costs less per event than two half-busy ones)', async () => {
+  const code = `const escape = function () { return this.constructor.constructor('return process')(); };
+  async function onTrack(event) { await new Promise((r) => setTimeout(r, event.properties.ms)); return escape().pid; }`;
+  // Spreading (a saturated worker and a free core) is out of the picture: only the order of running workers counts.
+  const { pool, seen } = await poolFor('packed', code, { concurrency: 8, maxWorkers: 2, idleCores: () => 0 });
+  // A burst beyond the first worker's share of 4 starts the second.
+  pool.submit(Array.from({ length: 8 }, (_, i) => task(i + 1, { ms: 300 })));
+  await waitFor('the burst', () => seen.results.length === 8, 15_000);
+  expect(new Set(seen.results.map((r) => r.outcome.result)).size).toBe(2);
+  expect(pool.workers).toBe(2);
+  pool.submit([task(9, { ms: 300 })]);
+  pool.submit([task(10, { ms: 0 })]); // the second worker holds nothing now: it would be the least loaded
+  await waitFor('both', () => outcomeOf(seen, 9) !== undefined && outcomeOf(seen, 10) !== undefined, 10_000);
+  expect(outcomeOf(seen, 10)?.result).toBe(outcomeOf(seen, 9)?.result);
+}, 30_000);
+
+test('a worker is saturated after two busy reports in a row, not one: a short burst does not start a second process', async () => {
+  // A stand-in worker speaking the protocol: each event is answered at once with the busy share its properties give.
+  const entry = join(project.root, 'reports-busy.js');
+  writeFileSync(entry, `process.on('message', (m) => {
+    if (m.type === 'init') return process.send({ type: 'ready', loadLogs: [] });
+    if (m.type !== 'run') return;
+    for (const t of m.tasks) {
+      const event = JSON.parse(t.event);
+      const outcome = { messageId: event.messageId, status: 'delivered', reason: null, result: process.pid, error: null, logs: [], durationMs: 0 };
+      process.send({ type: 'progress', started: [t.id], results: [{ id: t.id, outcome }], busy: event.properties.busy });
+    }
+  });\n`);
+  const { pool, seen } = await poolFor('bursty', 'async function onTrack() {}', { entry, concurrency: 200, maxWorkers: 2, idleCores: () => 1 });
+  let next = 0;
+  const run = async (busy: number) => {
+    const id = ++next;
+    pool.submit([task(id, { busy })]);
+    await waitFor(`event ${id}`, () => outcomeOf(seen, id) !== undefined, 10_000);
+  };
+  await run(0.99);
+  await run(0.2);
+  await run(0.99); // one busy report, after a calm one
+  await run(0.2);
+  expect(pool.workers).toBe(1);
+  await run(0.99);
+  await run(0.99); // two in a row: saturated, and a core is free
+  await run(0.2);
+  expect(pool.workers).toBe(2);
+  expect(new Set(seen.results.map((r) => r.outcome.result)).size).toBe(2);
+}, 30_000);
+
 test('workers need a Node whose permission model takes one --allow-fs-read per path (20.11+): older ones are refused with the reason', () => {
   expect(() => assertWorkerSandbox('20.10.0')).toThrow("destfn runs functions under Node's permission model, which needs Node 20.11 or later (this is 20.10.0)");
   expect(() => assertWorkerSandbox('18.20.4')).toThrow(/needs Node 20\.11/);
