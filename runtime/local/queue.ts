@@ -63,6 +63,8 @@ export class Queue {
   private readonly later;
   private readonly toDlq;
   private readonly nextVisible;
+  /** Made once: better-sqlite3 builds a transaction's wrappers on each db.transaction() call. */
+  private readonly leaseInTransaction;
 
   constructor(private readonly db: Db) {
     this.insert = db.prepare(
@@ -82,6 +84,7 @@ export class Queue {
        SELECT function, message_id, event, event_type, event_name, ?, ?, enqueued_at, ? FROM messages WHERE id = ?`,
     );
     this.nextVisible = db.prepare('SELECT MIN(visible_at) FROM messages WHERE function = ?').pluck();
+    this.leaseInTransaction = db.transaction(this.leaseRows.bind(this));
   }
 
   /** Insert messages; call inside a transaction (the ingest commits events and records together). */
@@ -95,27 +98,29 @@ export class Queue {
    * dedupe window is removed.
    */
   lease(fn: string, max: number, filter: LeaseFilter, heldCount: number, now = Date.now()): LeaseResult {
-    return this.db.transaction((): LeaseResult => {
-      const ids = this.visibleIds.all(fn, now, max + heldCount) as number[];
-      const leased: LeasedMessage[] = [];
-      const duplicates: LeasedMessage[] = [];
-      const seen = new Set<string>();
-      for (const id of ids) {
-        if (leased.length >= max) break;
-        if (filter.held(id)) continue;
-        const message = toLeased(fn, this.row.get(id) as Row);
-        if (this.deliveredSince.get(fn, message.messageId, now - DEDUPE_WINDOW_MS)) {
-          this.remove.run(id);
-          duplicates.push(message);
-        } else if (seen.has(message.messageId) || filter.busy(message.messageId)) {
-          this.defer.run(now + BUSY_DEFER_MS, id);
-        } else {
-          seen.add(message.messageId);
-          leased.push(message);
-        }
+    return this.leaseInTransaction(fn, max, filter, heldCount, now);
+  }
+
+  private leaseRows(fn: string, max: number, filter: LeaseFilter, heldCount: number, now: number): LeaseResult {
+    const ids = this.visibleIds.all(fn, now, max + heldCount) as number[];
+    const leased: LeasedMessage[] = [];
+    const duplicates: LeasedMessage[] = [];
+    const seen = new Set<string>();
+    for (const id of ids) {
+      if (leased.length >= max) break;
+      if (filter.held(id)) continue;
+      const message = toLeased(fn, this.row.get(id) as Row);
+      if (this.deliveredSince.get(fn, message.messageId, now - DEDUPE_WINDOW_MS)) {
+        this.remove.run(id);
+        duplicates.push(message);
+      } else if (seen.has(message.messageId) || filter.busy(message.messageId)) {
+        this.defer.run(now + BUSY_DEFER_MS, id);
+      } else {
+        seen.add(message.messageId);
+        leased.push(message);
       }
-      return { leased, duplicates };
-    })();
+    }
+    return { leased, duplicates };
   }
 
   /** Done with a message (delivered or discarded). Call inside a transaction. */
