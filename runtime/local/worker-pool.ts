@@ -93,12 +93,15 @@ export function prefetchFor(parallelism: number): number {
   return Math.min(128, Math.max(4 * parallelism, 32));
 }
 
-/** Running share of each worker: `concurrency` split over at most `maxWorkers` processes. */
+/**
+ * Running share of each of at most `maxWorkers` processes: the whole `concurrency`. One worker runs all of an I/O-bound
+ * function's events at once (a second process for them costs CPU per event and buys no throughput: bench/RESULTS.md);
+ * a second one starts only when the first is saturated (submit). The dispatcher's limit, never above `concurrency`,
+ * bounds what all of them hold together.
+ */
 export function workerShares(concurrency: number, maxWorkers: number): number[] {
   const workers = Math.max(1, Math.min(maxWorkers, concurrency));
-  const base = Math.floor(concurrency / workers);
-  const extra = concurrency % workers;
-  return Array.from({ length: workers }, (_, i) => Math.max(1, base + (i < extra ? 1 : 0)));
+  return Array.from({ length: workers }, () => Math.max(1, concurrency));
 }
 
 /** The most events a pool holds at once (running + queued in its workers): the most a crash can leave in flight. */
@@ -170,17 +173,20 @@ export class WorkerPool {
   /** Hand tasks to workers (at most freeSlots()). Results arrive through onResults. */
   submit(tasks: readonly PoolTask[]): void {
     let i = 0;
-    // Running workers first, then new ones; but when a running worker is saturated (its event loop always busy: a
-    // CPU-bound function) and a core is free, a new one comes before it. Among running workers that are not saturated,
-    // the first takes all it can: events packed into one process cost less CPU each than the same events spread over
-    // two half-busy ones (bench/RESULTS.md); saturated ones share by load. First every worker's running share (so a
-    // burst starts a second worker rather than queueing behind the first), then the queues.
+    // Running workers first; a new one only when a running worker is saturated (its event loop always busy: a
+    // CPU-bound function) and a core is free: then it, and any running worker that is not saturated, come before the
+    // saturated one. Otherwise the first running worker takes all it can: events packed into one process cost less CPU
+    // each than the same events spread over two half-busy ones (bench/RESULTS.md), and without a free core a second
+    // process adds no throughput. Workers that are all saturated share by load. First the running shares, then the queues.
     const now = Date.now();
     const saturated = (s: Slot) => s.worker !== null && s.saturatedReports >= SATURATED_REPORTS && now - s.busyAt < BUSY_FRESH_MS;
-    const spread = this.slots.some(saturated) && (this.options.idleCores ?? (() => machine.now()))() >= FREE_CORE;
-    const rank = (s: Slot) => (s.worker === null ? (spread ? 1 : 3) : saturated(s) ? 2 : 0);
+    const running = this.slots.filter((s) => s.worker !== null);
+    const spread = running.some(saturated) && (this.options.idleCores ?? (() => machine.now()))() >= FREE_CORE;
+    const balance = running.length > 1 && running.every(saturated);
+    const rank = (s: Slot) => (s.worker === null ? (spread ? 1 : 3) : spread && saturated(s) ? 2 : 0);
     const index = new Map(this.slots.map((s, i) => [s, i]));
-    const order = [...this.slots].sort((a, b) => rank(a) - rank(b) || (rank(a) === 0 ? index.get(a)! - index.get(b)! : load(a) - load(b)));
+    const byIndex = (a: Slot, b: Slot) => index.get(a)! - index.get(b)!;
+    const order = [...this.slots].sort((a, b) => rank(a) - rank(b) || (rank(a) === 0 && !balance ? byIndex(a, b) : load(a) - load(b)));
     for (const limit of [(s: Slot) => s.parallelism, (s: Slot) => s.capacity]) {
       for (const slot of order) {
         const take = Math.min(limit(slot) - load(slot), tasks.length - i);
