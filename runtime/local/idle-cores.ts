@@ -7,9 +7,10 @@ import { cpus } from 'node:os';
 
 const REFRESH_MS = 1000;
 
-interface Times { idle: number; total: number; at: number }
+/** The machine's CPU times since boot (ms), summed over its cores. */
+export interface CpuTimes { idle: number; total: number; cores: number }
 
-function totals(): Times {
+function totals(): CpuTimes {
   let idle = 0;
   let total = 0;
   for (const cpu of cpus()) {
@@ -17,20 +18,36 @@ function totals(): Times {
     idle += t.idle;
     total += t.user + t.nice + t.sys + t.idle + t.irq;
   }
-  return { idle, total, at: Date.now() };
+  return { idle, total, cores: cpus().length };
 }
 
+/** A reading over a longer window (nobody asked for a while) says what the machine did then, not now. */
+const LONGEST_WINDOW_MS = 2 * REFRESH_MS;
+
 export class IdleCores {
-  private last = totals();
+  private last: CpuTimes;
+  private lastAt: number;
   private value = 0;
 
-  /** Idle cores (0 … number of cores) over the last second or so. */
+  /** `read` and `clock`: the machine's CPU times and the time now (tests give their own). */
+  constructor(private readonly read: () => CpuTimes = totals, private readonly clock: () => number = Date.now) {
+    this.last = read();
+    this.lastAt = clock();
+  }
+
+  /**
+   * Idle cores (0 … number of cores) over the last second or so; 0 until a reading covers no more than the last
+   * LONGEST_WINDOW_MS (after a pause in the calls: e2e saw the idle core of a quiet spell start a second worker).
+   */
   now(): number {
-    if (Date.now() - this.last.at < REFRESH_MS) return this.value;
-    const current = totals();
+    const at = this.clock();
+    if (at - this.lastAt < REFRESH_MS) return this.value;
+    const current = this.read();
     const total = current.total - this.last.total;
-    if (total > 0) this.value = ((current.idle - this.last.idle) / total) * cpus().length;
+    const fresh = at - this.lastAt <= LONGEST_WINDOW_MS;
+    this.value = fresh && total > 0 ? ((current.idle - this.last.idle) / total) * current.cores : 0;
     this.last = current;
+    this.lastAt = at;
     return this.value;
   }
 }

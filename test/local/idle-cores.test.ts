@@ -10,3 +10,19 @@ test('idle cores: between 0 and the number of cores, refreshed once a second', a
   expect(idle).toBeLessThanOrEqual(cpus().length);
   expect(meter.now()).toBe(idle); // within the second: the same figure
 });
+
+test('idle cores: a reading over more than 2 s (no call for a while) counts as none; the next one, a second later, counts', () => {
+  let at = 0;
+  const times = { idle: 0, total: 0, cores: 2 };
+  // `idleShare` of both cores idle for `ms`.
+  const pass = (ms: number, idleShare: number) => { at += ms; times.total += 2 * ms; times.idle += 2 * ms * idleShare; };
+  const meter = new IdleCores(() => ({ ...times }), () => at);
+  pass(1000, 0.5);
+  expect(meter.now()).toBeCloseTo(1); // half of 2 cores
+  pass(500, 0);
+  expect(meter.now()).toBeCloseTo(1); // within the second: the same figure
+  pass(9500, 0.9); // a quiet spell nobody measured
+  expect(meter.now()).toBe(0);
+  pass(1000, 0.1);
+  expect(meter.now()).toBeCloseTo(0.2);
+});
