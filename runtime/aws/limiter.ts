@@ -22,23 +22,6 @@ import type { Outcome } from '../delivery';
 import { DESTINATION_ENV, readPowertoolsConfig, type DestinationConfig } from './contract';
 import { ReportedFailure } from './reported-failure';
 
-export function limitConcurrency<A extends unknown[], R>(limit: number, fn: (...args: A) => Promise<R>): (...args: A) => Promise<R> {
-  let running = 0;
-  const waiting: Array<() => void> = [];
-  return async (...args) => {
-    // A finishing call hands its slot straight to the next waiter, so `running` never exceeds `limit`.
-    if (running >= limit) await new Promise<void>((resolve) => waiting.push(resolve));
-    else running++;
-    try {
-      return await fn(...args);
-    } finally {
-      const next = waiting.shift();
-      if (next) next();
-      else running--;
-    }
-  };
-}
-
 /** Thrown for an event put back unrun while paused: its message is hidden `seconds` and reported as a batch item failure. */
 export class DeferredRecord extends ReportedFailure {
   constructor(readonly seconds: number) {
@@ -89,7 +72,7 @@ export function destinationLimits(config: DestinationConfig, fn: Pick<FunctionCo
 export interface LimitDeliveryHooks<R> {
   /**
    * What a call that returned says of the destination: null when it took the event, else the attempt's error and
-   * Retry-After. Without it, a call that returns is a success and one that throws a ReportedFailure a failure.
+   * Retry-After. Without it, a call that returns is a success; one that throws is always a failure.
    */
   failureOf?: (result: R) => Pick<Outcome, 'error' | 'retryAfterMs'> | null;
   /** Called when the last call in flight finishes and none waits (nothing more is at the destination for now). */
@@ -125,7 +108,8 @@ export function limitDelivery<T, R>(
       s.finish(hooks.failureOf?.(result) ?? null, s.now() - started);
       return result;
     } catch (err) {
-      s.finish(err instanceof ReportedFailure && err.outcome ? err.outcome : { error: null }, s.now() - started);
+      // A call that throws (not a returned outcome) tells nothing of the destination's answer: a failure without one.
+      s.finish({ error: null }, s.now() - started);
       throw err;
     }
   };

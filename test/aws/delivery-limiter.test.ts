@@ -1,6 +1,7 @@
 /** The delivery control inside the destination Lambda (runtime/aws/limiter.ts limitDelivery), with a fake clock. */
 import type { SQSRecord } from 'aws-lambda';
 import type { DeliveryControlStatus } from '../../runtime/delivery-control';
+import type { Outcome } from '../../runtime/delivery';
 import { DeferredRecord, instanceShare, limitDelivery } from '../../runtime/aws/limiter';
 import { ReportedFailure } from '../../runtime/aws/record-processor';
 
@@ -112,13 +113,14 @@ test('rateLimit split over the concurrent invocations: never more in total, at l
   expect(instanceShare(null, 10)).toBeNull();
 });
 
-test('the attempt behind a reported failure reaches the control: a 429 with Retry-After sets a learnt rate and keeps the concurrency limit; a 503 without one lowers the limit', async () => {
-  const failing = (outcome: ConstructorParameters<typeof ReportedFailure>[2]) => {
+test('the attempt behind a retry reaches the control (failureOf): a 429 with Retry-After sets a learnt rate and keeps the concurrency limit; a 503 without one lowers the limit', async () => {
+  type Failure = Pick<Outcome, 'error' | 'retryAfterMs'>;
+  const failing = (outcome: Failure) => {
     const clock = { now: 1_000_000 };
-    const limited = limitDelivery({ recordConcurrency: 20, tuning: { breaker: false }, now: () => clock.now }, async () => {
+    const limited = limitDelivery({ recordConcurrency: 20, tuning: { breaker: false }, now: () => clock.now }, async (): Promise<Failure> => {
       clock.now += 5;
-      throw new ReportedFailure('retrying: RetryError', 1, outcome);
-    });
+      return outcome;
+    }, { failureOf: (result) => result });
     return { clock, limited };
   };
   const rateLimited = failing({ error: { name: 'RetryError', message: 'webhook responded 429' }, retryAfterMs: 1000 });
