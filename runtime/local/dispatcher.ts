@@ -16,6 +16,7 @@ import type { Attempt, SettledAttempt } from './settle';
 import type { SettleBuffer } from './settle-buffer';
 import type { LoadedFunction } from './loader';
 import { WorkerPool, type PoolResult } from './worker-pool';
+import type { WorkerPids } from './worker-pids';
 import { createRedactor } from '../settings/redact';
 import { DeliveryControl, type DeliveryControlOptions, type DeliveryControlStatus } from '../delivery-control';
 import type { FunctionControlStore, OperatorPause } from './function-control';
@@ -47,6 +48,8 @@ export interface DispatcherOptions {
   control?: FunctionControlStore;
   /** Overrides of the delivery control's tuning (tests, benches). */
   tuning?: Pick<DeliveryControlOptions, 'concurrency' | 'rate' | 'breaker'>;
+  /** Where the worker processes are listed for the next engine (worker-pids.ts). */
+  workerPids?: WorkerPids;
 }
 
 export class Dispatcher {
@@ -173,6 +176,7 @@ export class Dispatcher {
       onReleased: (tasks) => this.onReleased(tasks.map((t) => t.id)),
       onNotice: (text) => this.options.hooks.notice(text),
       onLoadLogs: (lines) => this.options.hooks.notice(`${fn.definition.name} (loading): ${lines.join('\n')}`),
+      pids: this.options.workerPids,
     });
     if (this.options.prewarm ?? true) pool.warm();
     return pool;

@@ -35,6 +35,7 @@ import { createSettler, type SettledAttempt } from './settle';
 import { SettleBuffer } from './settle-buffer';
 import { watchFunctions, type FunctionsWatcher } from './watcher';
 import { workerEntry } from './worker-bundle';
+import { stopOrphanedWorkers, WorkerPids } from './worker-pids';
 import { listen, closeServers } from './listen';
 
 export interface EngineOptions {
@@ -137,6 +138,10 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
     releaseLock();
     throw err;
   }
+  // Workers of an engine that was killed, still running their function (stuck in a loop): before ours start.
+  const orphans = stopOrphanedWorkers(dataDir);
+  if (orphans.length > 0) notice(`stopped ${orphans.length} function worker process(es) an earlier engine left running (pid ${orphans.join(', ')})`);
+  const workerPids = new WorkerPids(dataDir);
   const checkpointer = startCheckpointer(db);
   const queue = new Queue(db);
   const records = new RecordStore(db);
@@ -161,6 +166,7 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
     control,
     tuning: options.deliveryControl,
     maxWorkers: options.maxWorkersPerFunction ?? defaultMaxWorkers(),
+    workerPids,
     hooks: {
       settled(fn: string, settled: SettledAttempt[]) {
         events.emit('settled', fn, settled);

@@ -18,6 +18,7 @@ import { WORKER_BOOTSTRAP } from './worker-bundle';
 import { assertWorkerSandbox, launchWorker } from './worker-launch';
 import { IdleCores } from './idle-cores';
 import { classifyWorkerLine } from './worker-output';
+import type { WorkerPids } from './worker-pids';
 
 export interface PoolTask { id: number; messageId: string; event: string }
 export interface PoolResult { task: PoolTask; outcome: Outcome }
@@ -46,6 +47,8 @@ export interface PoolOptions {
   entry?: string;
   /** Idle cores of the machine now (default: measured, idle-cores.ts); a saturated function spreads only onto a free one. */
   idleCores?: () => number;
+  /** Told of each worker process started and exited (worker-pids.ts: the next engine stops any left running). */
+  pids?: Pick<WorkerPids, 'started' | 'exited'>;
 }
 
 export interface Unfinished { started: PoolTask[]; notStarted: PoolTask[] }
@@ -240,11 +243,13 @@ export class WorkerPool {
       settings,
       parallelism: slot.parallelism,
     };
-    const worker = launchWorker({
-      entry: this.options.entry ?? WORKER_BOOTSTRAP,
-      functionDir: definition.dir,
-      memoryLimitMb: this.options.memoryLimitMb ?? 512,
-    });
+    const entry = this.options.entry ?? WORKER_BOOTSTRAP;
+    const worker = launchWorker({ entry, functionDir: definition.dir, memoryLimitMb: this.options.memoryLimitMb ?? 512 });
+    const pid = worker.pid;
+    if (pid !== undefined) {
+      this.options.pids?.started(pid, entry);
+      worker.once('exit', () => this.options.pids?.exited(pid));
+    }
     slot.worker = worker;
     slot.ready = false;
     slot.startedAt = Date.now();
