@@ -19,16 +19,26 @@ const strays: number[] = [];
 beforeAll(() => { project = tempProject('destfn-orphans-'); });
 afterAll(() => {
   // A failed test may leave an engine running a spinning worker: the worker goes too, not only the engine.
-  for (const c of children) if (c.proc.exitCode === null) { strays.push(...nodeChildren(c.proc.pid!)); c.proc.kill('SIGKILL'); }
+  for (const c of children) {
+    if (c.proc.exitCode !== null || c.proc.signalCode !== null) continue;
+    strays.push(...nodeChildren(c.proc.pid!));
+    c.proc.kill('SIGKILL');
+  }
   for (const pid of strays) { try { process.kill(pid, 'SIGKILL'); } catch { /* gone */ } }
   project.cleanup();
 });
 
 const alive = (pid: number): boolean => { try { process.kill(pid, 0); return true; } catch { return false; } };
 const cpuTicks = (pid: number): number => { try { const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' '); return Number(f[11]) + Number(f[12]); } catch { return -1; } };
-const nodeChildren = (pid: number): number[] => (process.platform !== 'linux' ? [] : readdirSync(`/proc/${pid}/task`))
-  .flatMap((tid) => readFileSync(`/proc/${pid}/task/${tid}/children`, 'utf8').split(' ').filter(Boolean).map(Number))
-  .filter((child) => { try { return readFileSync(`/proc/${child}/comm`, 'utf8').trim() === 'node'; } catch { return false; } });
+const nodeChildren = (pid: number): number[] => {
+  try {
+    return readdirSync(`/proc/${pid}/task`)
+      .flatMap((tid) => readFileSync(`/proc/${pid}/task/${tid}/children`, 'utf8').split(' ').filter(Boolean).map(Number))
+      .filter((child) => readFileSync(`/proc/${child}/comm`, 'utf8').trim() === 'node');
+  } catch {
+    return []; // gone meanwhile (or no /proc)
+  }
+};
 
 const describeOnLinux = process.platform === 'linux' ? describe : describe.skip;
 
