@@ -29,6 +29,8 @@ afterAll(() => {
 });
 
 const alive = (pid: number): boolean => { try { process.kill(pid, 0); return true; } catch { return false; } };
+/** Alive and not a zombie (killed, not reaped yet by whoever adopted it). */
+const running = (pid: number): boolean => { try { return !readFileSync(`/proc/${pid}/stat`, 'utf8').includes(') Z '); } catch { return false; } };
 const cpuTicks = (pid: number): number => { try { const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' '); return Number(f[11]) + Number(f[12]); } catch { return -1; } };
 const nodeChildren = (pid: number): number[] => {
   try {
@@ -65,14 +67,14 @@ describeOnLinux('worker processes an engine left running', () => {
     first.proc.kill('SIGKILL');
     expect(await first.exited).toEqual({ code: null, signal: 'SIGKILL' });
     await new Promise((r) => setTimeout(r, 300));
-    expect(alive(worker)).toBe(true); // orphaned, and still spinning
+    expect(running(worker)).toBe(true); // orphaned, and still spinning
     const before = cpuTicks(worker);
     await new Promise((r) => setTimeout(r, 300));
     expect(cpuTicks(worker)).toBeGreaterThan(before);
 
     const second = await startDev(['--dir', project.functionsDir, '--data', project.dataDir]);
     children.push(second);
-    await waitFor('the orphan stopped', () => !alive(worker) || readFileSync(`/proc/${worker}/stat`, 'utf8').includes(') Z '), 10_000);
+    await waitFor('the orphan stopped', () => !running(worker), 10_000);
     expect(second.output()).toContain(`stopped 1 function worker process(es) an earlier engine left running (pid ${worker})`);
     // Its event was accepted: the new engine runs it again (and it times out again: a retry, not a loss).
     await waitFor('spin-1 tried again', () => /spin-1 +retrying +attempt 1 .*TimeoutError/.test(second.output()), 20_000);
