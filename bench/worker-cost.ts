@@ -49,6 +49,9 @@ async function rawRound(url: string, agent: http.Agent): Promise<number> {
   return ((ownCpuMs() - cpu) * 1000) / EVENTS;
 }
 
+/** Told how many results the pool just reported (set by each worker round). */
+let onResults: (count: number) => void = () => undefined;
+
 async function workerRound(pool: WorkerPool, workerPid: () => number): Promise<{ worker: number; pool: number }> {
   let sent = 0;
   let done = 0;
@@ -73,8 +76,6 @@ async function workerRound(pool: WorkerPool, workerPid: () => number): Promise<{
   await finished;
   return { worker: ((processCpuMs(pid) - workerCpu) * 1000) / EVENTS, pool: ((ownCpuMs() - poolCpu) * 1000) / EVENTS };
 }
-
-let onResults: (count: number) => void = () => undefined;
 
 async function main(): Promise<void> {
   machineNote();

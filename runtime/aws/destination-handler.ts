@@ -27,7 +27,7 @@ type RecordHandler = (record: SQSRecord) => Promise<unknown>;
 
 interface BatchRunner {
   handle: RecordHandler;
-  /** Before each batch: no dedupe lookup of an earlier batch (one that threw before finish()) is used. */
+  /** Before each batch: no dedupe lookup of an earlier batch is used (also one that threw before finish()). */
   begin(): void;
   /** After each batch: its history page and its summary line and metrics. */
   finish(): Promise<void>;
@@ -78,7 +78,6 @@ export function createDestinationHandler(env: Env = process.env) {
       handle: processRecord,
       begin: () => lookahead.clear(),
       async finish() {
-        lookahead.clear();
         telemetry.flush();
         try {
           await store.flushHistory();

@@ -153,8 +153,9 @@ function createState(options: DeliveryLimiterOptions, onIdle?: () => void) {
         wakeNext(); // the limit may allow more than one
         return { probe: allowed.probe };
       }
-      const status = control.status(now());
-      if (status.paused) {
+      // The full status (with its recent outcome counts) only when paused: a full limit is the common case here.
+      if (control.paused) {
+        const status = control.status(now());
         wakeNext(); // the others are deferred too
         const untilProbe = Math.ceil(((status.nextProbeAt ?? now()) - now()) / 1000);
         const pausedFor = Math.ceil((now() - (status.pausedSince ?? now())) / 1000);

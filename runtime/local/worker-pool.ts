@@ -187,8 +187,7 @@ export class WorkerPool {
     const spread = running.some(saturated) && (this.options.idleCores ?? (() => machine.now()))() >= FREE_CORE;
     const balance = running.length > 1 && running.every(saturated);
     const rank = (s: Slot) => (s.worker === null ? (spread ? 1 : 3) : spread && saturated(s) ? 2 : 0);
-    const index = new Map(this.slots.map((s, i) => [s, i]));
-    const byIndex = (a: Slot, b: Slot) => index.get(a)! - index.get(b)!;
+    const byIndex = (a: Slot, b: Slot) => this.slots.indexOf(a) - this.slots.indexOf(b);
     const order = [...this.slots].sort((a, b) => rank(a) - rank(b) || (rank(a) === 0 && !balance ? byIndex(a, b) : load(a) - load(b)));
     for (const limit of [(s: Slot) => s.parallelism, (s: Slot) => s.capacity]) {
       for (const slot of order) {
