@@ -66,6 +66,16 @@ export async function main(argv: string[]): Promise<number> {
     process.stderr.write(`destfn dev: --token must be at least ${MIN_TOKEN_LENGTH} characters\n${USAGE}`);
     return 1;
   }
+  // Taken from the start: a SIGINT/SIGTERM while the engine starts stops it once it is up (not Node's default,
+  // which would end the process mid-start).
+  let stop: ((signal: NodeJS.Signals) => void) | null = null;
+  let early: NodeJS.Signals | null = null;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (stop) stop(signal);
+    else early ??= signal;
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
   let engine: Engine;
   try {
     engine = await startEngine({
@@ -82,13 +92,15 @@ export async function main(argv: string[]): Promise<number> {
     const e = err as NodeJS.ErrnoException;
     const message = e.code === 'EADDRINUSE' ? `port ${port} is already in use (try --port <another>)` : e.message;
     process.stderr.write(`destfn dev: ${message}\n`);
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
     return 1;
   }
   process.stdout.write(`${banner(engine, values.host ?? 'localhost')}\n`);
 
   return new Promise<number>((resolveExit) => {
     let stopping = false;
-    const onSignal = (signal: NodeJS.Signals) => {
+    stop = (signal: NodeJS.Signals) => {
       if (stopping) {
         process.stderr.write(`destfn dev: ${signal} again, exiting now\n`);
         process.exit(1);
@@ -100,7 +112,6 @@ export async function main(argv: string[]): Promise<number> {
         (err: Error) => { process.stderr.write(`destfn dev: stop failed: ${err.message}\n`); resolveExit(1); },
       );
     };
-    process.on('SIGINT', onSignal);
-    process.on('SIGTERM', onSignal);
+    if (early) stop(early);
   });
 }
