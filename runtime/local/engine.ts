@@ -257,6 +257,7 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
         const control = d.deliveryStatus();
         return { name: d.name, loaded: d.loaded, inFlight: d.inFlight, paused: control.paused ? control.reason ?? 'paused' : null };
       }),
+      processes: workerPids,
       failures: () => [...registry.failures].map(([folder, f]) => ({ folder, ...f })),
       wake: (fn) => registry.wake([fn]),
       page: (token) => renderConsoleShell({ token, title: 'destfn console' }),

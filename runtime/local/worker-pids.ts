@@ -1,13 +1,18 @@
 /**
- * The engine's function worker processes, listed in `<dataDir>/workers.pid` (one "pid entry-script" per line).
- * A worker leaves by itself when the engine goes (its IPC channel closes), unless its function is stuck in a
- * synchronous loop or its code took over the process: then it outlives an engine that was killed (SIGKILL, out of
- * memory) and spins on. The next engine on the data dir stops those before it starts its own.
+ * The engine's function worker processes and the dev console's Run processes, listed in `<dataDir>/workers.pid`
+ * (one "pid entry-script" per line). Such a process leaves by itself when the engine goes (its IPC channel closes),
+ * unless its function is stuck in a synchronous loop or its code took over the process: then it outlives an engine
+ * that was killed (SIGKILL, out of memory) and spins on. The next engine on the data dir stops those before it
+ * starts its own.
  */
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const FILE = 'workers.pid';
+
+/** What a process launcher needs of the list. */
+export type ProcessList = Pick<WorkerPids, 'started' | 'exited'>;
 
 export class WorkerPids {
   private readonly path: string;
@@ -37,10 +42,10 @@ export class WorkerPids {
 
 /**
  * Stops the workers a previous engine on `dataDir` listed and that still run its worker script; returns their pids.
- * A pid is killed only when its command line (Linux /proc) still names the entry script it was listed with: a pid
- * reused by another process, or a system without /proc, is left alone.
+ * A pid is killed only when its command line (/proc on Linux, `ps` elsewhere) still names the entry script it was
+ * listed with: a pid reused by another process is left alone.
  */
-export function stopOrphanedWorkers(dataDir: string, commandLine: (pid: number) => string | null = procCommandLine): number[] {
+export function stopOrphanedWorkers(dataDir: string, commandLine: (pid: number) => string | null = commandLineOf): number[] {
   const path = join(dataDir, FILE);
   let text: string;
   try {
@@ -66,10 +71,23 @@ export function stopOrphanedWorkers(dataDir: string, commandLine: (pid: number) 
   return stopped;
 }
 
+function commandLineOf(pid: number): string | null {
+  return existsSync('/proc/self/cmdline') ? procCommandLine(pid) : psCommandLine(pid);
+}
+
 function procCommandLine(pid: number): string | null {
   try {
     return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ');
   } catch {
     return null;
+  }
+}
+
+/** A process's command line from `ps` (macOS, the BSDs), or null when there is no such process. */
+export function psCommandLine(pid: number): string | null {
+  try {
+    return execFileSync('ps', ['-o', 'command=', '-p', String(pid)], { encoding: 'utf8', timeout: 5000, stdio: ['ignore', 'pipe', 'ignore'] }).trim() || null;
+  } catch {
+    return null; // no such process (ps exits 1), or no ps
   }
 }

@@ -18,7 +18,7 @@ import { WORKER_BOOTSTRAP } from './worker-bundle';
 import { assertWorkerSandbox, launchWorker } from './worker-launch';
 import { IdleCores } from './idle-cores';
 import { classifyWorkerLine } from './worker-output';
-import type { WorkerPids } from './worker-pids';
+import type { ProcessList } from './worker-pids';
 
 export interface PoolTask { id: number; messageId: string; event: string }
 export interface PoolResult { task: PoolTask; outcome: Outcome }
@@ -48,7 +48,7 @@ export interface PoolOptions {
   /** Idle cores of the machine now (default: measured, idle-cores.ts); a saturated function spreads only onto a free one. */
   idleCores?: () => number;
   /** Told of each worker process started and exited (worker-pids.ts: the next engine stops any left running). */
-  pids?: Pick<WorkerPids, 'started' | 'exited'>;
+  pids?: ProcessList;
 }
 
 export interface Unfinished { started: PoolTask[]; notStarted: PoolTask[] }

@@ -6,7 +6,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { stopOrphanedWorkers, WorkerPids } from '../../runtime/local/worker-pids';
+import { psCommandLine, stopOrphanedWorkers, WorkerPids } from '../../runtime/local/worker-pids';
 import type { DevProcess } from './helpers/child';
 import { startDev } from './helpers/child';
 import { postJson, waitFor } from './helpers/engine';
@@ -15,6 +15,7 @@ import { tempProject, writeFunction, type TempProject } from './helpers/function
 let project: TempProject;
 const children: DevProcess[] = [];
 const strays: number[] = [];
+const projects: TempProject[] = [];
 
 beforeAll(() => { project = tempProject('destfn-orphans-'); });
 afterAll(() => {
@@ -26,11 +27,13 @@ afterAll(() => {
   }
   for (const pid of strays) { try { process.kill(pid, 'SIGKILL'); } catch { /* gone */ } }
   project.cleanup();
+  for (const p of projects) p.cleanup();
 });
 
 const alive = (pid: number): boolean => { try { process.kill(pid, 0); return true; } catch { return false; } };
 /** Alive and not a zombie (killed, not reaped yet by whoever adopted it). */
 const running = (pid: number): boolean => { try { return !readFileSync(`/proc/${pid}/stat`, 'utf8').includes(') Z '); } catch { return false; } };
+const cmdline = (pid: number): string => { try { return readFileSync(`/proc/${pid}/cmdline`, 'utf8'); } catch { return ''; } };
 const cpuTicks = (pid: number): number => { try { const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' '); return Number(f[11]) + Number(f[12]); } catch { return -1; } };
 const nodeChildren = (pid: number): number[] => {
   try {
@@ -74,13 +77,63 @@ describeOnLinux('worker processes an engine left running', () => {
 
     const second = await startDev(['--dir', project.functionsDir, '--data', project.dataDir]);
     children.push(second);
+    await waitFor('the clean-up notice', () => second.output().includes(`stopped 1 function worker process(es) an earlier engine left running (pid ${worker})`), 10_000);
     await waitFor('the orphan stopped', () => !running(worker), 10_000);
-    expect(second.output()).toContain(`stopped 1 function worker process(es) an earlier engine left running (pid ${worker})`);
     // Its event was accepted: the new engine runs it again (and it times out again: a retry, not a loss).
     await waitFor('spin-1 tried again', () => /spin-1 +retrying +attempt 1 .*TimeoutError/.test(second.output()), 20_000);
     second.proc.kill('SIGTERM');
     expect(await second.exited).toEqual({ code: 0, signal: null });
   }, 60_000);
+
+  test('a dev console Run stuck in its code outlives a SIGKILLed engine too; the next engine stops it', async () => {
+    // A project of its own: the first test's event is still retrying (and spinning) in the shared one.
+    const own = tempProject('destfn-orphan-run-');
+    projects.push(own);
+    writeFunction(own.functionsDir, 'stuck-run', {
+      code: 'async function onTrack(event) { if (event.properties.spin) for (;;) {} return "ok"; }',
+      config: { timeoutSeconds: 30 },
+    });
+    const args = ['--dir', own.functionsDir, '--data', own.dataDir, '--quiet'];
+    const first = await startDev(args);
+    children.push(first);
+    const token = /\?token=(\S+)/.exec(first.output())?.[1];
+    expect(token).toBeDefined();
+    // Not awaited: the engine is killed before the Run answers.
+    const answer = fetch(`${first.url}/api/functions/stuck-run/run`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-destfn-token': token! },
+      body: JSON.stringify({ event: { type: 'track', userId: 'u', event: 'Spin', properties: { spin: true } } }),
+    }).catch(() => null);
+    let run = 0;
+    await waitFor('a spinning Run process', () => {
+      run = nodeChildren(first.proc.pid!).find((pid) => cmdline(pid).includes('console-run-') && cpuTicks(pid) > 50) ?? 0;
+      return run > 0;
+    }, 15_000);
+    strays.push(run);
+    first.proc.kill('SIGKILL');
+    await first.exited;
+    await answer;
+    await new Promise((r) => setTimeout(r, 300));
+    expect(running(run)).toBe(true); // orphaned, and still spinning
+
+    const second = await startDev(['--dir', own.functionsDir, '--data', own.dataDir]); // not --quiet: notices shown
+    children.push(second);
+    // The notice is printed once the process was killed: wait for it rather than race the output.
+    await waitFor('the clean-up notice', () => second.output().includes(`stopped 1 function worker process(es) an earlier engine left running (pid ${run})`), 10_000);
+    await waitFor('the orphaned Run stopped', () => !running(run), 10_000);
+    second.proc.kill('SIGTERM');
+    expect(await second.exited).toEqual({ code: 0, signal: null });
+  }, 60_000);
+
+  test('without /proc (macOS, the BSDs) a pid\'s command line comes from ps; a pid that is gone has none', async () => {
+    const sleeper = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)', 'destfn-ps-marker'], { stdio: 'ignore' });
+    strays.push(sleeper.pid!);
+    await waitFor('the sleeper runs', () => psCommandLine(sleeper.pid!)?.includes('destfn-ps-marker') === true, 5000);
+    const exited = new Promise((r) => sleeper.once('exit', r));
+    sleeper.kill('SIGKILL');
+    await exited;
+    expect(psCommandLine(sleeper.pid!)).toBeNull();
+  });
 
   test('stopOrphanedWorkers kills only a listed pid that still runs its listed script, then forgets the list', async () => {
     const dir = project.dataDir;

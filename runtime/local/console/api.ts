@@ -113,7 +113,7 @@ function run(ctx: ApiContext, name: string, body: unknown, send: Send): void {
   if (!fn) return unknownFunction(send, name);
   const checked = checkRunRequest(body, fn.loaded.definition, fn.loaded.settings, ctx.deps.rootDir);
   if (!checked.ok) return bad(send, checked.error);
-  runInProcess(checked.input).then((result) => send(200, result), (err: unknown) => {
+  runInProcess(checked.input, ctx.deps.processes).then((result) => send(200, result), (err: unknown) => {
     ctx.deps.onError(err);
     send(500, { error: 'internal error while running the function' });
   });

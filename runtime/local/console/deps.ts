@@ -6,6 +6,7 @@ import type { LoadedFunction } from '../loader';
 import type { Queue } from '../queue';
 import type { RecordStore } from '../records';
 import type { RejectedLog } from '../rejected';
+import type { ProcessList } from '../worker-pids';
 import type { ConsoleAccess } from './access';
 
 /** A running function as the console sees it. */
@@ -34,6 +35,8 @@ export interface ConsoleDeps {
   rejected: RejectedLog;
   sink: DevSink;
   running(): RunningFunction[];
+  /** Where a Run's process is listed while it runs (stopped by the next engine if this one is killed meanwhile). */
+  processes?: ProcessList;
   failures(): FolderFailure[];
   /** After a replay: let the function's dispatcher lease at once. */
   wake(fn: string): void;

@@ -12,6 +12,7 @@ import { createRedactor } from '../../../settings/redact';
 import { secretValues } from '../../../settings/resolve';
 import { compileFunctionSource } from '../../../source/compile';
 import { launchWorker } from '../../worker-launch';
+import type { ProcessList } from '../../worker-pids';
 import { loadFailure, type RunInput, type RunResult } from './execute-run';
 import type { FromRunChild, ToRunChild } from './run-child-protocol';
 
@@ -63,7 +64,7 @@ function withSourceMap(definition: FunctionDefinition): FunctionDefinition {
   return { ...definition, source: compileFunctionSource(source.filename, { sourceMap: true }) };
 }
 
-export async function runInProcess(input: RunInput): Promise<RunResult> {
+export async function runInProcess(input: RunInput, processes?: ProcessList): Promise<RunResult> {
   const base = { requests: [], network: input.network, filterNote: null };
   let definition: FunctionDefinition;
   try {
@@ -77,6 +78,11 @@ export async function runInProcess(input: RunInput): Promise<RunResult> {
   const limitMs = definition.config.timeoutSeconds * 1000 + KILL_GRACE_MS;
   return new Promise<RunResult>((resolve, reject) => {
     const child = launchWorker({ entry: script, functionDir: definition.dir, memoryLimitMb: RUN_MEMORY_MB });
+    const pid = child.pid;
+    if (pid !== undefined && processes) {
+      processes.started(pid, script);
+      child.once('exit', () => processes.exited(pid));
+    }
     child.stdout?.resume();
     child.stderr?.resume();
     let done = false;
