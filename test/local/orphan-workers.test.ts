@@ -45,17 +45,22 @@ const nodeChildren = (pid: number): number[] => {
   }
 };
 
+/** A function that spins for ever on an event with properties.spin, and a quiet engine running it. */
+async function startWithSpinner(p: TempProject, name: string, timeoutSeconds: number): Promise<DevProcess> {
+  writeFunction(p.functionsDir, name, {
+    code: 'async function onTrack(event) { if (event.properties.spin) for (;;) {} return "ok"; }',
+    config: { timeoutSeconds },
+  });
+  const engine = await startDev(['--dir', p.functionsDir, '--data', p.dataDir, '--quiet']);
+  children.push(engine);
+  return engine;
+}
+
 const describeOnLinux = process.platform === 'linux' ? describe : describe.skip;
 
 describeOnLinux('worker processes an engine left running', () => {
   test('a worker stuck in its code outlives a SIGKILLed engine; the next engine stops it and runs its event again', async () => {
-    writeFunction(project.functionsDir, 'stuck', {
-      code: 'async function onTrack(event) { if (event.properties.spin) for (;;) {} return "ok"; }',
-      config: { timeoutSeconds: 2 },
-    });
-    const args = ['--dir', project.functionsDir, '--data', project.dataDir, '--quiet'];
-    const first = await startDev(args);
-    children.push(first);
+    const first = await startWithSpinner(project, 'stuck', 2);
     const res = await postJson(`${first.url}/v1/track`, { type: 'track', messageId: 'spin-1', userId: 'u', event: 'Spin', properties: { spin: true } }, first.writeKey);
     expect(res.status).toBe(200);
 
@@ -89,13 +94,7 @@ describeOnLinux('worker processes an engine left running', () => {
     // A project of its own: the first test's event is still retrying (and spinning) in the shared one.
     const own = tempProject('destfn-orphan-run-');
     projects.push(own);
-    writeFunction(own.functionsDir, 'stuck-run', {
-      code: 'async function onTrack(event) { if (event.properties.spin) for (;;) {} return "ok"; }',
-      config: { timeoutSeconds: 30 },
-    });
-    const args = ['--dir', own.functionsDir, '--data', own.dataDir, '--quiet'];
-    const first = await startDev(args);
-    children.push(first);
+    const first = await startWithSpinner(own, 'stuck-run', 30);
     const token = /\?token=(\S+)/.exec(first.output())?.[1];
     expect(token).toBeDefined();
     // Not awaited: the engine is killed before the Run answers.
