@@ -70,8 +70,11 @@ export class AdaptiveConcurrency {
   /** Events that may be at the destination at once now. */
   get limit(): number { return Math.max(this.o.min, Math.floor(this.value)); }
   get max(): number { return this.o.max; }
-  /** Median latency of the last window with a success (ms), or null before the first. */
-  get latencyMs(): number | null { return this.lastLatencyMs; }
+  /**
+   * Median latency of the last window with a success (ms); before the first window closes (a few events, then
+   * none), that of the successes so far; null before any.
+   */
+  get latencyMs(): number | null { return this.lastLatencyMs ?? median(this.latencies); }
   /** The latency judged normal (ms). */
   get baseline(): number | null { return this.baselineMs; }
 

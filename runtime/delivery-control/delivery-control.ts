@@ -45,7 +45,7 @@ export type RecentKind = 'delivered' | 'discarded' | 'retried';
 export interface DeliveryControlStatus {
   limit: number;
   maxConcurrency: number;
-  /** Median latency of the last window with a success (ms). */
+  /** Median latency of the last window with a success (ms); before the first window closed, of the successes so far. */
   latencyMs: number | null;
   /** The rate ceiling learnt from refusals (per second), or null. */
   learntRatePerSecond: number | null;

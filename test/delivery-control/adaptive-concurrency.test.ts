@@ -128,3 +128,15 @@ test('reset goes back to the initial limit', () => {
   limiter.reset();
   expect(limiter.limit).toBe(4);
 });
+
+test('latency shown: the successes so far until the first window closes (a few events, then none), then the last window\'s', () => {
+  const limiter = new AdaptiveConcurrency({ max: 100 });
+  expect(limiter.latencyMs).toBeNull();
+  limiter.sample({ latencyMs: 80, dropped: false, inFlight: 2 }, 0);
+  limiter.sample({ latencyMs: 20, dropped: false, inFlight: 1 }, 5);
+  limiter.sample({ latencyMs: 900, dropped: true, inFlight: 1 }, 6); // a failure has no latency to show
+  expect(limiter.latencyMs).toBe(50);
+  limiter.sample({ latencyMs: 30, dropped: false, inFlight: 1 }, 100); // closes the window: 20, 30, 80
+  limiter.sample({ latencyMs: 4, dropped: false, inFlight: 1 }, 120);
+  expect(limiter.latencyMs).toBe(30);
+});
