@@ -70,7 +70,7 @@ export function createDestinationHandler(env: Env = process.env) {
       // The calls to the destination as the delivery control allows. When none is left there, the records waiting to
       // share a BatchWriteItem go at once, with those of the calls just finished (written a few promise hops later).
       limitInvoke: limitDelivery(() => destinationLimits(config, loader.definition().config), (run: () => Promise<Invoked>) => run(), {
-        failureOf: ({ outcome }) => (outcome.status === 'retry' ? { error: outcome.error, retryAfterMs: outcome.retryAfterMs } : null),
+        failureOf: ({ outcome }) => (outcome.status === 'retry' ? outcome : null), // its error, Retry-After and whether the destination failed
         onIdle: () => setImmediate(store.flushWrites),
       }),
     });

@@ -74,7 +74,7 @@ export interface LimitDeliveryHooks<R> {
    * What a call that returned says of the destination: null when it took the event, else the attempt's error and
    * Retry-After. Without it, a call that returns is a success; one that throws is always a failure.
    */
-  failureOf?: (result: R) => Pick<Outcome, 'error' | 'retryAfterMs'> | null;
+  failureOf?: (result: R) => Pick<Outcome, 'error' | 'retryAfterMs' | 'destinationFailed'> | null;
   /** Called when the last call in flight finishes and none waits (nothing more is at the destination for now). */
   onIdle?: () => void;
 }
@@ -172,7 +172,7 @@ function createState(options: DeliveryLimiterOptions, onIdle?: () => void) {
   }
 
   /** `failure`: null when the event settled; else what its attempt ended with (a 429's Retry-After, the error's name). */
-  function finish(failure: Pick<Outcome, 'error' | 'retryAfterMs'> | null, durationMs: number): void {
+  function finish(failure: Pick<Outcome, 'error' | 'retryAfterMs' | 'destinationFailed'> | null, durationMs: number): void {
     control.finished(failure ? { ...failure, status: 'retry', durationMs } : { status: 'delivered', durationMs, error: null }, inFlight, now());
     inFlight--;
     report();

@@ -38,7 +38,7 @@ export interface Allowance {
 /** Errors JavaScript itself throws: from the function's code, not from the destination (RetryError, FetchError, TimeoutError…). */
 const CODE_ERRORS: ReadonlySet<string> = new Set(['Error', 'TypeError', 'ReferenceError', 'SyntaxError', 'RangeError', 'EvalError', 'URIError']);
 
-export type FinishedAttempt = Pick<Outcome, 'status' | 'durationMs' | 'retryAfterMs' | 'error'>;
+export type FinishedAttempt = Pick<Outcome, 'status' | 'durationMs' | 'retryAfterMs' | 'error' | 'destinationFailed'>;
 
 export type RecentKind = 'delivered' | 'discarded' | 'retried';
 
@@ -109,8 +109,9 @@ export class DeliveryControl {
     // A 429/503 that says when to come back is about the request rate: the learnt rate answers it, the
     // concurrency limit keeps its level. Any other retryable failure (timeout, 5xx, refused) lowers the limit.
     const rateRefusal = dropped && attempt.retryAfterMs !== undefined;
-    // A function's own bug (a plain Error, TypeError… it threw) says nothing about the destination's load.
-    const destinationTrouble = dropped && !(attempt.error && CODE_ERRORS.has(attempt.error.name));
+    // A function's own bug (a plain Error, TypeError… it threw) says nothing about the destination's load, unless
+    // the event's last request had just failed (a 429, a 5xx, no answer): then it is how the function reported that.
+    const destinationTrouble = dropped && (attempt.destinationFailed === true || !(attempt.error && CODE_ERRORS.has(attempt.error.name)));
     this.recent.add(dropped ? 'retried' : attempt.status === 'delivered' ? 'delivered' : 'discarded', now);
     if (!rateRefusal) this.concurrency.sample({ latencyMs: attempt.durationMs, dropped: destinationTrouble, inFlight }, now);
     this.learnt.finished(destinationTrouble, now, attempt.retryAfterMs);

@@ -28,6 +28,11 @@ export interface Outcome {
    * Retry-After of the event's last fetch response when that was a 429 or 503).
    */
   retryAfterMs?: number;
+  /**
+   * A retry after the event's last fetch got a 429, a 5xx or no answer: the destination's trouble (for delivery
+   * control) even when the handler then threw a plain Error rather than a RetryError.
+   */
+  destinationFailed?: true;
 }
 
 /** Status of a delivery record (docs/ARCHITECTURE.md). */

@@ -11,7 +11,7 @@ import { isError, type Outcome } from '../delivery';
 import { outcomeOf, type OutcomeContext } from './outcome-of';
 import type { HandlerResult } from './run-guarded';
 
-export function batchOutcomes(messageIds: string[], handlerResult: HandlerResult, logs: string[], durationMs: number, ctx: OutcomeContext, fetchRetryAfterMs: number | null = null): Outcome[] {
+export function batchOutcomes(messageIds: string[], handlerResult: HandlerResult, logs: string[], durationMs: number, ctx: OutcomeContext, fetchRetryAfterMs: number | null = null, lastFetchFailed = false): Outcome[] {
   const per = (index: number): HandlerResult => {
     if (!handlerResult.ok || !Array.isArray(handlerResult.value)) return handlerResult;
     const results: unknown[] = handlerResult.value;
@@ -24,5 +24,5 @@ export function batchOutcomes(messageIds: string[], handlerResult: HandlerResult
     if (isError(nested)) return { ok: false, thrown: nested };
     return { ok: true, value: entry };
   };
-  return messageIds.map((id, index) => outcomeOf(id, per(index), logs.slice(), durationMs, ctx, fetchRetryAfterMs));
+  return messageIds.map((id, index) => outcomeOf(id, per(index), logs.slice(), durationMs, ctx, fetchRetryAfterMs, lastFetchFailed));
 }

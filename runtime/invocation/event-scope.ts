@@ -15,6 +15,8 @@ export class EventScope {
   private light: FetchAbortSignal | undefined;
   /** Retry-After (ms) of the event's last fetch response if it was a 429 or 503, else null. */
   fetchRetryAfterMs: number | null = null;
+  /** The event's last fetch got a 429 or a 5xx, or no answer at all: an error the handler throws next is the destination's trouble. */
+  lastFetchFailed = false;
 
   constructor(redact: Redactor) {
     this.logs = new LogBuffer(redact);

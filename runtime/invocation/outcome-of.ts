@@ -12,8 +12,9 @@ export interface OutcomeContext {
 /**
  * @param fetchRetryAfterMs the Retry-After of the event's last fetch response when it was a 429 or 503: a
  * RetryError without its own `retryAfterSeconds` waits that long.
+ * @param lastFetchFailed the event's last fetch got a 429, a 5xx or no answer: a retry is the destination's trouble.
  */
-export function outcomeOf(messageId: string, handlerResult: HandlerResult, logs: string[], durationMs: number, ctx: OutcomeContext, fetchRetryAfterMs: number | null = null): Outcome {
+export function outcomeOf(messageId: string, handlerResult: HandlerResult, logs: string[], durationMs: number, ctx: OutcomeContext, fetchRetryAfterMs: number | null = null, lastFetchFailed = false): Outcome {
   if (handlerResult.ok) {
     return { messageId, status: 'delivered', reason: null, result: jsonSafe(handlerResult.value, ctx.redact), error: null, logs, durationMs };
   }
@@ -21,6 +22,7 @@ export function outcomeOf(messageId: string, handlerResult: HandlerResult, logs:
   const outcome: Outcome = { messageId, status, reason, result: undefined, error: redactError(error, ctx.redact), logs, durationMs };
   const retryAfterMs = reason === 'retry-error' ? retryAfterOption(handlerResult.thrown) ?? fetchRetryAfterMs : null;
   if (retryAfterMs !== null) outcome.retryAfterMs = retryAfterMs;
+  if (status === 'retry' && lastFetchFailed) outcome.destinationFailed = true;
   return outcome;
 }
 

@@ -54,7 +54,8 @@ function isOutcome(value: unknown): value is Outcome {
   const o = value as Outcome;
   return typeof o.messageId === 'string' && STATUSES.has(o.status) && REASONS.has(o.reason)
     && (o.error === null || isError(o.error)) && Array.isArray(o.logs) && o.logs.every((l) => typeof l === 'string')
-    && typeof o.durationMs === 'number' && (o.retryAfterMs === undefined || typeof o.retryAfterMs === 'number');
+    && typeof o.durationMs === 'number' && (o.retryAfterMs === undefined || typeof o.retryAfterMs === 'number')
+    && (o.destinationFailed === undefined || o.destinationFailed === true);
 }
 
 /**

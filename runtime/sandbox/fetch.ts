@@ -49,9 +49,13 @@ async function nodeFetchCall(input: unknown, init?: CompatInit | null): Promise<
   try {
     const response = await nodeFetch(input instanceof URL ? input.href : (input as string | Request), options as RequestInit);
     // Kept for a RetryError the handler throws next (invocation/outcome-of.ts).
-    if (scope) scope.fetchRetryAfterMs = response.status === 429 || response.status === 503 ? parseRetryAfter(response.headers.get('retry-after')) : null;
+    if (scope) {
+      scope.fetchRetryAfterMs = response.status === 429 || response.status === 503 ? parseRetryAfter(response.headers.get('retry-after')) : null;
+      scope.lastFetchFailed = response.status === 429 || response.status >= 500;
+    }
     return response;
   } catch (err) {
+    if (scope) scope.lastFetchFailed = true;
     // The event timed out: say so (node-fetch would only say "The user aborted a request.").
     if (eventSignal?.aborted && !ownSignal?.aborted) throw eventSignal.reason;
     throw fromNodeFetchError(err);

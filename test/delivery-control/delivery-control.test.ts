@@ -95,3 +95,17 @@ test('a function that throws its own errors keeps its limit and learns no rate (
   expect(s.limit).toBeGreaterThanOrEqual(10);
   expect(s.learntRatePerSecond).toBeNull();
 });
+
+test("a function's own error leaves the limit and rate alone; the same error right after a failed request lowers both", () => {
+  const bug: FinishedAttempt = { status: 'retry', durationMs: 2, error: { name: 'Error', message: 'the API answered 503' } };
+  const own = new DeliveryControl({ maxConcurrency: 100, breaker: false }, 0);
+  const destination = new DeliveryControl({ maxConcurrency: 100, breaker: false }, 0);
+  for (let now = 0; now <= 1000; now += 10) {
+    own.finished(bug, 10, now);
+    destination.finished({ ...bug, destinationFailed: true }, 10, now);
+  }
+  expect(own.limit).toBeGreaterThanOrEqual(10); // not lowered (its answers were fast: it may even grow)
+  expect(own.status(1000).learntRatePerSecond).toBeNull();
+  expect(destination.limit).toBeLessThan(10);
+  expect(destination.status(1000).learntRatePerSecond).not.toBeNull();
+});
