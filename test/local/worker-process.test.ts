@@ -246,3 +246,18 @@ test('workers need a Node whose permission model takes one --allow-fs-read per p
   for (const ok of ['20.11.0', '20.20.2', '22.13.1', '24.0.0']) expect(() => assertWorkerSandbox(ok)).not.toThrow();
   expect(() => assertWorkerSandbox()).not.toThrow();
 });
+
+test('a worker reports a plain Error thrown after a failed request as the destination\'s trouble (destinationFailed crosses IPC)', async () => {
+  const { pool, seen } = await poolFor('plain-error', `
+    async function onTrack(event) {
+      if (event.properties.fetch) {
+        try { await fetch('http://127.0.0.1:9/nothing', { method: 'POST', body: '{}' }); } catch (e) { /* reported below */ }
+      }
+      throw new Error('could not deliver');
+    }`);
+  pool.submit([task(1, { fetch: true }), task(2)]);
+  await waitFor('both answered', () => seen.results.length === 2, 10_000);
+  expect(outcomeOf(seen, 1)).toMatchObject({ status: 'retry', error: { name: 'Error' }, destinationFailed: true });
+  expect(outcomeOf(seen, 2)).toMatchObject({ status: 'retry', error: { name: 'Error' } });
+  expect(outcomeOf(seen, 2)?.destinationFailed).toBeUndefined();
+});
