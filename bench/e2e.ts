@@ -46,6 +46,8 @@ const RUN_TIMEOUT_MS = 180_000;
 const PACED_SECONDS = 10;
 /** Events per request in the paced phase: analytics-node's default flushAt. */
 const PACED_BATCH = 15;
+/** Baselines before and after the engine run further apart than this: the machine's speed changed mid-run. */
+const UNSTABLE_BASELINE = 1.3;
 const REPO = resolve(__dirname, '..');
 const DEFAULT_MAX_CONCURRENCY = parseFunctionConfig({}, 'function.json').maxConcurrency;
 
@@ -204,6 +206,11 @@ async function main(): Promise<void> {
     const nodeFetchBase = (nf1.rate + nf2.rate) / 2;
     const rawLoopCpuUs = (nf1.cpuUs + nf2.cpuUs) / 2;
     note(`the same loop with Node's fetch (undici): ${base.toFixed(0)} events/s; the engine is ${(delivered / base).toFixed(2)} × that`);
+    // The VM's speed can change within a run: baselines before and after the engine that disagree make its ratios unreliable.
+    for (const [name, before, after] of [['node-fetch loop', nf1.rate, nf2.rate], ['client-process loop', proc1!.rate, proc2.rate]] as const) {
+      const spread = Math.max(before, after) / Math.min(before, after);
+      if (spread > UNSTABLE_BASELINE) note(`WARNING: the ${name} ran ${before.toFixed(0)} events/s before the engine and ${after.toFixed(0)} after (×${spread.toFixed(2)}): the machine's speed changed, ratios against it are unreliable`);
+    }
     printFigures([
       { name: 'e2e.baseline_node_fetch_loop', value: nodeFetchBase, unit: `events/s (node-fetch 2 keep-alive POSTs to the sink, ${CONCURRENCY} in flight)`, digits: 0 },
       { name: 'e2e.delivered', value: delivered, unit: 'events/s (target ≥ 5000)', digits: 0 },
