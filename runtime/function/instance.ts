@@ -93,7 +93,7 @@ export function createFunctionInstance(def: FunctionDefinition, settings: Settin
     const handlerResult: HandlerResult = handler
       ? await runGuarded(scope, timeoutMs, timeoutMessage, () => handler(copy(), parseInContext(settingsJson)))
       : { ok: false, thrown: new EventNotSupported(unsupportedMessage(type)) };
-    return outcomeOf(messageId, handlerResult, scope.logs.close(), elapsed(startedAt), outcomeContext, scope.fetchRetryAfterMs, scope.lastFetchFailed);
+    return outcomeOf(messageId, handlerResult, scope.logs.close(), elapsed(startedAt), outcomeContext, scope);
   };
 
   const invoke = (event: SegmentEvent): Promise<Outcome> =>
@@ -119,7 +119,7 @@ export function createFunctionInstance(def: FunctionDefinition, settings: Settin
     const startedAt = performance.now();
     const scope = new EventScope(redact);
     const handlerResult = await runGuarded(scope, timeoutMs, timeoutMessage, () => onBatch(prepare(events), parseInContext(settingsJson)));
-    return batchOutcomes(events.map(messageIdOf), handlerResult, scope.logs.close(), elapsed(startedAt), outcomeContext, scope.fetchRetryAfterMs, scope.lastFetchFailed);
+    return batchOutcomes(events.map(messageIdOf), handlerResult, scope.logs.close(), elapsed(startedAt), outcomeContext, scope);
   };
 
   return {

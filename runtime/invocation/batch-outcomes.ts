@@ -8,10 +8,10 @@
  * Logs of the call belong to every event of the batch, so each outcome carries them.
  */
 import { isError, type Outcome } from '../delivery';
-import { outcomeOf, type OutcomeContext } from './outcome-of';
+import { outcomeOf, type FetchTrail, type OutcomeContext } from './outcome-of';
 import type { HandlerResult } from './run-guarded';
 
-export function batchOutcomes(messageIds: string[], handlerResult: HandlerResult, logs: string[], durationMs: number, ctx: OutcomeContext, fetchRetryAfterMs: number | null = null, lastFetchFailed = false): Outcome[] {
+export function batchOutcomes(messageIds: string[], handlerResult: HandlerResult, logs: string[], durationMs: number, ctx: OutcomeContext, fetch?: FetchTrail): Outcome[] {
   const per = (index: number): HandlerResult => {
     if (!handlerResult.ok || !Array.isArray(handlerResult.value)) return handlerResult;
     const results: unknown[] = handlerResult.value;
@@ -24,5 +24,5 @@ export function batchOutcomes(messageIds: string[], handlerResult: HandlerResult
     if (isError(nested)) return { ok: false, thrown: nested };
     return { ok: true, value: entry };
   };
-  return messageIds.map((id, index) => outcomeOf(id, per(index), logs.slice(), durationMs, ctx, fetchRetryAfterMs, lastFetchFailed));
+  return messageIds.map((id, index) => outcomeOf(id, per(index), logs.slice(), durationMs, ctx, fetch));
 }

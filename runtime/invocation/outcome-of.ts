@@ -9,20 +9,25 @@ export interface OutcomeContext {
   redact: Redactor;
 }
 
-/**
- * @param fetchRetryAfterMs the Retry-After of the event's last fetch response when it was a 429 or 503: a
- * RetryError without its own `retryAfterSeconds` waits that long.
- * @param lastFetchFailed the event's last fetch got a 429, a 5xx or no answer: a retry is the destination's trouble.
- */
-export function outcomeOf(messageId: string, handlerResult: HandlerResult, logs: string[], durationMs: number, ctx: OutcomeContext, fetchRetryAfterMs: number | null = null, lastFetchFailed = false): Outcome {
+/** What the event's last fetch said of the destination (the event scope keeps it: sandbox/fetch.ts). */
+export interface FetchTrail {
+  /** Its Retry-After when it was a 429 or 503: a RetryError without its own `retryAfterSeconds` waits that long. */
+  fetchRetryAfterMs: number | null;
+  /** It got a 429, a 5xx or no answer: a retry is the destination's trouble, whatever the handler threw. */
+  lastFetchFailed: boolean;
+}
+
+const NO_FETCH: FetchTrail = { fetchRetryAfterMs: null, lastFetchFailed: false };
+
+export function outcomeOf(messageId: string, handlerResult: HandlerResult, logs: string[], durationMs: number, ctx: OutcomeContext, fetch: FetchTrail = NO_FETCH): Outcome {
   if (handlerResult.ok) {
     return { messageId, status: 'delivered', reason: null, result: jsonSafe(handlerResult.value, ctx.redact), error: null, logs, durationMs };
   }
   const { status, reason, error } = classifyThrown(handlerResult.thrown, ctx.onUnknownError);
   const outcome: Outcome = { messageId, status, reason, result: undefined, error: redactError(error, ctx.redact), logs, durationMs };
-  const retryAfterMs = reason === 'retry-error' ? retryAfterOption(handlerResult.thrown) ?? fetchRetryAfterMs : null;
+  const retryAfterMs = reason === 'retry-error' ? retryAfterOption(handlerResult.thrown) ?? fetch.fetchRetryAfterMs : null;
   if (retryAfterMs !== null) outcome.retryAfterMs = retryAfterMs;
-  if (status === 'retry' && lastFetchFailed) outcome.destinationFailed = true;
+  if (status === 'retry' && fetch.lastFetchFailed) outcome.destinationFailed = true;
   return outcome;
 }
 
