@@ -16,7 +16,7 @@ import type { Attempt, SettledAttempt } from './settle';
 import type { SettleBuffer } from './settle-buffer';
 import type { LoadedFunction } from './loader';
 import { WorkerPool, type PoolResult } from './worker-pool';
-import type { WorkerPids } from './worker-pids';
+import type { ProcessList } from './worker-pids';
 import { createRedactor } from '../settings/redact';
 import { DeliveryControl, type DeliveryControlOptions, type DeliveryControlStatus } from '../delivery-control';
 import type { FunctionControlStore, OperatorPause } from './function-control';
@@ -49,7 +49,7 @@ export interface DispatcherOptions {
   /** Overrides of the delivery control's tuning (tests, benches). */
   tuning?: Pick<DeliveryControlOptions, 'concurrency' | 'rate' | 'breaker'>;
   /** Where the worker processes are listed for the next engine (worker-pids.ts). */
-  workerPids?: WorkerPids;
+  workerPids?: ProcessList;
 }
 
 export class Dispatcher {

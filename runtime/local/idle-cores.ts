@@ -13,12 +13,13 @@ export interface CpuTimes { idle: number; total: number; cores: number }
 function totals(): CpuTimes {
   let idle = 0;
   let total = 0;
-  for (const cpu of cpus()) {
+  const all = cpus();
+  for (const cpu of all) {
     const t = cpu.times;
     idle += t.idle;
     total += t.user + t.nice + t.sys + t.idle + t.irq;
   }
-  return { idle, total, cores: cpus().length };
+  return { idle, total, cores: all.length };
 }
 
 /** A reading over a longer window (nobody asked for a while) says what the machine did then, not now. */

@@ -13,6 +13,7 @@ import { createRequire } from 'node:module';
 import { basename, join } from 'node:path';
 import { LOCAL_SETTINGS_FILE } from '../settings/file';
 import { entryReadPaths } from './worker-bundle';
+import type { ProcessList } from './worker-pids';
 
 export interface WorkerLaunch {
   /** The worker's script (worker-bundle.ts workerEntry()). */
@@ -20,6 +21,8 @@ export interface WorkerLaunch {
   /** The function's folder: the process's working directory; readable but for its settings.local.json. */
   functionDir: string;
   memoryLimitMb: number;
+  /** Told of the process's start and exit (worker-pids.ts: the next engine stops one left running). */
+  processes?: ProcessList;
 }
 
 /** The oldest Node whose permission model takes one --allow-fs-read per path and has --disable-warning. */
@@ -44,7 +47,7 @@ function permissionFlags(reads: string[], flags: ReadonlySet<string> = process.a
 }
 
 export function launchWorker(launch: WorkerLaunch): ChildProcess {
-  return fork(launch.entry, [], {
+  const child = fork(launch.entry, [], {
     cwd: launch.functionDir,
     env: {},
     execArgv: [
@@ -55,6 +58,13 @@ export function launchWorker(launch: WorkerLaunch): ChildProcess {
     serialization: 'advanced',
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
   });
+  const { pid } = child;
+  if (pid !== undefined && launch.processes) {
+    const list = launch.processes;
+    list.started(pid, launch.entry);
+    child.once('exit', () => list.exited(pid));
+  }
+  return child;
 }
 
 /** Everything the worker process may read. */

@@ -242,13 +242,12 @@ export class WorkerPool {
       settings,
       parallelism: slot.parallelism,
     };
-    const entry = this.options.entry ?? WORKER_BOOTSTRAP;
-    const worker = launchWorker({ entry, functionDir: definition.dir, memoryLimitMb: this.options.memoryLimitMb ?? 512 });
-    const pid = worker.pid;
-    if (pid !== undefined) {
-      this.options.pids?.started(pid, entry);
-      worker.once('exit', () => this.options.pids?.exited(pid));
-    }
+    const worker = launchWorker({
+      entry: this.options.entry ?? WORKER_BOOTSTRAP,
+      functionDir: definition.dir,
+      memoryLimitMb: this.options.memoryLimitMb ?? 512,
+      processes: this.options.pids,
+    });
     slot.worker = worker;
     slot.ready = false;
     slot.startedAt = Date.now();

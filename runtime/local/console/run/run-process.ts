@@ -77,12 +77,7 @@ export async function runInProcess(input: RunInput, processes?: ProcessList): Pr
   const script = await runChildEntry();
   const limitMs = definition.config.timeoutSeconds * 1000 + KILL_GRACE_MS;
   return new Promise<RunResult>((resolve, reject) => {
-    const child = launchWorker({ entry: script, functionDir: definition.dir, memoryLimitMb: RUN_MEMORY_MB });
-    const pid = child.pid;
-    if (pid !== undefined && processes) {
-      processes.started(pid, script);
-      child.once('exit', () => processes.exited(pid));
-    }
+    const child = launchWorker({ entry: script, functionDir: definition.dir, memoryLimitMb: RUN_MEMORY_MB, processes });
     child.stdout?.resume();
     child.stderr?.resume();
     let done = false;
