@@ -28,7 +28,7 @@ import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseFunctionConfig } from '../runtime/function/config';
-import { benchEvent as event, nodeFetchPost } from './support/bench-event';
+import { benchEvent as event, inLanes, nodeFetchPost } from './support/bench-event';
 import { startEngineProcess } from './support/engine-process';
 import { machineNote, note, percentile, printFigures, sleep } from './support/report';
 import { now, startSink, type Sink } from './support/sink';
@@ -70,15 +70,12 @@ const clients: Record<'fetch' | 'node-fetch', Client> = {
 /** Baseline: `CONCURRENCY` loops of POSTs (one event each) to the sink; events/s and CPU per event (µs, client + sink). */
 async function baseline(sink: Sink, total: number, client: keyof typeof clients = 'fetch'): Promise<{ rate: number; cpuUs: number }> {
   const url = `${sink.url}/baseline`;
-  const post = async (n: number) => {
-    let i = 0;
-    while (i++ < n) await clients[client](url, JSON.stringify(event('base', now())));
-  };
-  await Promise.all(Array.from({ length: CONCURRENCY }, () => post(200))); // warm-up: connections, JIT
+  const post = () => clients[client](url, JSON.stringify(event('base', now())));
+  await inLanes(CONCURRENCY * 200, CONCURRENCY, post); // warm-up: connections, JIT
   sink.reset();
   const started = now();
   const cpu = ownCpuMs();
-  await Promise.all(Array.from({ length: CONCURRENCY }, (_, lane) => post(Math.floor(total / CONCURRENCY) + (lane < total % CONCURRENCY ? 1 : 0))));
+  await inLanes(total, CONCURRENCY, post);
   const rate = total / ((now() - started) / 1000);
   const cpuUs = ((ownCpuMs() - cpu) * 1000) / total;
   note(`baseline (${client}): ${rate.toFixed(0)} events/s, ${cpuUs.toFixed(0)} µs CPU per event (client + sink, one thread)`);

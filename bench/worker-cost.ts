@@ -14,7 +14,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import nodeFetch from 'node-fetch';
+import { inLanes, nodeFetchPost } from './support/bench-event';
 import { sampleEvent } from '../runtime/events/samples';
 import { loadAllFunctions } from '../runtime/local/loader';
 import { workerEntry } from '../runtime/local/worker-bundle';
@@ -35,17 +35,8 @@ const eventJson = (): string => JSON.stringify({ ...template, messageId: `wc-${s
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 async function rawRound(url: string, agent: http.Agent): Promise<number> {
-  let left = EVENTS;
-  const lane = async () => {
-    while (left > 0) {
-      left--;
-      const res = await nodeFetch(url, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: eventJson(), agent });
-      await res.text();
-      if (res.status !== 200) throw new Error(`sink answered ${res.status}`);
-    }
-  };
   const cpu = ownCpuMs();
-  await Promise.all(Array.from({ length: IN_FLIGHT }, lane));
+  await inLanes(EVENTS, IN_FLIGHT, () => nodeFetchPost(url, eventJson(), agent));
   return ((ownCpuMs() - cpu) * 1000) / EVENTS;
 }
 

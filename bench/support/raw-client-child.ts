@@ -5,7 +5,7 @@
  *     node --import tsx raw-client-child.ts <url> <events> <lanes>
  */
 import http from 'node:http';
-import { benchEvent, nodeFetchPost } from './bench-event';
+import { benchEvent, inLanes, nodeFetchPost } from './bench-event';
 import { now } from './sink';
 
 const [url, eventsArg, lanesArg] = process.argv.slice(2);
@@ -13,16 +13,7 @@ const events = Number(eventsArg);
 const lanes = Number(lanesArg);
 const agent = new http.Agent({ keepAlive: true });
 
-async function run(total: number, runId: string): Promise<void> {
-  let left = total;
-  const lane = async () => {
-    while (left > 0) {
-      left--;
-      await nodeFetchPost(url, JSON.stringify(benchEvent(runId, now())), agent);
-    }
-  };
-  await Promise.all(Array.from({ length: lanes }, lane));
-}
+const run = (total: number, runId: string) => inLanes(total, lanes, () => nodeFetchPost(url, JSON.stringify(benchEvent(runId, now())), agent));
 
 async function main(): Promise<void> {
   await run(lanes * 200, 'raw-warm'); // connections, JIT
