@@ -49,7 +49,7 @@ export interface DispatcherOptions {
   /** Overrides of the delivery control's tuning (tests, benches). */
   tuning?: Pick<DeliveryControlOptions, 'concurrency' | 'rate' | 'breaker'>;
   /** Where the worker processes are listed for the next engine (worker-pids.ts). */
-  workerPids?: ProcessList;
+  processes?: ProcessList;
 }
 
 export class Dispatcher {
@@ -176,7 +176,7 @@ export class Dispatcher {
       onReleased: (tasks) => this.onReleased(tasks.map((t) => t.id)),
       onNotice: (text) => this.options.hooks.notice(text),
       onLoadLogs: (lines) => this.options.hooks.notice(`${fn.definition.name} (loading): ${lines.join('\n')}`),
-      pids: this.options.workerPids,
+      processes: this.options.processes,
     });
     if (this.options.prewarm ?? true) pool.warm();
     return pool;

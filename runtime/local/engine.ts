@@ -166,7 +166,7 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
     control,
     tuning: options.deliveryControl,
     maxWorkers: options.maxWorkersPerFunction ?? defaultMaxWorkers(),
-    workerPids,
+    processes: workerPids,
     hooks: {
       settled(fn: string, settled: SettledAttempt[]) {
         events.emit('settled', fn, settled);

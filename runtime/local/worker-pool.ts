@@ -48,7 +48,7 @@ export interface PoolOptions {
   /** Idle cores of the machine now (default: measured, idle-cores.ts); a saturated function spreads only onto a free one. */
   idleCores?: () => number;
   /** Told of each worker process started and exited (worker-pids.ts: the next engine stops any left running). */
-  pids?: ProcessList;
+  processes?: ProcessList;
 }
 
 export interface Unfinished { started: PoolTask[]; notStarted: PoolTask[] }
@@ -246,7 +246,7 @@ export class WorkerPool {
       entry: this.options.entry ?? WORKER_BOOTSTRAP,
       functionDir: definition.dir,
       memoryLimitMb: this.options.memoryLimitMb ?? 512,
-      processes: this.options.pids,
+      processes: this.options.processes,
     });
     slot.worker = worker;
     slot.ready = false;
