@@ -137,8 +137,9 @@ export function dbPath(dataDir: string): string {
 /**
  * The database holds event payloads (personal data): readable by its owner only. SQLite gives the -wal and -shm
  * files the database file's mode, so creating (or tightening) the database file first covers all three.
+ * The engine's lock and pid files get the same treatment (lock.ts).
  */
-function ownerOnly(file: string): void {
+export function ownerOnly(file: string): void {
   try {
     closeSync(openSync(file, 'a', 0o600));
     for (const f of [file, `${file}-wal`, `${file}-shm`]) if (existsSync(f)) chmodSync(f, 0o600);

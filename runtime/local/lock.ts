@@ -10,6 +10,7 @@
 import Database from 'better-sqlite3';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { ownerOnly } from './db';
 
 const LOCK_FILE = 'engine.lock';
 const PID_FILE = 'engine.pid';
@@ -50,12 +51,14 @@ function readPid(dataDir: string): number | null {
 
 export function acquireEngineLock(dataDir: string): () => void {
   mkdirSync(dataDir, { recursive: true, mode: 0o700 }); // as openDb makes it: it holds the database
+  ownerOnly(join(dataDir, LOCK_FILE));
   const db = tryLock(dataDir, ACQUIRE_WAIT_MS);
   if (!db) {
     const pid = readPid(dataDir);
     throw new Error(`another destfn engine${pid === null ? '' : ` (pid ${pid})`} is using ${dataDir}; stop it or use another --data dir`);
   }
   const pidFile = join(dataDir, PID_FILE);
+  ownerOnly(pidFile);
   writeFileSync(pidFile, String(process.pid));
   let held = true;
   return () => {

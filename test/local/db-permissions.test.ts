@@ -43,3 +43,18 @@ test('a data dir the engine lock creates first is 0700 too (the engine takes its
     release();
   }
 });
+
+test('the engine lock and pid files are 0600, also when an earlier version left them world-readable', () => {
+  const dataDir = join(root, '.destfn');
+  let release = acquireEngineLock(dataDir);
+  expect([modeOf(join(dataDir, 'engine.lock')), modeOf(join(dataDir, 'engine.pid'))]).toEqual([0o600, 0o600]);
+  release();
+  chmodSync(join(dataDir, 'engine.lock'), 0o644);
+  writeFileSync(join(dataDir, 'engine.pid'), '1', { mode: 0o644 });
+  release = acquireEngineLock(dataDir);
+  try {
+    expect([modeOf(join(dataDir, 'engine.lock')), modeOf(join(dataDir, 'engine.pid'))]).toEqual([0o600, 0o600]);
+  } finally {
+    release();
+  }
+});
