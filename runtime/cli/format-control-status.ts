@@ -21,7 +21,9 @@ export function formatControlStatus(lines: StatusLine[], engineRunning: boolean,
     }
     const rate = [
       s.rateLimit ? `rate limit ${s.rateLimit.perSecond}/s (burst ${s.rateLimit.burst})` : null,
-      s.learntRatePerSecond !== null ? `backing off to ${s.learntRatePerSecond.toFixed(1)}/s after refusals` : null,
+      s.learntRatePerSecond !== null
+        ? `backing off to ${s.learntRatePerSecond.toFixed(1)}/s after refusals${s.measuredRatePerSecond != null ? ` (it took ${s.measuredRatePerSecond.toFixed(1)}/s without refusing)` : ''}`
+        : null,
     ].filter(Boolean).join(', ');
     out.push(`  concurrency limit ${s.limit} of ${s.maxConcurrency}, latency ${s.latencyMs === null ? '-' : `${s.latencyMs.toFixed(1)} ms`}${rate ? `, ${rate}` : ''}`);
     out.push(`  last minute: ${s.recent.delivered} delivered, ${s.recent.discarded} discarded, ${s.recent.retried} retried${updatedAt !== null ? ` (as of ${Math.max(0, Math.round((now - updatedAt) / 1000))} s ago)` : ''}`);

@@ -49,6 +49,8 @@ export interface DeliveryControlStatus {
   latencyMs: number | null;
   /** The rate ceiling learnt from refusals (per second), or null. */
   learntRatePerSecond: number | null;
+  /** The rate the destination took without refusing, measured at the last refusal (per second), or null. */
+  measuredRatePerSecond: number | null;
   rateLimit: { perSecond: number; burst: number } | null;
   paused: boolean;
   pausedBy: 'operator' | 'breaker' | null;
@@ -149,6 +151,7 @@ export class DeliveryControl {
       maxConcurrency: this.concurrency.max,
       latencyMs: this.concurrency.latencyMs,
       learntRatePerSecond: this.learnt.perSecond,
+      measuredRatePerSecond: this.learnt.knownGood,
       rateLimit: this.options.rateLimit ? { perSecond: this.options.rateLimit.perSecond, burst: this.burst } : null,
       paused: this.paused,
       pausedBy: this.operator ? 'operator' : byBreaker ? 'breaker' : null,

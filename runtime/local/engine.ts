@@ -253,10 +253,7 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
       engineId, startedAt: new Date().toISOString(), rootDir, functionsDir, retryScale: options.retryScale ?? defaultRetryScale(),
       access: { token: consoleToken, loopbackOnly: options.host === undefined || isLoopbackHost(options.host) },
       sourceNames: sources.map((s) => s.name), db, queue, records, rejected: rejectedLog, sink, events,
-      running: () => registry.all().map((d) => {
-        const control = d.deliveryStatus();
-        return { name: d.name, loaded: d.loaded, inFlight: d.inFlight, paused: control.paused ? control.reason ?? 'paused' : null };
-      }),
+      running: () => registry.all().map((d) => ({ name: d.name, loaded: d.loaded, inFlight: d.inFlight, control: d.deliveryStatus() })),
       processes: workerPids,
       failures: () => [...registry.failures].map(([folder, f]) => ({ folder, ...f })),
       wake: (fn) => registry.wake([fn]),

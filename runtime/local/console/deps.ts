@@ -1,5 +1,6 @@
 /** What the console reads and changes in the engine: handed over by engine.ts, nothing else is reached. */
 import type { EventEmitter } from 'node:events';
+import type { DeliveryControlStatus } from '../../delivery-control';
 import type { Db } from '../db';
 import type { DevSink } from '../dev-sink';
 import type { LoadedFunction } from '../loader';
@@ -14,8 +15,8 @@ export interface RunningFunction {
   name: string;
   loaded: LoadedFunction;
   inFlight: number;
-  /** Why its delivery is paused (by an operator or the breaker: runtime/delivery-control), or null. */
-  paused: string | null;
+  /** Its delivery control (runtime/delivery-control): limit, latency, rates, paused and why. */
+  control: DeliveryControlStatus;
 }
 
 /** A function folder whose last save did not load. */

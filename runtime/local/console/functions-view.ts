@@ -19,8 +19,22 @@ export interface FunctionView extends FunctionMetrics {
   /** Delivery paused (destfn pause, or the breaker); `pausedReason` says why. */
   paused: boolean;
   pausedReason?: string;
+  /** How its delivery is adapting now (running functions only). */
+  delivery?: DeliveryView;
   settings: SettingView[];
   depth: { queued: number; inFlight: number; dlq: number };
+}
+
+/** The delivery control's state as `destfn status` shows it (runtime/delivery-control). */
+export interface DeliveryView {
+  limit: number;
+  maxConcurrency: number;
+  latencyMs: number | null;
+  learntRatePerSecond: number | null;
+  measuredRatePerSecond: number | null;
+  rateLimit: { perSecond: number; burst: number } | null;
+  pausedBy: 'operator' | 'breaker' | null;
+  nextProbeAt: string | null;
 }
 
 export interface FunctionsBody { functions: FunctionView[]; orphans: Array<{ function: string; count: number }> }
@@ -68,6 +82,7 @@ export function functionsBody(deps: ConsoleDeps, metrics: MetricsQueries, now = 
 
 function runningView(deps: ConsoleDeps, fn: RunningFunction, depth: { queued: number; dlq: number } | undefined, metrics: MetricsQueries, now: number): FunctionView {
   const { definition, settings } = fn.loaded;
+  const c = fn.control;
   return {
     name: fn.name,
     status: 'loaded',
@@ -75,8 +90,13 @@ function runningView(deps: ConsoleDeps, fn: RunningFunction, depth: { queued: nu
     file: relative(deps.rootDir, definition.source.filename),
     sources: definition.config.sources ?? null,
     filter: definition.config.filter ?? null,
-    paused: fn.paused !== null,
-    ...(fn.paused !== null ? { pausedReason: fn.paused } : {}),
+    paused: c.paused,
+    ...(c.paused ? { pausedReason: c.reason ?? 'paused' } : {}),
+    delivery: {
+      limit: c.limit, maxConcurrency: c.maxConcurrency, latencyMs: c.latencyMs, learntRatePerSecond: c.learntRatePerSecond,
+      measuredRatePerSecond: c.measuredRatePerSecond, rateLimit: c.rateLimit, pausedBy: c.pausedBy,
+      nextProbeAt: c.nextProbeAt === null ? null : new Date(c.nextProbeAt).toISOString(),
+    },
     settings: settingViews(definition.config.settings, settings),
     depth: { queued: depth?.queued ?? 0, inFlight: fn.inFlight, dlq: depth?.dlq ?? 0 },
     ...metrics.of(fn.name, now),

@@ -7,6 +7,9 @@
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
+import * as pauseCli from '../../../runtime/cli/pause';
+import * as resumeCli from '../../../runtime/cli/resume';
+import { runCli } from '../helpers/cli';
 import { launchChromium, type Browser } from '../helpers/browser';
 import { signIn, startConsoleDemo, SHOP_API_KEY, SHOP_THROW_LINE, type ConsoleDemo } from '../helpers/console-demo';
 import { waitFor } from '../helpers/engine';
@@ -238,6 +241,24 @@ test('a reload error appears live on the Functions view with its file and line, 
   await seeCount(card.locator('.load-error'), 0, 15_000);
   await seeNoText(card, 'reload failed');
   await seeText(card, 'loaded');
+  await done(w);
+}, 60_000);
+
+test('each function shows its delivery control now; an operator\'s pause appears live with its reason and how to resume, and goes on resume', async () => {
+  const w = await open('#/functions');
+  const { page } = w;
+  const card = page.locator('article.fn-card').filter({ has: page.getByRole('heading', { name: 'webhook' }) });
+  const concurrency = card.getByLabel('Delivery control of webhook').locator('.stat').filter({ has: page.locator('dt', { hasText: /^concurrency$/ }) }).locator('dd');
+  await seeText(concurrency, /^\d+ of 200$/);
+  await seeCount(card.locator('.paused-reason'), 0);
+  expect(await runCli(pauseCli.main, ['webhook', '--reason', 'vendor maintenance', '--data', demo.project.dataDir])).toMatchObject({ code: 0 });
+  try {
+    await seeText(card.locator('.paused-reason'), 'Paused by an operator: vendor maintenance', 15_000);
+    await seeText(card.locator('.paused-reason'), 'destfn resume webhook resumes it');
+  } finally {
+    expect(await runCli(resumeCli.main, ['webhook', '--data', demo.project.dataDir])).toMatchObject({ code: 0 });
+  }
+  await seeCount(card.locator('.paused-reason'), 0, 15_000);
   await done(w);
 }, 60_000);
 

@@ -40,6 +40,12 @@ test('GET /api/functions: status, settings with the secret masked, last hour, pe
   expect(sum).toBe(4);
   expect(hooks.chart[59].at).toBe(new Date(Math.floor(Date.now() / 60_000) * 60_000).toISOString());
   expect(hooks.depth).toEqual({ queued: 0, inFlight: 0, dlq: 1 });
+  // The delivery control as `destfn status` reads it: the default ceiling, the latency of the successes so far.
+  const control = fx.engine.deliveryStatus('hooks')!;
+  expect(hooks.delivery).toEqual({
+    limit: control.limit, maxConcurrency: 200, latencyMs: expect.any(Number), learntRatePerSecond: null, measuredRatePerSecond: null,
+    rateLimit: null, pausedBy: null, nextProbeAt: null,
+  });
   const typed = json.functions.find((f: { name: string }) => f.name === 'typed');
   expect(typed).toMatchObject({ status: 'loaded', file: 'functions/typed/index.ts', lastHour: { delivered: 1, failed: 1, filtered: 0 } });
   expect(json.orphans).toEqual([]);
@@ -128,9 +134,9 @@ test('a paused function says so (destfn pause), and why; resumed, it does not', 
   expect(await runCli(pauseCli.main, ['typed', '--reason', 'vendor maintenance', '--data', fx.project.dataDir])).toMatchObject({ code: 0 });
   await waitFor('paused', () => fx.engine.deliveryStatus('typed')?.paused === true);
   const typed = () => api(fx.engine, '/api/functions').then((r) => r.json.functions.find((f: { name: string }) => f.name === 'typed'));
-  expect(await typed()).toMatchObject({ paused: true, pausedReason: 'vendor maintenance' });
+  expect(await typed()).toMatchObject({ paused: true, pausedReason: 'vendor maintenance', delivery: { pausedBy: 'operator', nextProbeAt: null } });
   expect((await api(fx.engine, '/api/functions')).json.functions.find((f: { name: string }) => f.name === 'hooks')).toMatchObject({ paused: false });
   expect(await runCli(resumeCli.main, ['typed', '--data', fx.project.dataDir])).toMatchObject({ code: 0 });
   await waitFor('resumed', () => fx.engine.deliveryStatus('typed')?.paused === false);
-  expect(await typed()).toMatchObject({ paused: false });
+  expect(await typed()).toMatchObject({ paused: false, delivery: { pausedBy: null } });
 });

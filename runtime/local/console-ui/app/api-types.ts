@@ -17,6 +17,9 @@ export interface FunctionView {
   sources: string[] | null;
   filter: string | null;
   paused?: boolean;
+  pausedReason?: string;
+  /** How a running function's delivery is adapting now (as `destfn status` shows it). */
+  delivery?: DeliveryView;
   /** With `load-failed`: true = the previous version keeps running, false = never loaded (not delivering). */
   running?: boolean;
   /** The function's code file, e.g. `functions/teams/index.ts`. */
@@ -26,6 +29,17 @@ export interface FunctionView {
   durationMs: { p50: number | null; p95: number | null };
   depth: { queued: number; inFlight: number; dlq: number };
   chart: ChartMinute[];
+}
+
+export interface DeliveryView {
+  limit: number;
+  maxConcurrency: number;
+  latencyMs: number | null;
+  learntRatePerSecond: number | null;
+  measuredRatePerSecond: number | null;
+  rateLimit: { perSecond: number; burst: number } | null;
+  pausedBy: 'operator' | 'breaker' | null;
+  nextProbeAt: string | null;
 }
 
 export interface FunctionsBody { functions: FunctionView[]; orphans: Array<{ function: string; count: number }> }

@@ -30,6 +30,9 @@ export function formatMs(ms: number | null | undefined): string {
   return ms < 10 ? `${ms.toFixed(1)} ms` : ms < 10_000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;
 }
 
+/** `12.5/s`, `1,200/s`. */
+export const formatPerSecond = (n: number): string => (n < 100 ? `${n.toFixed(1)}/s` : `${Math.round(n).toLocaleString('en-US')}/s`);
+
 export const formatRate = (rate: number | null | undefined): string => (rate == null ? '—' : `${(rate * 100).toFixed(rate === 1 || rate === 0 ? 0 : 1)} %`);
 
 /** A value as indented JSON; `undefined` (nothing returned) says so. */

@@ -1,7 +1,7 @@
 /** Functions: each one's load status (and error with its line), last hour's outcomes, latency, queue depths, chart. */
 import { html } from 'htm/preact';
-import type { FunctionView } from '../api-types';
-import { formatMs, formatRate } from '../format';
+import type { DeliveryView, FunctionView } from '../api-types';
+import { formatMs, formatPerSecond, formatRate } from '../format';
 import { href } from '../route';
 import { useConsole } from '../state';
 import { ErrorBox, Loading } from '../parts/notice';
@@ -21,6 +21,22 @@ function LoadErrorBox({ fn, error }: { fn: FunctionView; error: NonNullable<Func
 
 function Stat({ label, value, tone }: { label: string; value: string | number; tone?: string }) {
   return html`<div class="stat"><dt>${label}</dt><dd class=${tone ? `tone-text-${tone}` : ''}>${value}</dd></div>`;
+}
+
+/** The delivery control now: why it is paused, its concurrency limit, latency and rates (issue 15). */
+function DeliveryNow({ fn, d }: { fn: FunctionView; d: DeliveryView }) {
+  const rate = d.rateLimit ? `${formatPerSecond(d.rateLimit.perSecond)} (burst ${d.rateLimit.burst})` : null;
+  const learnt = d.learntRatePerSecond !== null ? formatPerSecond(d.learntRatePerSecond) : null;
+  return html`
+    ${fn.paused ? html`<p class="paused-reason" role="status">Paused ${d.pausedBy === 'breaker' ? 'by the circuit breaker' : 'by an operator'}: ${fn.pausedReason ?? ''}${
+      d.nextProbeAt ? html` · next probe <${Time} iso=${d.nextProbeAt} />` : null}${d.pausedBy === 'operator' ? html` · <code>destfn resume ${fn.name}</code> resumes it` : null}</p>` : null}
+    <dl class="stats" aria-label=${`Delivery control of ${fn.name}`}>
+      <${Stat} label="concurrency" value=${`${d.limit} of ${d.maxConcurrency}`} />
+      <${Stat} label="latency" value=${formatMs(d.latencyMs)} />
+      ${rate ? html`<${Stat} label="rate limit" value=${rate} />` : null}
+      ${learnt ? html`<${Stat} label="backed off to" value=${learnt} tone="warn" />` : null}
+      ${d.measuredRatePerSecond !== null ? html`<${Stat} label="taken without refusals" value=${formatPerSecond(d.measuredRatePerSecond)} />` : null}
+    </dl>`;
 }
 
 function FunctionCard({ fn }: { fn: FunctionView }) {
@@ -53,6 +69,7 @@ function FunctionCard({ fn }: { fn: FunctionView }) {
       <${Stat} label="in flight" value=${fn.depth.inFlight} />
       <div class="stat"><dt>DLQ</dt><dd class=${fn.depth.dlq > 0 ? 'tone-text-bad' : ''}>${fn.depth.dlq > 0 ? html`<a href=${href.dlq()}>${fn.depth.dlq}<span class="sr-only"> dead events of ${fn.name}</span></a>` : 0}</dd></div>
     </dl>
+    ${fn.delivery ? html`<${DeliveryNow} fn=${fn} d=${fn.delivery} />` : null}
     <${OutcomeChart} minutes=${fn.chart} name=${fn.name} />
   </article>`;
 }
