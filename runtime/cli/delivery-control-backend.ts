@@ -7,7 +7,7 @@ export interface DeliveryControlBackend {
   /** Returns what to tell the user. */
   pause(fn: string, reason: string): Promise<string>;
   resume(fn: string): Promise<string>;
-  /** The status of `fn`, or of every function, formatted. */
-  status(fn: string | undefined): Promise<string>;
+  /** The status of `fn`, or of every function: formatted, or as JSON for scripts. */
+  status(fn: string | undefined, format?: 'text' | 'json'): Promise<string>;
   close(): void;
 }

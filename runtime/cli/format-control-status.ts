@@ -30,3 +30,16 @@ export function formatControlStatus(lines: StatusLine[], engineRunning: boolean,
   }
   return `${out.join('\n')}\n`;
 }
+
+const iso = (ms: number | null | undefined) => (ms == null ? null : new Date(ms).toISOString());
+
+/** `destfn status --json`: the same, for scripts; times as ISO-8601 UTC strings like the delivery records'. */
+export function controlStatusJson(lines: StatusLine[], engineRunning: boolean): string {
+  const functions = lines.map(({ fn, status, updatedAt, operatorPause }) => ({
+    fn,
+    status: status && { ...status, pausedSince: iso(status.pausedSince), nextProbeAt: iso(status.nextProbeAt), measuredRatePerSecond: status.measuredRatePerSecond ?? null },
+    updatedAt: iso(updatedAt),
+    operatorPause: operatorPause && { reason: operatorPause.reason, pausedAt: iso(operatorPause.pausedAt) },
+  }));
+  return `${JSON.stringify({ engineRunning, functions }, null, 2)}\n`;
+}

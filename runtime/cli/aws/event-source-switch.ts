@@ -68,9 +68,16 @@ export function createAwsControlBackend(target: AwsTarget): DeliveryControlBacke
       const states = await switchEventSource(fn, true, target);
       return `resume --aws: the event source of "${fn}" is ${states.join(', ').toLowerCase()}: its Lambda receives its queue again.\n`;
     },
-    async status(fn) {
+    async status(fn, format = 'text') {
       if (fn === undefined) throw new Error('name a function: destfn status <function> --aws (the per-function dashboard shows them all)');
       const mappings = await eventSourceStates(fn, target);
+      if (format === 'json') {
+        const eventSources = mappings.map((m) => ({
+          state: m.State ?? null, paused: m.State === 'Disabled' || m.State === 'Disabling', batchSize: m.BatchSize ?? null,
+          maximumConcurrency: m.ScalingConfig?.MaximumConcurrency ?? null,
+        }));
+        return `${JSON.stringify({ functions: [{ fn, eventSources }] }, null, 2)}\n`;
+      }
       const lines = mappings.map((m) => {
         const paused = m.State === 'Disabled' || m.State === 'Disabling';
         return `${fn}: ${paused ? 'PAUSED (event source disabled by `destfn pause --aws`)' : `event source ${m.State?.toLowerCase() ?? 'unknown'}`}; `

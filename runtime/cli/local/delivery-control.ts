@@ -4,7 +4,7 @@ import { resolveFunctionTarget } from '../../function/names';
 import { knownFunctionNames } from '../../local/function-names';
 import { runningEnginePid } from '../../local/lock';
 import type { DeliveryControlBackend } from '../delivery-control-backend';
-import { formatControlStatus } from '../format-control-status';
+import { controlStatusJson, formatControlStatus } from '../format-control-status';
 import { openLocalData } from './data';
 
 export function createLocalControlBackend(dataDir: string | undefined): DeliveryControlBackend {
@@ -35,7 +35,7 @@ export function createLocalControlBackend(dataDir: string | undefined): Delivery
       }).join('');
     },
 
-    async status(fn) {
+    async status(fn, format = 'text') {
       const names = fn !== undefined ? addressed(fn) : knownFunctionNames(data().db);
       const s = store();
       const pauses = s.pauses();
@@ -46,7 +46,8 @@ export function createLocalControlBackend(dataDir: string | undefined): Delivery
         updatedAt: published.get(name)?.updatedAt ?? null,
         operatorPause: pauses.get(name) ?? null,
       }));
-      return formatControlStatus(lines, engine() !== null);
+      const engineRunning = engine() !== null;
+      return format === 'json' ? controlStatusJson(lines, engineRunning) : formatControlStatus(lines, engineRunning);
     },
 
     close() {

@@ -75,6 +75,9 @@ test('pause --aws disables the event source mapping of the function\'s queue; st
 
   const status = await runCli(statusCli.main, ['orders', '--aws']);
   expect(status.stdout).toMatch(/^orders: PAUSED \(event source disabled by `destfn pause --aws`\); batch 100, at most 2 concurrent invocations/);
+  expect(JSON.parse((await runCli(statusCli.main, ['orders', '--aws', '--json'])).stdout)).toEqual({
+    functions: [{ fn: 'orders', eventSources: [{ state: 'Disabled', paused: true, batchSize: 100, maximumConcurrency: 2 }] }],
+  });
 
   const resumed = await runCli(resumeCli.main, ['orders', '--aws']);
   expect(resumed).toMatchObject({ code: 0, stdout: expect.stringContaining('is enabling') });
