@@ -1,5 +1,6 @@
 /** `GET /api/functions`: every function with its status, settings (secrets masked), last hour and queue depths. */
 import { relative } from 'node:path';
+import type { DeliveryControlStatus } from '../../delivery-control';
 import type { SettingSpec } from '../../function/config';
 import type { ConsoleDeps, RunningFunction } from './deps';
 import { loadErrorView, type LoadErrorView } from './load-error';
@@ -25,17 +26,9 @@ export interface FunctionView extends FunctionMetrics {
   depth: { queued: number; inFlight: number; dlq: number };
 }
 
-/** The delivery control's state as `destfn status` shows it (runtime/delivery-control). */
-export interface DeliveryView {
-  limit: number;
-  maxConcurrency: number;
-  latencyMs: number | null;
-  learntRatePerSecond: number | null;
-  measuredRatePerSecond: number | null;
-  rateLimit: { perSecond: number; burst: number } | null;
-  pausedBy: 'operator' | 'breaker' | null;
-  nextProbeAt: string | null;
-}
+/** The delivery control's state as `destfn status` shows it (runtime/delivery-control), the next probe as ISO time. */
+export type DeliveryView = Pick<DeliveryControlStatus, 'limit' | 'maxConcurrency' | 'latencyMs' | 'learntRatePerSecond' | 'measuredRatePerSecond' | 'rateLimit' | 'pausedBy'>
+  & { nextProbeAt: string | null };
 
 export interface FunctionsBody { functions: FunctionView[]; orphans: Array<{ function: string; count: number }> }
 
