@@ -184,17 +184,24 @@ function createState(options: DeliveryLimiterOptions, onIdle?: () => void) {
   return { options, control, now, acquire, finish, report };
 }
 
-/** One CloudWatch EMF line: Paused and ConcurrencyLimit of this instance. */
 function writeMetricLine(status: DeliveryControlStatus): void {
+  process.stdout.write(metricLine(status));
+}
+
+/**
+ * One CloudWatch EMF line: Paused and ConcurrencyLimit of this instance (and why it is paused). `destfn status --aws`
+ * reads the newest per instance (runtime/cli/aws/instance-states.ts).
+ */
+export function metricLine(status: DeliveryControlStatus): string {
   const fn = process.env[DESTINATION_ENV.functionName] ?? 'unknown';
   const { serviceName, metricsNamespace } = readPowertoolsConfig(process.env);
   // The dimensions Powertools gives the delivery metrics (service, function): one dashboard query finds both.
-  process.stdout.write(`${JSON.stringify({
+  return `${JSON.stringify({
     _aws: { Timestamp: Date.now(), CloudWatchMetrics: [{ Namespace: metricsNamespace, Dimensions: [['service', 'function']], Metrics: [{ Name: 'Paused', Unit: 'Count' }, { Name: 'ConcurrencyLimit', Unit: 'Count' }] }] },
     service: serviceName,
     function: fn,
     Paused: status.paused ? 1 : 0,
     ConcurrencyLimit: status.limit,
     ...(status.reason ? { pausedReason: status.reason } : {}),
-  })}\n`);
+  })}\n`;
 }

@@ -10,6 +10,7 @@ import type { EventSourceMappingConfiguration, LambdaClient } from '@aws-sdk/cli
 import type { DeliveryControlBackend } from '../delivery-control-backend';
 import type { AwsTarget } from './aws-config';
 import { functionResources } from './function-resources';
+import { INSTANCE_WINDOW_MS, instanceStates, type InstanceState } from './instance-states';
 import { withClientConfig, type AwsOpsOptions } from './stack-outputs';
 
 type LambdaModule = typeof import('@aws-sdk/client-lambda');
@@ -71,20 +72,49 @@ export function createAwsControlBackend(target: AwsTarget): DeliveryControlBacke
     async status(fn, format = 'text') {
       if (fn === undefined) throw new Error('name a function: destfn status <function> --aws (the per-function dashboard shows them all)');
       const mappings = await eventSourceStates(fn, target);
+      const instances = await instancesOrError(fn, target);
       if (format === 'json') {
         const eventSources = mappings.map((m) => ({
           state: m.State ?? null, paused: m.State === 'Disabled' || m.State === 'Disabling', batchSize: m.BatchSize ?? null,
           maximumConcurrency: m.ScalingConfig?.MaximumConcurrency ?? null,
         }));
-        return `${JSON.stringify({ functions: [{ fn, eventSources }] }, null, 2)}\n`;
+        const json = Array.isArray(instances)
+          ? { instances: instances.map((i) => ({ ...i, at: new Date(i.at).toISOString() })) }
+          : { instances: null, instancesError: instances.error };
+        return `${JSON.stringify({ functions: [{ fn, eventSources, ...json }] }, null, 2)}\n`;
       }
       const lines = mappings.map((m) => {
         const paused = m.State === 'Disabled' || m.State === 'Disabling';
         return `${fn}: ${paused ? 'PAUSED (event source disabled by `destfn pause --aws`)' : `event source ${m.State?.toLowerCase() ?? 'unknown'}`}; `
           + `batch ${m.BatchSize ?? '?'}, at most ${m.ScalingConfig?.MaximumConcurrency ?? '?'} concurrent invocations`;
       });
-      return `${lines.join('\n')}\n  limit, latency, outcomes and the circuit breaker: the CloudWatch dashboard <stack>-${fn}-delivery (metrics Paused, ConcurrencyLimit)\n`;
+      return `${lines.join('\n')}\n${formatInstances(instances)}  outcomes, latency and history: the CloudWatch dashboard <stack>-${fn}-delivery\n`;
     },
     close() {},
   };
+}
+
+/** The instances' states, or why they could not be read (the event source's state is still worth showing). */
+async function instancesOrError(fn: string, target: AwsTarget): Promise<InstanceState[] | { error: string }> {
+  try {
+    return await instanceStates(fn, target);
+  } catch (err) {
+    // No log group yet: the function has never run since it was deployed.
+    if ((err as { name?: string }).name === 'ResourceNotFoundException') return [];
+    return { error: `${(err as Error).name}: ${(err as Error).message}` };
+  }
+}
+
+/** The circuit breaker and limit of each instance, from their latest lines (instance-states.ts). */
+function formatInstances(instances: InstanceState[] | { error: string }, now = Date.now()): string {
+  if (!Array.isArray(instances)) return `  instances: cannot read their log lines (${instances.error})\n`;
+  const minutes = INSTANCE_WINDOW_MS / 60_000;
+  if (instances.length === 0) return `  no Lambda instance reported in the last ${minutes} min (no events meanwhile)\n`;
+  const ago = (at: number) => `${Math.max(0, Math.round((now - at) / 1000))} s ago`;
+  const paused = instances.filter((i) => i.paused);
+  const out = [`  ${instances.length} instance(s) in the last ${minutes} min, concurrency limit ${instances.map((i) => i.limit).join(', ')} (newest first, as of ${ago(instances[0].at)})`];
+  out.push(paused.length === 0
+    ? '  circuit breaker: delivering in every instance'
+    : `  circuit breaker: PAUSED in ${paused.length} of ${instances.length} instance(s): ${paused[0].reason ?? 'destination failing'} (as of ${ago(paused[0].at)})`);
+  return `${out.join('\n')}\n`;
 }

@@ -9,6 +9,9 @@ import * as pauseCli from '../../../runtime/cli/pause';
 import * as resumeCli from '../../../runtime/cli/resume';
 import * as statusCli from '../../../runtime/cli/status';
 import { queueArnOf } from '../../../runtime/cli/aws/event-source-switch';
+import { INSTANCE_FILTER_PATTERN } from '../../../runtime/cli/aws/instance-states';
+import { metricLine } from '../../../runtime/aws/limiter';
+import { DeliveryControl } from '../../../runtime/delivery-control';
 import { useFakeAwsEnv } from '../../aws/support/aws-env';
 import { startFakeAws, type FakeAws } from '../../aws/support/fake-aws';
 import { runCli } from '../../local/helpers/cli';
@@ -21,6 +24,16 @@ let lambdaUrl: string;
 const lambdaCalls: { method: string; path: string; body: string }[] = [];
 let enabled = true;
 let restoreEnv: () => void = () => undefined;
+/** What FilterLogEvents answers for the function's log group (the limiter's lines, as its Lambda instances write them). */
+let logAnswer: { status?: number; body: string } = { body: JSON.stringify({ events: [] }) };
+const logQueries: Array<{ logGroupName: string; filterPattern: string }> = [];
+
+/** The limiter's EMF line (runtime/aws/limiter.ts) for a delivery control `paused` or not, at limit `limit`. */
+function limiterLine(limit: number, pausedReason?: string): string {
+  const control = new DeliveryControl({ maxConcurrency: 10, concurrency: { initial: limit } }, 0);
+  if (pausedReason) control.pause(pausedReason, 0);
+  return metricLine(control.status(0));
+}
 
 function mapping() {
   return {
@@ -30,7 +43,11 @@ function mapping() {
 }
 
 beforeAll(async () => {
-  cfn = await startFakeAws((call) => answerStack(call, stack()) ?? { status: 400, body: '{}' });
+  cfn = await startFakeAws((call) => {
+    if (call.operation !== 'FilterLogEvents') return answerStack(call, stack()) ?? { status: 400, body: '{}' };
+    logQueries.push(JSON.parse(call.body));
+    return logAnswer;
+  });
   lambda = http.createServer((req, res) => {
     let body = '';
     req.on('data', (c: Buffer) => { body += c.toString(); });
@@ -57,8 +74,10 @@ afterAll(async () => {
   await new Promise((r) => lambda.close(r));
 });
 beforeEach(() => {
-  restoreEnv = useFakeAwsEnv({ AWS_ENDPOINT_URL_CLOUDFORMATION: cfn.endpoint, AWS_ENDPOINT_URL_LAMBDA: lambdaUrl });
+  restoreEnv = useFakeAwsEnv({ AWS_ENDPOINT_URL_CLOUDFORMATION: cfn.endpoint, AWS_ENDPOINT_URL_LAMBDA: lambdaUrl, AWS_ENDPOINT_URL_CLOUDWATCH_LOGS: cfn.endpoint });
   lambdaCalls.length = 0;
+  logQueries.length = 0;
+  logAnswer = { body: JSON.stringify({ events: [] }) };
 });
 afterEach(() => restoreEnv());
 
@@ -75,14 +94,46 @@ test('pause --aws disables the event source mapping of the function\'s queue; st
 
   const status = await runCli(statusCli.main, ['orders', '--aws']);
   expect(status.stdout).toMatch(/^orders: PAUSED \(event source disabled by `destfn pause --aws`\); batch 100, at most 2 concurrent invocations/);
+  expect(status.stdout).toContain('no Lambda instance reported in the last 5 min');
   expect(JSON.parse((await runCli(statusCli.main, ['orders', '--aws', '--json'])).stdout)).toEqual({
-    functions: [{ fn: 'orders', eventSources: [{ state: 'Disabled', paused: true, batchSize: 100, maximumConcurrency: 2 }] }],
+    functions: [{ fn: 'orders', eventSources: [{ state: 'Disabled', paused: true, batchSize: 100, maximumConcurrency: 2 }], instances: [] }],
   });
 
   const resumed = await runCli(resumeCli.main, ['orders', '--aws']);
   expect(resumed).toMatchObject({ code: 0, stdout: expect.stringContaining('is enabling') });
   expect(enabled).toBe(true);
   expect((await runCli(statusCli.main, ['orders', '--aws'])).stdout).toMatch(/^orders: event source enabled;/);
+});
+
+test('status --aws: each Lambda instance\'s circuit breaker and limit, from the newest limiter line of its log stream', async () => {
+  const now = Date.now();
+  logAnswer = { body: JSON.stringify({ events: [
+    { logStreamName: 'instance-b', timestamp: now - 30_000, message: limiterLine(10) },
+    { logStreamName: 'instance-a', timestamp: now - 20_000, message: limiterLine(3, '20 retryable failures in a row (last: RetryError)') },
+    // Pages interleave streams: an older line of an instance may come after a newer one.
+    { logStreamName: 'instance-a', timestamp: now - 50_000, message: limiterLine(10) },
+    { logStreamName: 'instance-b', timestamp: now - 10_000, message: `2026-11-30T10:00:00.000Z\tabc\tINFO\t${limiterLine(8)}` },
+    { logStreamName: 'instance-b', timestamp: now - 5_000, message: '{"message":"delivery","messageId":"m-1"}' },
+  ] }) };
+  const status = await runCli(statusCli.main, ['orders', '--aws']);
+  expect(status.code).toBe(0);
+  expect(status.stdout).toMatch(/\n {2}2 instance\(s\) in the last 5 min, concurrency limit 8, 3 \(newest first, as of 1\d s ago\)\n/);
+  expect(status.stdout).toMatch(/\n {2}circuit breaker: PAUSED in 1 of 2 instance\(s\): 20 retryable failures in a row \(last: RetryError\) \(as of 2\d s ago\)\n/);
+  expect(logQueries[0]).toMatchObject({ logGroupName: '/destfn/Destfn/functions/orders', filterPattern: INSTANCE_FILTER_PATTERN });
+  const json = JSON.parse((await runCli(statusCli.main, ['orders', '--aws', '--json'])).stdout);
+  expect(json.functions[0].instances).toEqual([
+    { stream: 'instance-b', at: new Date(now - 10_000).toISOString(), paused: false, limit: 8, reason: null },
+    { stream: 'instance-a', at: new Date(now - 20_000).toISOString(), paused: true, limit: 3, reason: '20 retryable failures in a row (last: RetryError)' },
+  ]);
+});
+
+test('status --aws still shows the event source when the instances\' lines cannot be read; a log group not yet created means none ran', async () => {
+  logAnswer = { status: 400, body: JSON.stringify({ __type: 'AccessDeniedException', message: 'not allowed: logs:FilterLogEvents' }) };
+  const denied = await runCli(statusCli.main, ['orders', '--aws']);
+  expect(denied.code).toBe(0);
+  expect(denied.stdout).toMatch(/^orders: event source enabled;.*\n {2}instances: cannot read their log lines \(AccessDeniedException: not allowed: logs:FilterLogEvents\)\n/);
+  logAnswer = { status: 400, body: JSON.stringify({ __type: 'ResourceNotFoundException', message: 'The specified log group does not exist.' }) };
+  expect((await runCli(statusCli.main, ['orders', '--aws'])).stdout).toContain('no Lambda instance reported in the last 5 min');
 });
 
 test('a function that is not deployed is an error naming the deployed ones; status --aws needs a function', async () => {
