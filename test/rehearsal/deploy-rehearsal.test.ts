@@ -351,6 +351,35 @@ describe('operating with the Operators policy', () => {
     expect(out.stdout).toContain('big order rh-node-1: 70');
     expect(stack.logDenials).toEqual([]);
   }, 30_000);
+
+  test('`destfn status|pause|resume --aws`: each instance\'s limit and breaker from its log lines; paused, an event waits in the queue unreceived; resumed, it is delivered on its first attempt', async () => {
+    const before = await destfn(['status', 'relay', '--aws'], operator());
+    expect(before).toMatchObject({ code: 0, stderr: '' });
+    expect(before.stdout).toMatch(/^relay: event source enabled; batch \d+, at most \d+ concurrent invocations\n/);
+    // The limiter's own EMF lines, written by the relay Lambda's instances to its log group, read back with the Operators policy.
+    expect(before.stdout).toMatch(/\n {2}\d+ instance\(s\) in the last 5 min, concurrency limit \d+/);
+    expect(before.stdout).toContain('\n  circuit breaker: delivering in every instance\n');
+
+    expect(await destfn(['pause', 'relay', '--aws'], operator())).toMatchObject({ code: 0, stdout: expect.stringContaining('the event source of "relay" is disabling') });
+    expect((await destfn(['status', 'relay', '--aws'], operator())).stdout).toMatch(/^relay: PAUSED \(event source disabled by `destfn pause --aws`\)/);
+    await waitFor('the paused mapping\'s last receives done', () => stack.eventSources.every((s) => s.enabled || s.receiving === 0));
+    const web = basic(writeKeys.web);
+    expect(await statusOf(post('/v1/identify', JSON.stringify({ userId: 'u9', traits: {}, messageId: 'rh-paused' }), { authorization: web }))).toMatch(/^200 /);
+    const queue = functionOutputs('relay').QueueUrl;
+    const waiting = async () => (await plane.admin.sqs.send(new GetQueueAttributesCommand({
+      QueueUrl: queue, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+    }))).Attributes;
+    await waitFor('the event in the paused queue', async () => (await waiting())?.ApproximateNumberOfMessages === '1');
+    await new Promise((r) => setTimeout(r, 2000)); // an enabled mapping receives it within its 1 s wait
+    expect(await waiting()).toMatchObject({ ApproximateNumberOfMessages: '1', ApproximateNumberOfMessagesNotVisible: '0' });
+    expect(delivered('relay', 'rh-paused')).toHaveLength(0);
+
+    expect(await destfn(['resume', 'relay', '--aws'], operator())).toMatchObject({ code: 0, stdout: expect.stringContaining('is enabling') });
+    await waitFor('delivered after resume', () => delivered('relay', 'rh-paused').length === 1);
+    await waitFor('its record', async () => (await records('relay')).find((r) => r.messageId === 'rh-paused' && r.status === 'delivered'));
+    expect((await records('relay')).find((r) => r.messageId === 'rh-paused')).toMatchObject({ status: 'delivered', attempts: 1 });
+    expect((await destfn(['status', 'relay', '--aws'], operator())).stdout).toMatch(/^relay: event source enabled;/);
+  }, 60_000);
 });
 
 test('no AWS call anywhere was denied, no Lambda failed to start or timed out, no batch failed as a whole', () => {

@@ -3,6 +3,8 @@
  * function's execution role, up to MaximumConcurrency batches in flight, BatchSize messages per batch, and
  * ReportBatchItemFailures honoured (only the reported messages stay; an invocation error or a malformed
  * response leaves the whole batch to return after its visibility timeout, where the redrive policy counts it).
+ * Disabled (UpdateEventSourceMapping Enabled=false, `destfn pause --aws`), its pollers receive nothing: the batches
+ * already in flight finish, the queue's messages wait untouched.
  */
 import { DeleteMessageBatchCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
@@ -25,24 +27,36 @@ export interface EventSourceMapping {
   /** Invocations made so far, and those that failed as a whole. */
   readonly invocations: number;
   readonly failedInvocations: string[];
+  enabled: boolean;
+  /** ReceiveMessage calls under way (a disabled mapping's last ones finish within their 1 s wait). */
+  readonly receiving: number;
   stop(): Promise<void>;
 }
 
 export function startEventSource(spec: EventSourceSpec, fn: LambdaFunction): EventSourceMapping {
   const client = new SQSClient({ region: spec.region, endpoint: spec.endpoint, credentials: spec.credentials, maxAttempts: 1 });
   let running = true;
+  let enabled = true;
+  let receiving = 0;
   let invocations = 0;
   const failedInvocations: string[] = [];
 
   async function poll(): Promise<void> {
     while (running) {
+      if (!enabled) {
+        await sleep(100);
+        continue;
+      }
       let records: SQSRecord[];
+      receiving++;
       try {
         records = await receive();
       } catch (err) {
         failedInvocations.push(`ReceiveMessage: ${(err as Error).name}: ${(err as Error).message}`);
         await sleep(200);
         continue;
+      } finally {
+        receiving--;
       }
       if (records.length === 0) continue;
       invocations++;
@@ -80,6 +94,9 @@ export function startEventSource(spec: EventSourceSpec, fn: LambdaFunction): Eve
   return {
     get invocations() { return invocations; },
     failedInvocations,
+    get enabled() { return enabled; },
+    get receiving() { return receiving; },
+    set enabled(value: boolean) { enabled = value; },
     async stop() {
       running = false;
       await Promise.all(pollers);

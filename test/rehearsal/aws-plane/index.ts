@@ -26,7 +26,7 @@ import { startFauxqs } from '../../aws/support/fauxqs';
 import { Authorizer, type ContextValues, type Decision } from './authorizer';
 import { CloudFormationService, type StackResource } from './cloudformation';
 import { DynamoDbService } from './dynamodb';
-import { LambdaControlService } from './lambda-control';
+import { LambdaControlService, type PlaneEventSourceMapping } from './lambda-control';
 import { TableKeys } from './dynamodb-keys';
 import { LogsService } from './logs';
 import { PrincipalRegistry, type PlaneCredentials, type PlanePrincipal, type PolicyDocument } from './principals';
@@ -100,6 +100,8 @@ export interface AwsPlane {
     publish(functionName: string, description: string, codeSha256: string): string;
     setAlias(functionName: string, alias: string, version: string): void;
     aliasVersion(functionName: string, alias: string): string | undefined;
+    /** Registers an event source mapping the deploy started, for ListEventSourceMappings / UpdateEventSourceMapping; returns its UUID. */
+    addEventSourceMapping(mapping: PlaneEventSourceMapping): string;
   };
   cloudformation: {
     /**
@@ -182,6 +184,7 @@ export async function startAwsPlane(options: AwsPlaneOptions = {}): Promise<AwsP
       publish: (fn, description, sha) => lambda.publish(fn, description, sha),
       setAlias: (fn, alias, version) => lambda.setAlias(fn, alias, version),
       aliasVersion: (fn, alias) => lambda.aliasVersion(fn, alias),
+      addEventSourceMapping: (mapping) => lambda.addEventSourceMapping(mapping),
     },
     cloudformation: { setStack: (name, outputs, stackId, resources) => cloudformation.setStack(name, outputs, stackId, resources) },
     decisions: authorizer.decisions,

@@ -1,9 +1,13 @@
 /**
  * A small Lambda control plane (restJson1 under /2015-03-31/): the published versions of each function and its
- * aliases — ListVersionsByFunction, PublishVersion, GetAlias, UpdateAlias — for `destfn versions|rollback --aws`.
- * Which code a version runs is the rehearsal's business (deploy/lambdas.ts); here a version is its number,
- * description, CodeSha256 and date. IAM sees each call as lambda:<Operation> on the unqualified function ARN.
+ * aliases — ListVersionsByFunction, PublishVersion, GetAlias, UpdateAlias — for `destfn versions|rollback --aws`,
+ * and the SQS event source mappings — ListEventSourceMappings, UpdateEventSourceMapping (Enabled) — for
+ * `destfn pause|resume|status --aws`. Which code a version runs is the rehearsal's business (deploy/lambdas.ts); here
+ * a version is its number, description, CodeSha256 and date. IAM sees a function's calls as lambda:<Operation> on the
+ * unqualified function ARN; ListEventSourceMappings on "*" (it has no resource-level permission), and
+ * UpdateEventSourceMapping on the mapping's ARN with the condition key lambda:FunctionArn (the function it invokes).
  */
+import { randomUUID } from 'node:crypto';
 import type { IamRequest } from './authorizer';
 import { AwsFault, INVALID_TOKEN_MESSAGE, type AwsError } from './errors';
 import type { PlaneService, ServiceCall } from './service';
@@ -16,11 +20,23 @@ interface Version { version: string; description: string; codeSha256: string; la
 interface LambdaFunction { name: string; arn: string; versions: Version[]; aliases: Map<string, string> }
 
 interface Route { operation: string; fn: string; alias?: string }
+interface MappingRoute { operation: 'ListEventSourceMappings' | 'UpdateEventSourceMapping'; uuid?: string; query: URLSearchParams }
+
+/** An event source mapping as the deploy started it (event-source.ts), switched on and off through the API. */
+export interface PlaneEventSourceMapping {
+  eventSourceArn: string;
+  /** The function or alias it invokes. */
+  functionArn: string;
+  batchSize: number;
+  maximumConcurrency: number;
+  poller: { enabled: boolean };
+}
 
 export class LambdaControlService implements PlaneService {
   readonly style = { protocol: 'json', contentType: CONTENT_TYPE } as const;
   readonly invalidToken: AwsError = { status: 403, code: 'UnrecognizedClientException', message: INVALID_TOKEN_MESSAGE };
   private readonly functions = new Map<string, LambdaFunction>();
+  private readonly mappings = new Map<string, PlaneEventSourceMapping>();
 
   constructor(private readonly accountId: string, private readonly region: string) {}
 
@@ -47,16 +63,34 @@ export class LambdaControlService implements PlaneService {
     this.functions.get(name)!.aliases.set(alias, version);
   }
 
+  /** Registers a mapping the deploy started; returns its UUID. */
+  addEventSourceMapping(mapping: PlaneEventSourceMapping): string {
+    const uuid = randomUUID();
+    this.mappings.set(uuid, mapping);
+    return uuid;
+  }
+
   aliasVersion(name: string, alias: string): string | undefined {
     return this.functions.get(name)?.aliases.get(alias);
   }
 
   async iamRequests(call: ServiceCall): Promise<IamRequest[]> {
+    const mappingRoute = mappingRouteOf(call);
+    if (mappingRoute?.operation === 'ListEventSourceMappings') return [{ action: 'lambda:ListEventSourceMappings', resource: '*' }];
+    if (mappingRoute) {
+      const mapping = this.mappings.get(mappingRoute.uuid!);
+      return [{
+        action: 'lambda:UpdateEventSourceMapping', resource: `arn:aws:lambda:${this.region}:${this.accountId}:event-source-mapping:${mappingRoute.uuid}`,
+        ...(mapping ? { context: { 'lambda:FunctionArn': mapping.functionArn } } : {}),
+      }];
+    }
     const route = routeOf(call);
     return [{ action: `lambda:${route.operation}`, resource: this.functionArn(route.fn) }];
   }
 
   async handle(call: ServiceCall): Promise<void> {
+    const mappingRoute = mappingRouteOf(call);
+    if (mappingRoute) return this.handleMapping(call, mappingRoute);
     const route = routeOf(call);
     const fn = this.requireFunction(route.fn);
     const input = call.input;
@@ -78,6 +112,29 @@ export class LambdaControlService implements PlaneService {
         return sendJson(call.res, 200, this.aliasConfiguration(fn, route.alias!), CONTENT_TYPE);
       }
     }
+  }
+
+  private handleMapping(call: ServiceCall, route: MappingRoute): void {
+    if (route.operation === 'ListEventSourceMappings') {
+      const source = route.query.get('EventSourceArn');
+      const found = [...this.mappings].filter(([, m]) => source === null || m.eventSourceArn === source);
+      return sendJson(call.res, 200, { EventSourceMappings: found.map(([uuid, m]) => this.mappingConfiguration(uuid, m)) }, CONTENT_TYPE);
+    }
+    const mapping = this.mappings.get(route.uuid!);
+    if (!mapping) throw notFound(`The resource you requested does not exist. (Service: Lambda, Status Code: 404, Request ID: ${route.uuid})`);
+    const enabled = call.input.Enabled;
+    if (typeof enabled === 'boolean') mapping.poller.enabled = enabled;
+    // Lambda answers with the transition; the next read shows where it ended.
+    const answer = this.mappingConfiguration(route.uuid!, mapping);
+    if (typeof enabled === 'boolean') answer.State = enabled ? 'Enabling' : 'Disabling';
+    return sendJson(call.res, 202, answer, CONTENT_TYPE);
+  }
+
+  private mappingConfiguration(uuid: string, m: PlaneEventSourceMapping): Record<string, unknown> {
+    return {
+      UUID: uuid, EventSourceArn: m.eventSourceArn, FunctionArn: m.functionArn, BatchSize: m.batchSize,
+      ScalingConfig: { MaximumConcurrency: m.maximumConcurrency }, State: m.poller.enabled ? 'Enabled' : 'Disabled',
+    };
   }
 
   private configuration(fn: LambdaFunction, v: Version): Record<string, unknown> {
@@ -104,6 +161,19 @@ export class LambdaControlService implements PlaneService {
     if (!found) throw notFound(`Function not found: ${fn.arn}:${version}`);
     return found;
   }
+}
+
+const MAPPINGS_PREFIX = '/2015-03-31/event-source-mappings/';
+
+/** ListEventSourceMappings (GET …/event-source-mappings/?EventSourceArn=) and UpdateEventSourceMapping (PUT …/<UUID>). */
+function mappingRouteOf(call: ServiceCall): MappingRoute | null {
+  const url = new URL(call.req.url ?? '/', 'http://plane');
+  if (!`${url.pathname}/`.startsWith(MAPPINGS_PREFIX)) return null;
+  const uuid = decodeURIComponent(url.pathname.slice(MAPPINGS_PREFIX.length).replace(/\/$/, ''));
+  const method = call.req.method ?? 'GET';
+  if (uuid === '' && method === 'GET') return { operation: 'ListEventSourceMappings', query: url.searchParams };
+  if (uuid !== '' && !uuid.includes('/') && method === 'PUT') return { operation: 'UpdateEventSourceMapping', uuid, query: url.searchParams };
+  throw unsupported(call);
 }
 
 function routeOf(call: ServiceCall): Route {

@@ -77,11 +77,13 @@ export async function deployStack(assembly: CloudAssembly, plane: AwsPlane, work
     const queueArn = stack.string(props.EventSourceArn);
     const fnId = stack.logicalIdOf('AWS::Lambda::Function', functionOf(stack, stack.string(props.FunctionName)));
     const credentials = roleCredentials.get(keyOf(template, roleOf(stack, fnId)))!;
-    return startEventSource({
+    const batchSize = Number(props.BatchSize ?? 10);
+    const maximumConcurrency = Number((props.ScalingConfig as { MaximumConcurrency?: number } | undefined)?.MaximumConcurrency ?? 5);
+    const mapping = startEventSource({
       queueUrl: queueUrlOf(stack, queueArn),
       queueArn,
-      batchSize: Number(props.BatchSize ?? 10),
-      maximumConcurrency: Number((props.ScalingConfig as { MaximumConcurrency?: number } | undefined)?.MaximumConcurrency ?? 5),
+      batchSize,
+      maximumConcurrency,
       reportBatchItemFailures: ((props.FunctionResponseTypes as string[] | undefined) ?? []).includes('ReportBatchItemFailures'),
       region,
       endpoint: plane.endpoint,
@@ -89,6 +91,11 @@ export async function deployStack(assembly: CloudAssembly, plane: AwsPlane, work
         accessKeyId: credentials.AWS_ACCESS_KEY_ID, secretAccessKey: credentials.AWS_SECRET_ACCESS_KEY, sessionToken: credentials.AWS_SESSION_TOKEN,
       },
     }, lambdas.get(keyOf(template, fnId))!);
+    plane.lambda.addEventSourceMapping({
+      eventSourceArn: queueArn, functionArn: `arn:aws:lambda:${region}:${accountId}:function:${stack.string(props.FunctionName)}`,
+      batchSize, maximumConcurrency, poller: mapping,
+    });
+    return mapping;
   }));
 
   const outputs = { ...values.outputs(), ...apiUrlOutputs(values, api.url) };
