@@ -203,5 +203,7 @@ export function metricLine(status: DeliveryControlStatus): string {
     Paused: status.paused ? 1 : 0,
     ConcurrencyLimit: status.limit,
     ...(status.reason ? { pausedReason: status.reason } : {}),
+    // Not a metric (the dashboard has the delivery durations): `destfn status --aws` shows it.
+    ...(status.latencyMs !== null ? { latencyMs: Math.round(status.latencyMs * 10) / 10 } : {}),
   })}\n`;
 }

@@ -357,7 +357,7 @@ describe('operating with the Operators policy', () => {
     expect(before).toMatchObject({ code: 0, stderr: '' });
     expect(before.stdout).toMatch(/^relay: event source enabled; batch \d+, at most \d+ concurrent invocations\n/);
     // The limiter's own EMF lines, written by the relay Lambda's instances to its log group, read back with the Operators policy.
-    expect(before.stdout).toMatch(/\n {2}\d+ instance\(s\) reported in the last 5 min, concurrency limit \d+/);
+    expect(before.stdout).toMatch(/\n {2}\d+ instance\(s\) reported in the last 5 min, concurrency limit \d+(?:, \d+)*, latency (?:[\d.]+ ms|-)(?:, (?:[\d.]+ ms|-))* \(newest first/);
     expect(before.stdout).toContain('\n  circuit breaker: not paused in any of them\n');
 
     expect(await destfn(['pause', 'relay', '--aws'], operator())).toMatchObject({ code: 0, stdout: expect.stringContaining('the event source of "relay" is disabling') });

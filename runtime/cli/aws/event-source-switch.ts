@@ -112,7 +112,8 @@ function formatInstances(instances: InstanceState[] | { error: string }, now = D
   if (instances.length === 0) return `  no Lambda instance reported in the last ${minutes} min (no events meanwhile)\n`;
   const ago = (at: number) => `${Math.max(0, Math.round((now - at) / 1000))} s ago`;
   const paused = instances.filter((i) => i.paused);
-  const out = [`  ${instances.length} instance(s) reported in the last ${minutes} min, concurrency limit ${instances.map((i) => i.limit).join(', ')} (newest first, as of ${ago(instances[0].at)})`];
+  const latencies = instances.map((i) => (i.latencyMs === null ? '-' : `${i.latencyMs} ms`)).join(', ');
+  const out = [`  ${instances.length} instance(s) reported in the last ${minutes} min, concurrency limit ${instances.map((i) => i.limit).join(', ')}, latency ${latencies} (newest first, as of ${ago(instances[0].at)})`];
   out.push(paused.length === 0
     ? '  circuit breaker: not paused in any of them'
     : `  circuit breaker: PAUSED in ${paused.length} of ${instances.length} instance(s): ${paused[0].reason ?? 'destination failing'} (as of ${ago(paused[0].at)})`);

@@ -14,6 +14,8 @@ export interface InstanceState {
   at: number;
   paused: boolean;
   limit: number;
+  /** Median latency of its last window (ms), when it had one. */
+  latencyMs: number | null;
   reason: string | null;
 }
 
@@ -57,5 +59,8 @@ export function instanceStateOf(stream: string, message: string, timestamp: numb
     return null;
   }
   if (typeof line.ConcurrencyLimit !== 'number' || typeof line.Paused !== 'number') return null;
-  return { stream, at: timestamp, paused: line.Paused === 1, limit: line.ConcurrencyLimit, reason: typeof line.pausedReason === 'string' ? line.pausedReason : null };
+  return {
+    stream, at: timestamp, paused: line.Paused === 1, limit: line.ConcurrencyLimit,
+    latencyMs: typeof line.latencyMs === 'number' ? line.latencyMs : null, reason: typeof line.pausedReason === 'string' ? line.pausedReason : null,
+  };
 }

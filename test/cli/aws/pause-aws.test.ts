@@ -28,9 +28,10 @@ let restoreEnv: () => void = () => undefined;
 let logAnswer: { status?: number; body: string } = { body: JSON.stringify({ events: [] }) };
 const logQueries: Array<{ logGroupName: string; filterPattern: string }> = [];
 
-/** The limiter's EMF line (runtime/aws/limiter.ts) for a delivery control `paused` or not, at limit `limit`. */
-function limiterLine(limit: number, pausedReason?: string): string {
+/** The limiter's EMF line (runtime/aws/limiter.ts) for a delivery control at limit `limit`, with a latency or paused. */
+function limiterLine(limit: number, latencyMs: number | null, pausedReason?: string): string {
   const control = new DeliveryControl({ maxConcurrency: 10, concurrency: { initial: limit } }, 0);
+  if (latencyMs !== null) control.finished({ status: 'delivered', durationMs: latencyMs, error: null }, 0, 0);
   if (pausedReason) control.pause(pausedReason, 0);
   return metricLine(control.status(0));
 }
@@ -108,22 +109,22 @@ test('pause --aws disables the event source mapping of the function\'s queue; st
 test('status --aws: each Lambda instance\'s circuit breaker and limit, from the newest limiter line of its log stream', async () => {
   const now = Date.now();
   logAnswer = { body: JSON.stringify({ events: [
-    { logStreamName: 'instance-b', timestamp: now - 30_000, message: limiterLine(10) },
-    { logStreamName: 'instance-a', timestamp: now - 20_000, message: limiterLine(3, '20 retryable failures in a row (last: RetryError)') },
+    { logStreamName: 'instance-b', timestamp: now - 30_000, message: limiterLine(10, 40) },
+    { logStreamName: 'instance-a', timestamp: now - 20_000, message: limiterLine(3, null, '20 retryable failures in a row (last: RetryError)') },
     // Pages interleave streams: an older line of an instance may come after a newer one.
-    { logStreamName: 'instance-a', timestamp: now - 50_000, message: limiterLine(10) },
-    { logStreamName: 'instance-b', timestamp: now - 10_000, message: `2026-11-30T10:00:00.000Z\tabc\tINFO\t${limiterLine(8)}` },
+    { logStreamName: 'instance-a', timestamp: now - 50_000, message: limiterLine(10, 40) },
+    { logStreamName: 'instance-b', timestamp: now - 10_000, message: `2026-11-30T10:00:00.000Z\tabc\tINFO\t${limiterLine(8, 102.46)}` },
     { logStreamName: 'instance-b', timestamp: now - 5_000, message: '{"message":"delivery","messageId":"m-1"}' },
   ] }) };
   const status = await runCli(statusCli.main, ['orders', '--aws']);
   expect(status.code).toBe(0);
-  expect(status.stdout).toMatch(/\n {2}2 instance\(s\) reported in the last 5 min, concurrency limit 8, 3 \(newest first, as of \d+ s ago\)\n/);
+  expect(status.stdout).toMatch(/\n {2}2 instance\(s\) reported in the last 5 min, concurrency limit 8, 3, latency 102.5 ms, - \(newest first, as of \d+ s ago\)\n/);
   expect(status.stdout).toMatch(/\n {2}circuit breaker: PAUSED in 1 of 2 instance\(s\): 20 retryable failures in a row \(last: RetryError\) \(as of \d+ s ago\)\n/);
   expect(logQueries[0]).toMatchObject({ logGroupName: '/destfn/Destfn/functions/orders', filterPattern: INSTANCE_FILTER_PATTERN });
   const json = JSON.parse((await runCli(statusCli.main, ['orders', '--aws', '--json'])).stdout);
   expect(json.functions[0].instances).toEqual([
-    { stream: 'instance-b', at: new Date(now - 10_000).toISOString(), paused: false, limit: 8, reason: null },
-    { stream: 'instance-a', at: new Date(now - 20_000).toISOString(), paused: true, limit: 3, reason: '20 retryable failures in a row (last: RetryError)' },
+    { stream: 'instance-b', at: new Date(now - 10_000).toISOString(), paused: false, limit: 8, latencyMs: 102.5, reason: null },
+    { stream: 'instance-a', at: new Date(now - 20_000).toISOString(), paused: true, limit: 3, latencyMs: null, reason: '20 retryable failures in a row (last: RetryError)' },
   ]);
 });
 
