@@ -6,6 +6,7 @@
  */
 import { CloudWatchLogsClient, FilterLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { functionResources } from './function-resources';
+import { jsonLogLine } from './json-log-line';
 import { withClientConfig, type AwsOpsOptions } from './stack-outputs';
 
 export interface InstanceState {
@@ -50,14 +51,8 @@ export async function instanceStates(fn: string, options: AwsOpsOptions & { sinc
 
 /** One limiter line → the state it reports; null for anything else. */
 export function instanceStateOf(stream: string, message: string, timestamp: number): InstanceState | null {
-  const start = message.indexOf('{');
-  if (start === -1) return null;
-  let line: Record<string, unknown>;
-  try {
-    line = JSON.parse(message.slice(start)) as Record<string, unknown>;
-  } catch {
-    return null;
-  }
+  const line = jsonLogLine(message);
+  if (!line) return null;
   if (typeof line.ConcurrencyLimit !== 'number' || typeof line.Paused !== 'number') return null;
   return {
     stream, at: timestamp, paused: line.Paused === 1, limit: line.ConcurrencyLimit,

@@ -6,6 +6,7 @@ import { CloudWatchLogsClient, FilterLogEventsCommand, type FilteredLogEvent } f
 import type { LogRecord } from '../../delivery/record';
 import { DELIVERY_LOG_MESSAGE } from '../../aws/delivery-telemetry';
 import { functionResources } from './function-resources';
+import { jsonLogLine } from './json-log-line';
 import { withClientConfig, type AwsOpsOptions } from './stack-outputs';
 
 export interface FetchLogsOptions extends AwsOpsOptions {
@@ -24,14 +25,8 @@ export const FILTER_PATTERN = `{ $.message = "${DELIVERY_LOG_MESSAGE}" }`;
 
 /** One CloudWatch event → the LogRecord of the event it describes; null for other lines or no captured output. */
 export function logRecordOf(fn: string, message: string, timestamp: number): LogRecord | null {
-  const start = message.indexOf('{');
-  if (start === -1) return null;
-  let line: Record<string, unknown>;
-  try {
-    line = JSON.parse(message.slice(start)) as Record<string, unknown>;
-  } catch {
-    return null;
-  }
+  const line = jsonLogLine(message);
+  if (!line) return null;
   if (line.message !== DELIVERY_LOG_MESSAGE || typeof line.messageId !== 'string' || !Array.isArray(line.logs)) return null;
   const lines = line.logs.filter((l): l is string => typeof l === 'string');
   if (lines.length === 0) return null;
