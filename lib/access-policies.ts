@@ -150,7 +150,7 @@ function operatorStatements(scope: Construct, props: AccessPoliciesProps): iam.P
       ],
       resources: [prefixArn('sqs', prefixes.dlq)],
     }),
-    // `destfn pause|resume|status --aws` (runtime/cli/aws/event-source-switch.ts): List has no resource-level
+    // `destfn pause|resume|status --aws` (runtime/cli/aws/event-source-mappings.ts): List has no resource-level
     // permission; Update is limited to mappings that invoke this stack's functions.
     new iam.PolicyStatement({
       sid: 'ListEventSources',

@@ -1,6 +1,6 @@
 /**
  * Runs `destfn pause|resume|status` against the backend it asks for (delivery-control-backend.ts): the local engine's
- * data, or with --aws the deployed stack (aws/event-source-switch.ts, loaded only then with the AWS SDK).
+ * data, or with --aws the deployed stack (aws/control-backend.ts, loaded only then with the AWS SDK).
  */
 import type { AwsTarget } from './aws/aws-config';
 import type { DeliveryControlBackend } from './delivery-control-backend';
@@ -13,6 +13,6 @@ export async function withDeliveryControlBackend(
   command: string, choice: ControlChoice, body: (backend: DeliveryControlBackend) => Promise<void>,
 ): Promise<number> {
   return withBackend<DeliveryControlBackend>(command, choice.aws, () => choice.aws
-    ? (require('./aws/event-source-switch') as typeof import('./aws/event-source-switch')).createAwsControlBackend(choice.target ?? {})
+    ? (require('./aws/control-backend') as typeof import('./aws/control-backend')).createAwsControlBackend(choice.target ?? {})
     : (require('./local/delivery-control') as typeof import('./local/delivery-control')).createLocalControlBackend(choice.data), body);
 }

@@ -1,6 +1,6 @@
 /**
  * Where `destfn pause|resume|status` act: the local engine's data (local/delivery-control.ts: SQLite, read by a
- * running engine within a quarter of a second), or the deployed stack (aws/event-source-switch.ts: the function's
+ * running engine within a quarter of a second), or the deployed stack (aws/control-backend.ts: the function's
  * event source mapping disabled or enabled).
  */
 export interface DeliveryControlBackend {

@@ -5,7 +5,7 @@
  */
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { parseFunctionName, readFunctionFolder } from '../function';
+import { discoverFunctions, parseFunctionName, readFunctionFolder } from '../function';
 
 export function projectTargetNames(target: string, functionsDir = 'functions'): string[] {
   const { folder, instance } = parseFunctionName(target);
@@ -16,4 +16,9 @@ export function projectTargetNames(target: string, functionsDir = 'functions'): 
   const deployed = definitions.filter((def) => def.config.deploy).map((def) => def.name);
   if (deployed.length === 0) throw new Error(`function "${target}" deploys none of its instances ("deploy": false)`);
   return deployed;
+}
+
+/** Every function (and instance) of the project's functions folder that deploys: what `status --aws` shows without a name. */
+export function deployedProjectFunctions(functionsDir = 'functions'): string[] {
+  return discoverFunctions(resolve(functionsDir)).filter((def) => def.config.deploy).map((def) => def.name);
 }

@@ -153,3 +153,23 @@ async function records(): Promise<Array<Record<string, unknown>>> {
   return (out.Items ?? []).map((item) => unmarshall(item)).filter((item) => !isPageItem(item))
     .map((item): Record<string, unknown> => ({ pk: item.pk, ...recordFromItem(item) }));
 }
+
+test('pause and resume --aws of a folder switch every deployed instance (Operators); status --aws with no name shows each function of the project', async () => {
+  const paused = await destfn(['pause', 'regions', '--aws'], person('Operators'));
+  expect(paused).toMatchObject({ code: 0, stderr: '' });
+  expect(paused.stdout).toContain('the event source of "regions:eu" is disabling');
+  expect(paused.stdout).toContain('the event source of "regions:us" is disabling');
+
+  const all = await destfn(['status', '--aws'], person('Operators'));
+  expect(all).toMatchObject({ code: 0, stderr: '' });
+  expect(all.stdout).toMatch(/^regions:eu: PAUSED \(event source disabled by `destfn pause --aws`\)/);
+  expect(all.stdout).toMatch(/\nregions:us: PAUSED \(event source disabled by `destfn pause --aws`\)/);
+
+  const resumed = await destfn(['resume', 'regions', '--aws'], person('Operators'));
+  expect(resumed.code).toBe(0);
+  expect(resumed.stdout).toContain('the event source of "regions:eu" is enabling');
+  expect(resumed.stdout).toContain('the event source of "regions:us" is enabling');
+  const json = JSON.parse((await destfn(['status', 'regions', '--aws', '--json'], person('Operators'))).stdout) as { functions: Array<{ fn: string; eventSources: Array<{ state: string }> }> };
+  expect(json.functions.map((f) => [f.fn, f.eventSources.map((e) => e.state)])).toEqual([['regions:eu', ['Enabled']], ['regions:us', ['Enabled']]]);
+  plane.assertNoDenials();
+}, 60_000);

@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import * as pauseCli from '../../../runtime/cli/pause';
 import * as resumeCli from '../../../runtime/cli/resume';
 import * as statusCli from '../../../runtime/cli/status';
-import { queueArnOf } from '../../../runtime/cli/aws/event-source-switch';
+import { queueArnOf } from '../../../runtime/cli/aws/event-source-mappings';
 import { INSTANCE_FILTER_PATTERN } from '../../../runtime/cli/aws/instance-states';
 import { metricLine } from '../../../runtime/aws/limiter';
 import { DeliveryControl } from '../../../runtime/delivery-control';
@@ -142,7 +142,7 @@ test('a function that is not deployed is an error naming the deployed ones; stat
   expect(missing.code).toBe(1);
   expect(missing.stderr).toMatch(/^destfn pause --aws: function "nope" is not deployed .*Orders/);
   expect(lambdaCalls).toEqual([]);
-  expect((await runCli(statusCli.main, ['--aws'])).stderr).toContain('name a function');
+  expect((await runCli(statusCli.main, ['--aws'])).stderr).toContain('no deployed function in ./functions: run it in the project folder, or name the function');
 });
 
 test('the queue ARN comes from its URL', () => {
