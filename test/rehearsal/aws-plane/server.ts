@@ -32,6 +32,11 @@ export async function startPlaneServer(): Promise<PlaneServer & { route(routing:
       else res.destroy();
     });
   });
+  // Node closes a keep-alive connection after 5 s idle; a client sending on it at that moment reads ECONNRESET. The
+  // event source pollers (one attempt per call, as their failures are counted) sit idle that long while a mapping
+  // is disabled (`destfn pause --aws`): keep idle connections open longer than any quiet spell of a rehearsal.
+  server.keepAliveTimeout = 120_000;
+  server.headersTimeout = 121_000;
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
     server,
