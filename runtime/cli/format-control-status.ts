@@ -1,20 +1,28 @@
 /** `destfn status`: one block per function from the delivery control's status (runtime/delivery-control). */
 import type { DeliveryControlStatus } from '../delivery-control';
 
-export interface StatusLine { fn: string; status: DeliveryControlStatus | null; updatedAt: number | null; operatorPause: { reason: string; pausedAt: number } | null }
+export interface StatusLine {
+  fn: string;
+  status: DeliveryControlStatus | null;
+  updatedAt: number | null;
+  operatorPause: { reason: string; pausedAt: number } | null;
+  /** Its events in the queue (in flight included) and in the DLQ. */
+  depth?: { queued: number; dlq: number };
+}
 
 const time = (ms: number) => new Date(ms).toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC');
 
 export function formatControlStatus(lines: StatusLine[], engineRunning: boolean, now = Date.now()): string {
   const out: string[] = [];
   if (!engineRunning) out.push('engine not running: last published state (it applies again when the engine starts)');
-  for (const { fn, status: s, updatedAt, operatorPause } of lines) {
+  for (const { fn, status: s, updatedAt, operatorPause, depth } of lines) {
     const paused = operatorPause
       ? `PAUSED by an operator since ${time(operatorPause.pausedAt)} (${operatorPause.reason}); \`destfn resume ${fn}\` resumes it`
       : s?.pausedBy === 'breaker'
         ? `PAUSED by the circuit breaker since ${time(s.pausedSince ?? now)}: ${s.reason}; next probe ${s.nextProbeAt !== null ? `in ${Math.max(0, Math.round((s.nextProbeAt - now) / 1000))} s` : 'soon'}`
         : 'delivering';
     out.push(`${fn}: ${paused}`);
+    if (depth) out.push(`  queue ${depth.queued} (in flight included), DLQ ${depth.dlq}`);
     if (!s) {
       out.push('  no status yet (the engine has not run it)');
       continue;
@@ -35,11 +43,12 @@ const iso = (ms: number | null | undefined) => (ms == null ? null : new Date(ms)
 
 /** `destfn status --json`: the same, for scripts; times as ISO-8601 UTC strings like the delivery records'. */
 export function controlStatusJson(lines: StatusLine[], engineRunning: boolean): string {
-  const functions = lines.map(({ fn, status, updatedAt, operatorPause }) => ({
+  const functions = lines.map(({ fn, status, updatedAt, operatorPause, depth }) => ({
     fn,
     status: status && { ...status, pausedSince: iso(status.pausedSince), nextProbeAt: iso(status.nextProbeAt), measuredRatePerSecond: status.measuredRatePerSecond ?? null },
     updatedAt: iso(updatedAt),
     operatorPause: operatorPause && { reason: operatorPause.reason, pausedAt: iso(operatorPause.pausedAt) },
+    depth: depth ?? null,
   }));
   return `${JSON.stringify({ engineRunning, functions }, null, 2)}\n`;
 }

@@ -54,7 +54,7 @@ test('destfn pause holds a running function\'s events in its queue; status says 
 
   const status = await runCli(statusCli.main, ['held', '--data', project.dataDir]);
   expect(status.code).toBe(0);
-  expect(status.stdout).toMatch(/^held: PAUSED by an operator since .* \(vendor maintenance\); `destfn resume held` resumes it/);
+  expect(status.stdout).toMatch(/^held: PAUSED by an operator since .* \(vendor maintenance\); `destfn resume held` resumes it\n {2}queue 4 \(in flight included\), DLQ 0\n/);
   const json = JSON.parse((await runCli(statusCli.main, ['held', '--json', '--data', project.dataDir])).stdout);
   expect(json.functions[0].operatorPause).toEqual({ reason: 'vendor maintenance', pausedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT.*Z$/) });
   expect(await runCli(pauseCli.main, ['held', '--data', project.dataDir])).toMatchObject({ code: 0, stdout: expect.stringContaining('already paused') });
@@ -101,14 +101,14 @@ test('rateLimit is never exceeded: 21 events at 20/s with burst 1 take at least 
 test('status of every function; an unknown name is an error listing the known ones', async () => {
   await waitFor('published', async () => (await runCli(statusCli.main, ['--data', project.dataDir])).stdout.includes('limited: delivering'), 5000, 200);
   const all = await runCli(statusCli.main, ['--data', project.dataDir]);
-  expect(all.stdout).toMatch(/limited: delivering\n {2}concurrency limit \d+ of 200, latency [\d.]+ ms, rate limit 20\/s \(burst 1\)\n {2}last minute: \d+ delivered, 0 discarded, 0 retried/);
+  expect(all.stdout).toMatch(/limited: delivering\n {2}queue \d+ \(in flight included\), DLQ 0\n {2}concurrency limit \d+ of 200, latency [\d.]+ ms, rate limit 20\/s \(burst 1\)\n {2}last minute: \d+ delivered, 0 discarded, 0 retried/);
   const json = await runCli(statusCli.main, ['limited', '--json', '--data', project.dataDir]);
   expect(json.code).toBe(0);
   const parsed = JSON.parse(json.stdout);
   expect(parsed).toEqual({
     engineRunning: true,
     functions: [{
-      fn: 'limited', updatedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT.*Z$/), operatorPause: null,
+      fn: 'limited', updatedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT.*Z$/), operatorPause: null, depth: { queued: expect.any(Number), dlq: 0 },
       status: expect.objectContaining({ maxConcurrency: 200, rateLimit: { perSecond: 20, burst: 1 }, paused: false, pausedSince: null, nextProbeAt: null, measuredRatePerSecond: null }),
     }],
   });

@@ -373,6 +373,7 @@ describe('operating with the Operators policy', () => {
     await new Promise((r) => setTimeout(r, 2000)); // an enabled mapping receives it within its 1 s wait
     expect(await waiting()).toMatchObject({ ApproximateNumberOfMessages: '1', ApproximateNumberOfMessagesNotVisible: '0' });
     expect(delivered('relay', 'rh-paused')).toHaveLength(0);
+    expect((await destfn(['status', 'relay', '--aws'], operator())).stdout).toContain('\n  queue 1 waiting, 0 in flight (approximate); DLQ 0\n');
 
     expect(await destfn(['resume', 'relay', '--aws'], operator())).toMatchObject({ code: 0, stdout: expect.stringContaining('is enabling') });
     await waitFor('delivered after resume', () => delivered('relay', 'rh-paused').length === 1);

@@ -3,45 +3,75 @@
  * its Lambda instances last said about its delivery control (instance-states.ts: limit, latency, circuit breaker).
  */
 import type { EventSourceMappingConfiguration } from '@aws-sdk/client-lambda';
+import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { AwsTarget } from './aws-config';
 import { eventSourceStates } from './event-source-mappings';
+import { functionResources } from './function-resources';
 import { INSTANCE_WINDOW_MS, instanceStates, type InstanceState } from './instance-states';
+import { withClientConfig, type AwsOpsOptions } from './stack-outputs';
+
+/** SQS's approximate counts: waiting (visible), in flight (received, not yet deleted), dead-lettered. */
+export interface QueueDepth { waiting: number; inFlight: number; dlq: number }
 
 export interface AwsFunctionStatus {
   fn: string;
   mappings: EventSourceMappingConfiguration[];
   /** Or why they could not be read (the mapping's state is still worth showing). */
   instances: InstanceState[] | { error: string };
+  depth: QueueDepth | { error: string };
 }
 
 export async function awsFunctionStatus(fn: string, target: AwsTarget): Promise<AwsFunctionStatus> {
-  const mappings = await eventSourceStates(fn, target);
-  return { fn, mappings, instances: await instancesOrError(fn, target) };
+  const client = await withClientConfig(target);
+  const opts: AwsOpsOptions = { ...client, resources: await functionResources(fn, client) };
+  const mappings = await eventSourceStates(fn, opts);
+  const [instances, depth] = await Promise.all([orError(instanceStates(fn, opts), []), orError(queueDepth(opts), null)]);
+  return { fn, mappings, instances, depth: depth ?? { error: 'no queue' } };
 }
 
-async function instancesOrError(fn: string, target: AwsTarget): Promise<InstanceState[] | { error: string }> {
+/** The value, or why it could not be read; `missing` when what it reads does not exist yet (no log group: never ran). */
+async function orError<T>(read: Promise<T>, missing: T): Promise<T | { error: string }> {
   try {
-    return await instanceStates(fn, target);
+    return await read;
   } catch (err) {
-    // No log group yet: the function has never run since it was deployed.
-    if ((err as { name?: string }).name === 'ResourceNotFoundException') return [];
+    if ((err as { name?: string }).name === 'ResourceNotFoundException') return missing;
     return { error: `${(err as Error).name}: ${(err as Error).message}` };
+  }
+}
+
+async function queueDepth(opts: AwsOpsOptions): Promise<QueueDepth> {
+  const { clientConfig, resources } = await withClientConfig(opts);
+  const sqs = new SQSClient(clientConfig);
+  try {
+    const count = async (url: string) => (await sqs.send(new GetQueueAttributesCommand({
+      QueueUrl: url, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+    }))).Attributes ?? {};
+    const [queue, dlq] = await Promise.all([count(resources!.queueUrl), count(resources!.dlqUrl)]);
+    return {
+      waiting: Number(queue.ApproximateNumberOfMessages ?? 0), inFlight: Number(queue.ApproximateNumberOfMessagesNotVisible ?? 0),
+      dlq: Number(dlq.ApproximateNumberOfMessages ?? 0) + Number(dlq.ApproximateNumberOfMessagesNotVisible ?? 0),
+    };
+  } finally {
+    sqs.destroy();
   }
 }
 
 const isPaused = (m: EventSourceMappingConfiguration) => m.State === 'Disabled' || m.State === 'Disabling';
 
 export function formatAwsStatus(statuses: AwsFunctionStatus[], now = Date.now()): string {
-  return statuses.map(({ fn, mappings, instances }) => {
+  return statuses.map(({ fn, mappings, instances, depth }) => {
     const lines = mappings.map((m) => `${fn}: ${isPaused(m) ? 'PAUSED (event source disabled by `destfn pause --aws`)' : `event source ${m.State?.toLowerCase() ?? 'unknown'}`}; `
       + `batch ${m.BatchSize ?? '?'}, at most ${m.ScalingConfig?.MaximumConcurrency ?? '?'} concurrent invocations`);
+    lines.push('error' in depth ? `  queue: cannot read it (${depth.error})` : `  queue ${depth.waiting} waiting, ${depth.inFlight} in flight (approximate); DLQ ${depth.dlq}`);
     return `${lines.join('\n')}\n${formatInstances(instances, now)}  outcomes, latency and history: the CloudWatch dashboard <stack>-${fn}-delivery\n`;
   }).join('');
 }
 
 export function awsStatusJson(statuses: AwsFunctionStatus[]): string {
-  const functions = statuses.map(({ fn, mappings, instances }) => ({
+  const functions = statuses.map(({ fn, mappings, instances, depth }) => ({
     fn,
+    depth: 'error' in depth ? null : depth,
+    ...('error' in depth ? { depthError: depth.error } : {}),
     eventSources: mappings.map((m) => ({
       state: m.State ?? null, paused: isPaused(m), batchSize: m.BatchSize ?? null, maximumConcurrency: m.ScalingConfig?.MaximumConcurrency ?? null,
     })),

@@ -3,6 +3,7 @@ import { FunctionControlStore } from '../../local/function-control';
 import { resolveFunctionTarget } from '../../function/names';
 import { knownFunctionNames } from '../../local/function-names';
 import { runningEnginePid } from '../../local/lock';
+import { Queue } from '../../local/queue';
 import type { DeliveryControlBackend } from '../delivery-control-backend';
 import { controlStatusJson, formatControlStatus } from '../format-control-status';
 import { openLocalData } from './data';
@@ -40,11 +41,13 @@ export function createLocalControlBackend(dataDir: string | undefined): Delivery
       const s = store();
       const pauses = s.pauses();
       const published = new Map(s.statuses(names.length === 1 ? names[0] : undefined).map((p) => [p.fn, p]));
+      const depths = new Queue(data().db).depths();
       const lines = names.map((name) => ({
         fn: name,
         status: published.get(name)?.status ?? null,
         updatedAt: published.get(name)?.updatedAt ?? null,
         operatorPause: pauses.get(name) ?? null,
+        depth: depths[name] ?? { queued: 0, dlq: 0 },
       }));
       const engineRunning = engine() !== null;
       return format === 'json' ? controlStatusJson(lines, engineRunning) : formatControlStatus(lines, engineRunning);

@@ -45,6 +45,10 @@ function mapping() {
 
 beforeAll(async () => {
   cfn = await startFakeAws((call) => {
+    if (call.operation === 'GetQueueAttributes') {
+      const dlq = (JSON.parse(call.body) as { QueueUrl: string }).QueueUrl.endsWith('/Destfn-dlq-orders');
+      return { body: JSON.stringify({ Attributes: dlq ? { ApproximateNumberOfMessages: '2', ApproximateNumberOfMessagesNotVisible: '0' } : { ApproximateNumberOfMessages: '31', ApproximateNumberOfMessagesNotVisible: '4' } }) };
+    }
     if (call.operation !== 'FilterLogEvents') return answerStack(call, stack()) ?? { status: 400, body: '{}' };
     logQueries.push(JSON.parse(call.body));
     return logAnswer;
@@ -75,7 +79,7 @@ afterAll(async () => {
   await new Promise((r) => lambda.close(r));
 });
 beforeEach(() => {
-  restoreEnv = useFakeAwsEnv({ AWS_ENDPOINT_URL_CLOUDFORMATION: cfn.endpoint, AWS_ENDPOINT_URL_LAMBDA: lambdaUrl, AWS_ENDPOINT_URL_CLOUDWATCH_LOGS: cfn.endpoint });
+  restoreEnv = useFakeAwsEnv({ AWS_ENDPOINT_URL_CLOUDFORMATION: cfn.endpoint, AWS_ENDPOINT_URL_LAMBDA: lambdaUrl, AWS_ENDPOINT_URL_CLOUDWATCH_LOGS: cfn.endpoint, AWS_ENDPOINT_URL_SQS: cfn.endpoint });
   lambdaCalls.length = 0;
   logQueries.length = 0;
   logAnswer = { body: JSON.stringify({ events: [] }) };
@@ -83,7 +87,7 @@ beforeEach(() => {
 afterEach(() => restoreEnv());
 
 function stack(): FakeStack {
-  return { name: 'Destfn', outputs: {}, functions: { orders: ordersFunction('https://sqs.us-east-1.amazonaws.com', 'us-east-1') } };
+  return { name: 'Destfn', outputs: {}, functions: { orders: ordersFunction(cfn.endpoint, 'us-east-1') } };
 }
 
 test('pause --aws disables the event source mapping of the function\'s queue; status shows it; resume enables it', async () => {
@@ -95,9 +99,13 @@ test('pause --aws disables the event source mapping of the function\'s queue; st
 
   const status = await runCli(statusCli.main, ['orders', '--aws']);
   expect(status.stdout).toMatch(/^orders: PAUSED \(event source disabled by `destfn pause --aws`\); batch 100, at most 2 concurrent invocations/);
+  expect(status.stdout).toContain('\n  queue 31 waiting, 4 in flight (approximate); DLQ 2\n');
   expect(status.stdout).toContain('no Lambda instance reported in the last 5 min');
   expect(JSON.parse((await runCli(statusCli.main, ['orders', '--aws', '--json'])).stdout)).toEqual({
-    functions: [{ fn: 'orders', eventSources: [{ state: 'Disabled', paused: true, batchSize: 100, maximumConcurrency: 2 }], instances: [] }],
+    functions: [{
+      fn: 'orders', depth: { waiting: 31, inFlight: 4, dlq: 2 },
+      eventSources: [{ state: 'Disabled', paused: true, batchSize: 100, maximumConcurrency: 2 }], instances: [],
+    }],
   });
 
   const resumed = await runCli(resumeCli.main, ['orders', '--aws']);
@@ -132,7 +140,7 @@ test('status --aws still shows the event source when the instances\' lines canno
   logAnswer = { status: 400, body: JSON.stringify({ __type: 'AccessDeniedException', message: 'not allowed: logs:FilterLogEvents' }) };
   const denied = await runCli(statusCli.main, ['orders', '--aws']);
   expect(denied.code).toBe(0);
-  expect(denied.stdout).toMatch(/^orders: event source enabled;.*\n {2}instances: cannot read their log lines \(AccessDeniedException: not allowed: logs:FilterLogEvents\)\n/);
+  expect(denied.stdout).toMatch(/^orders: event source enabled;.*\n {2}queue .*\n {2}instances: cannot read their log lines \(AccessDeniedException: not allowed: logs:FilterLogEvents\)\n/);
   logAnswer = { status: 400, body: JSON.stringify({ __type: 'ResourceNotFoundException', message: 'The specified log group does not exist.' }) };
   expect((await runCli(statusCli.main, ['orders', '--aws'])).stdout).toContain('no Lambda instance reported in the last 5 min');
 });
