@@ -15,24 +15,16 @@ import { awsFunctionStatus, awsStatusJson, formatAwsStatus } from './function-st
 const STATUS_CONCURRENCY = 8;
 
 export function createAwsControlBackend(aws: AwsTarget): DeliveryControlBackend {
+  /** Switches the event source of every function `target` addresses, one after the other; what to say of each. */
+  const switchAll = async (target: string, enabled: boolean, say: (fn: string, states: string) => string): Promise<string> => {
+    const said: string[] = [];
+    for (const fn of projectTargetNames(target)) said.push(say(fn, (await switchEventSource(fn, enabled, aws)).join(', ').toLowerCase()));
+    return said.join('');
+  };
   return {
-    async pause(target) {
-      const said: string[] = [];
-      for (const fn of projectTargetNames(target)) {
-        const states = await switchEventSource(fn, false, aws);
-        said.push(`pause --aws: the event source of "${fn}" is ${states.join(', ').toLowerCase()}: its Lambda stops receiving within a minute; `
-          + `events wait in its queue without using attempts (mind the queue's retention, 14 days). \`destfn resume ${fn} --aws\` resumes.\n`);
-      }
-      return said.join('');
-    },
-    async resume(target) {
-      const said: string[] = [];
-      for (const fn of projectTargetNames(target)) {
-        const states = await switchEventSource(fn, true, aws);
-        said.push(`resume --aws: the event source of "${fn}" is ${states.join(', ').toLowerCase()}: its Lambda receives its queue again.\n`);
-      }
-      return said.join('');
-    },
+    pause: (target) => switchAll(target, false, (fn, states) => `pause --aws: the event source of "${fn}" is ${states}: its Lambda stops receiving within a minute; `
+      + `events wait in its queue without using attempts (mind the queue's retention, 14 days). \`destfn resume ${fn} --aws\` resumes.\n`),
+    resume: (target) => switchAll(target, true, (fn, states) => `resume --aws: the event source of "${fn}" is ${states}: its Lambda receives its queue again.\n`),
     async status(target, format = 'text') {
       const names = target === undefined ? deployedProjectFunctions() : projectTargetNames(target);
       if (names.length === 0) throw new Error('no deployed function in ./functions: run it in the project folder, or name the function');

@@ -1,7 +1,7 @@
 /**
  * A deployed function's SQS event source mappings, for `destfn pause|resume|status --aws` (control-backend.ts): the
- * pause that costs a deployed function no attempts. Its SQS event source mapping is disabled (UpdateEventSourceMapping Enabled=false): Lambda stops receiving from the queue, the
- * events wait there with their receive counts untouched until `resume` enables it again. (The circuit breaker
+ * pause that costs a deployed function no attempts. Its mapping is disabled (UpdateEventSourceMapping
+ * Enabled=false): Lambda stops receiving from the queue, the events wait there with their receive counts untouched until `resume` enables it again. (The circuit breaker
  * inside the Lambda, runtime/aws/limiter.ts, pauses by itself but each deferral is one SQS receive.)
  * The mapping is found by its queue: ListEventSourceMappings(EventSourceArn), whatever function version or alias it
  * invokes. Operators need lambda:ListEventSourceMappings and lambda:UpdateEventSourceMapping (docs/delivery-control.md).

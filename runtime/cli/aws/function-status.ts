@@ -4,7 +4,8 @@
  */
 import type { EventSourceMappingConfiguration } from '@aws-sdk/client-lambda';
 import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
-import type { AwsTarget } from './aws-config';
+import type { FunctionOutputs } from '../../aws/contract';
+import type { AwsClientConfig, AwsTarget } from './aws-config';
 import { eventSourceStates } from './event-source-mappings';
 import { functionResources } from './function-resources';
 import { INSTANCE_WINDOW_MS, instanceStates, type InstanceState } from './instance-states';
@@ -22,15 +23,20 @@ export interface AwsFunctionStatus {
 }
 
 export async function awsFunctionStatus(fn: string, target: AwsTarget): Promise<AwsFunctionStatus> {
-  const client = await withClientConfig(target);
-  const opts: AwsOpsOptions = { ...client, resources: await functionResources(fn, client) };
+  const { clientConfig } = await withClientConfig(target);
+  // The function's resources are looked up once, for the three reads.
+  const resources = await functionResources(fn, { ...target, clientConfig });
+  const opts: AwsOpsOptions = { ...target, clientConfig, resources };
   const mappings = await eventSourceStates(fn, opts);
-  const [instances, depth] = await Promise.all([orError(instanceStates(fn, opts), []), orError(queueDepth(opts), null)]);
-  return { fn, mappings, instances, depth: depth ?? { error: 'no queue' } };
+  const [instances, depth] = await Promise.all([
+    orError(instanceStates(fn, opts), []),
+    orError(queueDepth(clientConfig, resources), { error: 'the queue does not exist' }),
+  ]);
+  return { fn, mappings, instances, depth };
 }
 
-/** The value, or why it could not be read; `missing` when what it reads does not exist yet (no log group: never ran). */
-async function orError<T>(read: Promise<T>, missing: T): Promise<T | { error: string }> {
+/** The value, or why it could not be read; `missing` when what it reads does not exist (no log group yet: never ran). */
+async function orError<T>(read: Promise<T>, missing: T | { error: string }): Promise<T | { error: string }> {
   try {
     return await read;
   } catch (err) {
@@ -39,14 +45,13 @@ async function orError<T>(read: Promise<T>, missing: T): Promise<T | { error: st
   }
 }
 
-async function queueDepth(opts: AwsOpsOptions): Promise<QueueDepth> {
-  const { clientConfig, resources } = await withClientConfig(opts);
+async function queueDepth(clientConfig: AwsClientConfig, resources: FunctionOutputs): Promise<QueueDepth> {
   const sqs = new SQSClient(clientConfig);
   try {
     const count = async (url: string) => (await sqs.send(new GetQueueAttributesCommand({
       QueueUrl: url, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
     }))).Attributes ?? {};
-    const [queue, dlq] = await Promise.all([count(resources!.queueUrl), count(resources!.dlqUrl)]);
+    const [queue, dlq] = await Promise.all([count(resources.queueUrl), count(resources.dlqUrl)]);
     return {
       waiting: Number(queue.ApproximateNumberOfMessages ?? 0), inFlight: Number(queue.ApproximateNumberOfMessagesNotVisible ?? 0),
       dlq: Number(dlq.ApproximateNumberOfMessages ?? 0) + Number(dlq.ApproximateNumberOfMessagesNotVisible ?? 0),

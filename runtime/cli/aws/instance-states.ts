@@ -38,8 +38,10 @@ export async function instanceStates(fn: string, options: AwsOpsOptions & { sinc
       const page = await client.send(new FilterLogEventsCommand({ logGroupName: logGroup, filterPattern: INSTANCE_FILTER_PATTERN, startTime, nextToken }));
       for (const event of page.events ?? []) {
         const state = instanceStateOf(event.logStreamName ?? '?', event.message ?? '', event.timestamp ?? 0);
-        const known = latest.get(state?.stream ?? '');
-        if (state && (!known || known.at <= state.at)) latest.set(state.stream, state);
+        if (!state) continue;
+        // Pages interleave streams: keep each one's newest line.
+        const known = latest.get(state.stream);
+        if (!known || known.at <= state.at) latest.set(state.stream, state);
       }
       nextToken = page.nextToken;
     } while (nextToken);
