@@ -17,6 +17,7 @@ import { isFromWorker, type ToWorker, type WorkerInit } from './worker-protocol'
 import { WORKER_BOOTSTRAP } from './worker-bundle';
 import { assertWorkerSandbox, launchWorker } from './worker-launch';
 import { IdleCores } from './idle-cores';
+import { SpreadTrial } from './spread-trial';
 import { classifyWorkerLine } from './worker-output';
 import type { ProcessList } from './worker-pids';
 
@@ -49,6 +50,8 @@ export interface PoolOptions {
   idleCores?: () => number;
   /** Told of each worker process started and exited (worker-pids.ts: the next engine stops any left running). */
   processes?: ProcessList;
+  /** How long an extra worker runs before it must have raised the rate (spread-trial.ts; tests shorten it). */
+  spreadTrialMs?: number;
 }
 
 export interface Unfinished { started: PoolTask[]; notStarted: PoolTask[] }
@@ -79,6 +82,10 @@ interface Slot {
   busyAt: number;
   /** Reports in a row at or above SATURATED. */
   saturatedReports: number;
+  /** Its worker is the extra one on trial (SpreadTrial). */
+  onTrial: boolean;
+  /** Takes no new events; stopped once it holds none (its trial found it added no throughput). */
+  retiring: boolean;
 }
 
 /** A worker whose event loop is this busy runs its function as fast as one process can: give the next events to another. */
@@ -120,6 +127,7 @@ export class WorkerPool {
   private blockedUntil = 0;
   private loadFailures = 0;
   private drained: (() => void) | null = null;
+  private readonly trial: SpreadTrial;
 
   constructor(private readonly options: PoolOptions) {
     assertWorkerSandbox();
@@ -127,10 +135,11 @@ export class WorkerPool {
       return {
         parallelism, capacity: parallelism + prefetchFor(parallelism),
         worker: null, ready: false, startedAt: 0, held: new Map(), waiting: [], lastHeardAt: 0, crashReason: null,
-        running: new Set(), busy: 0, busyAt: 0, saturatedReports: 0,
+        running: new Set(), busy: 0, busyAt: 0, saturatedReports: 0, onTrial: false, retiring: false,
       };
     });
     this.slackMs = options.slackMs ?? 1000 + Math.round(options.timeoutMs * 0.1);
+    this.trial = new SpreadTrial(options.spreadTrialMs);
     this.watchdog = setInterval(() => this.check(), WATCHDOG_MS);
     this.watchdog.unref();
   }
@@ -157,7 +166,7 @@ export class WorkerPool {
   freeSlots(now = Date.now()): number {
     if (this.closed || now < this.blockedUntil) return 0;
     let free = 0;
-    for (const slot of this.slots) free += slot.capacity - load(slot);
+    for (const slot of this.slots) if (!slot.retiring) free += slot.capacity - load(slot);
     return free;
   }
 
@@ -181,21 +190,25 @@ export class WorkerPool {
     // saturated one. Otherwise the first running worker takes all it can: events packed into one process cost less CPU
     // each than the same events spread over two half-busy ones (bench/RESULTS.md), and without a free core a second
     // process adds no throughput. Workers that are all saturated share by load. First the running shares, then the queues.
+    // A worker started beside running ones is on trial: it stays only if the function then finishes more events per second.
     const now = Date.now();
     const saturated = (s: Slot) => s.worker !== null && s.saturatedReports >= SATURATED_REPORTS && now - s.busyAt < BUSY_FRESH_MS;
     const running = this.slots.filter((s) => s.worker !== null);
     const spread = running.some(saturated) && (this.options.idleCores ?? (() => machine.now()))() >= FREE_CORE;
+    // A new worker only when no extra one is on trial and the last trial did not fail lately (spread-trial.ts).
+    const grow = spread && this.trial.allowed;
     const balance = running.length > 1 && running.every(saturated);
-    const rank = (s: Slot) => (s.worker === null ? (spread ? 1 : 3) : spread && saturated(s) ? 2 : 0);
+    const rank = (s: Slot) => (s.worker === null ? (grow ? 1 : 3) : spread && saturated(s) ? 2 : 0);
     const byIndex = (a: Slot, b: Slot) => this.slots.indexOf(a) - this.slots.indexOf(b);
     const order = [...this.slots].sort((a, b) => rank(a) - rank(b) || (rank(a) === 0 && !balance ? byIndex(a, b) : load(a) - load(b)));
     for (const limit of [(s: Slot) => s.parallelism, (s: Slot) => s.capacity]) {
       for (const slot of order) {
+        if (slot.retiring) continue;
         const take = Math.min(limit(slot) - load(slot), tasks.length - i);
         if (take <= 0) continue;
         const batch = tasks.slice(i, i + take);
         i += take;
-        if (!slot.worker) this.spawn(slot);
+        if (!slot.worker) this.spawnAlongside(slot, running.length > 0);
         if (slot.ready) this.post(slot, batch);
         else slot.waiting.push(...batch);
       }
@@ -233,6 +246,15 @@ export class WorkerPool {
     return { started, notStarted };
   }
 
+  /** Start the slot's worker; one started beside running workers is on trial (SpreadTrial). */
+  private spawnAlongside(slot: Slot, othersRunning: boolean): void {
+    this.spawn(slot);
+    if (othersRunning && !this.trial.running) {
+      this.trial.started();
+      slot.onTrial = true;
+    }
+  }
+
   private spawn(slot: Slot): void {
     const { definition, settings } = this.options;
     slot.running = new Set();
@@ -254,6 +276,8 @@ export class WorkerPool {
     slot.crashReason = null;
     slot.busy = 0;
     slot.saturatedReports = 0;
+    slot.onTrial = false;
+    slot.retiring = false;
     for (const stream of [worker.stdout, worker.stderr]) {
       if (stream) createInterface({ input: stream, crlfDelay: Infinity }).on('line', (line) => this.workerOutput(slot, worker, line));
     }
@@ -294,6 +318,7 @@ export class WorkerPool {
       case 'ready': {
         slot.ready = true;
         this.loadFailures = 0;
+        if (slot.onTrial) this.trial.ready();
         if (message.loadLogs.length > 0 && slot === this.slots[0]) this.options.onLoadLogs?.(message.loadLogs);
         const waiting = slot.waiting.splice(0);
         if (waiting.length > 0) this.post(slot, waiting);
@@ -325,6 +350,7 @@ export class WorkerPool {
           slot.running.delete(id);
           results.push({ task: h.task, outcome });
         }
+        if (results.length > 0) this.trial.finished(results.length);
         return this.deliver(results);
       }
     }
@@ -344,7 +370,10 @@ export class WorkerPool {
 
   private check(): void {
     const now = Date.now();
+    if (this.trial.verdict() === 'retire') for (const slot of this.slots) if (slot.onTrial) slot.retiring = true;
     for (const slot of this.slots) {
+      if (slot.onTrial && !this.trial.running) slot.onTrial = false;
+      if (slot.retiring && slot.worker && load(slot) === 0) this.retire(slot);
       if (!slot.worker) continue;
       if (!slot.ready) {
         if (now - slot.startedAt > LOAD_TIMEOUT_MS) this.loadFailed(slot, { name: 'TimeoutError', message: `function did not load within ${LOAD_TIMEOUT_MS / 1000}s` });
@@ -354,6 +383,15 @@ export class WorkerPool {
         this.stop(slot, 'timeout', { name: 'TimeoutError', message: `handler exceeded the ${seconds}s timeout (worker terminated)` });
       }
     }
+  }
+
+  /** Stop an extra worker that holds nothing: the function runs in fewer processes again. */
+  private retire(slot: Slot): void {
+    const worker = slot.worker!;
+    slot.worker = null;
+    slot.ready = false;
+    slot.retiring = false;
+    void kill(worker);
   }
 
   private loadFailed(slot: Slot, error: OutcomeError): void {
@@ -376,6 +414,9 @@ export class WorkerPool {
     slot.worker = null;
     slot.ready = false;
     slot.running = new Set();
+    if (slot.onTrial) this.trial.abandon();
+    slot.onTrial = false;
+    slot.retiring = false;
     if (worker) void kill(worker);
     const held = [...slot.held.values()];
     slot.held.clear();

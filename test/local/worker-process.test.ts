@@ -261,3 +261,62 @@ test('a worker reports a plain Error thrown after a failed request as the destin
   expect(outcomeOf(seen, 2)).toMatchObject({ status: 'retry', error: { name: 'Error' } });
   expect(outcomeOf(seen, 2)?.destinationFailed).toBeUndefined();
 });
+
+test('an extra worker that raises the rate stays; one that does not is stopped once it holds nothing, and the next waits', async () => {
+  // A stand-in worker that runs its events one after another, each taking the ms its properties give, and reports
+  // the busy share they give: one process finishes at most 1000/ms events per second, two finish twice as many.
+  const entry = join(project.root, 'serial.js');
+  writeFileSync(entry, `const queue = [];
+  let running = false;
+  const next = () => {
+    const t = queue.shift();
+    if (!t) { running = false; return; }
+    running = true;
+    const event = JSON.parse(t.event);
+    setTimeout(() => {
+      const outcome = { messageId: event.messageId, status: 'delivered', reason: null, result: process.pid, error: null, logs: [], durationMs: 0 };
+      process.send({ type: 'progress', started: [t.id], results: [{ id: t.id, outcome }], busy: event.properties.busy });
+      next();
+    }, event.properties.ms);
+  };
+  process.on('message', (m) => {
+    if (m.type === 'init') return process.send({ type: 'ready', loadLogs: [] });
+    if (m.type !== 'run') return;
+    queue.push(...m.tasks);
+    if (!running) next();
+  });\n`);
+  let next = 0;
+  /** Keep `inFlight` events of `ms` each in the pool until `until()`: for 600 ms not saturated, then saturated. */
+  const feed = async (pool: WorkerPool, inFlight: number, ms: number, until: () => boolean) => {
+    const started = Date.now();
+    while (!until()) {
+      const n = inFlight - pool.size;
+      const busy = Date.now() - started < 600 ? 0.5 : 0.99;
+      if (n > 0) pool.submit(Array.from({ length: n }, () => task(++next, { ms, busy })));
+      await new Promise((r) => setTimeout(r, 2));
+    }
+  };
+  const options = { entry, concurrency: 200, maxWorkers: 2, idleCores: () => 1, spreadTrialMs: 400 };
+
+  // Plenty waiting: the second worker doubles what finishes, and stays.
+  const busy = await poolFor('spread-kept', 'async function onTrack() {}', options);
+  const startedBusy = Date.now();
+  await feed(busy.pool, 40, 4, () => Date.now() - startedBusy > 3000);
+  expect(busy.pool.workers).toBe(2);
+  expect(new Set(busy.seen.results.slice(-40).map((r) => r.outcome.result)).size).toBe(2);
+
+  // One event at a time: a second worker cannot raise the rate, so it is stopped, and none starts again meanwhile.
+  const lone = await poolFor('spread-retired', 'async function onTrack() {}', options);
+  let sawTwo = false;
+  const startedLone = Date.now();
+  await feed(lone.pool, 1, 4, () => {
+    sawTwo ||= lone.pool.workers === 2;
+    return sawTwo && Date.now() - startedLone > 3000;
+  });
+  expect(lone.pool.workers).toBe(1);
+  expect(lone.seen.results.every((r) => r.outcome.status === 'delivered')).toBe(true);
+  expect(lone.seen.released).toEqual([]);
+  const pids = lone.seen.results.map((r) => r.outcome.result);
+  const last = pids.slice(-50);
+  expect(new Set(last).size).toBe(1);
+}, 30_000);
