@@ -185,23 +185,25 @@ export class WorkerPool {
   /** Hand tasks to workers (at most freeSlots()). Results arrive through onResults. */
   submit(tasks: readonly PoolTask[]): void {
     let i = 0;
-    // Running workers first; a new one only when a running worker is saturated (its event loop always busy: a
-    // CPU-bound function) and a core is free: then it, and any running worker that is not saturated, come before the
-    // saturated one. Otherwise the first running worker takes all it can: events packed into one process cost less CPU
-    // each than the same events spread over two half-busy ones (bench/RESULTS.md), and without a free core a second
-    // process adds no throughput. Workers that are all saturated share by load. First the running shares, then the queues.
-    // A worker started beside running ones is on trial: it stays only if the function then finishes more events per second.
+    // Running workers first. While none is saturated the first running worker takes all it can: events packed into one
+    // process cost less CPU each than the same events spread over two half-busy ones (bench/RESULTS.md). Once one is
+    // saturated (its event loop always busy: a CPU-bound function), the running workers share by load, each first up to
+    // an equal share of what they will hold together: such a worker answers its events in one message after running them
+    // all, and unsplit batches landed whole on whichever worker was empty, so two ran no faster than one. A new worker
+    // starts only then, when a core is free and no extra worker is on trial or was retired lately (spread-trial.ts); it
+    // comes before the saturated ones. First the running shares, then the queues.
     const now = Date.now();
     const saturated = (s: Slot) => s.worker !== null && s.saturatedReports >= SATURATED_REPORTS && now - s.busyAt < BUSY_FRESH_MS;
     const running = this.slots.filter((s) => s.worker !== null);
-    const spread = running.some(saturated) && (this.options.idleCores ?? (() => machine.now()))() >= FREE_CORE;
-    // A new worker only when no extra one is on trial and the last trial did not fail lately (spread-trial.ts).
-    const grow = spread && this.trial.allowed;
-    const balance = running.length > 1 && running.every(saturated);
-    const rank = (s: Slot) => (s.worker === null ? (grow ? 1 : 3) : spread && saturated(s) ? 2 : 0);
+    const spread = running.some(saturated);
+    const grow = spread && this.trial.allowed && (this.options.idleCores ?? (() => machine.now()))() >= FREE_CORE;
+    const balance = running.length > 1 && spread;
+    const rank = (s: Slot) => (s.worker === null ? (grow ? 1 : 3) : grow && saturated(s) ? 2 : 0);
     const byIndex = (a: Slot, b: Slot) => this.slots.indexOf(a) - this.slots.indexOf(b);
     const order = [...this.slots].sort((a, b) => rank(a) - rank(b) || (rank(a) === 0 && !balance ? byIndex(a, b) : load(a) - load(b)));
-    for (const limit of [(s: Slot) => s.parallelism, (s: Slot) => s.capacity]) {
+    const sharing = running.filter((s) => !s.retiring);
+    const share = balance ? Math.ceil((sharing.reduce((n, s) => n + load(s), 0) + tasks.length) / Math.max(1, sharing.length)) : Infinity;
+    for (const limit of [(s: Slot) => Math.min(s.parallelism, s.worker ? share : Infinity), (s: Slot) => s.parallelism, (s: Slot) => s.capacity]) {
       for (const slot of order) {
         if (slot.retiring) continue;
         const take = Math.min(limit(slot) - load(slot), tasks.length - i);

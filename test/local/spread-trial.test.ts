@@ -78,3 +78,17 @@ test('no verdict before the extra worker is ready, and none for a worker that st
   expect(trial.allowed).toBe(true);
   expect(trial.verdict()).toBeNull();
 });
+
+test('the rate before a spread is the last second\'s, not a warm-up that was slower: a worker that adds 10 % is retired', () => {
+  const clock = fakeClock();
+  const trial = new SpreadTrial(3000, clock.now);
+  // The first worker warms up (200/s, then 600/s) before it runs at 1,000/s; averaged over 3 s that would read
+  // ~600/s, and 1,100/s after the spread would look like a gain of 1.8 ×.
+  run(trial, clock, 200, 1000);
+  run(trial, clock, 600, 1000);
+  run(trial, clock, 1000, 1000);
+  trial.started();
+  trial.ready();
+  run(trial, clock, 1100, 3020);
+  expect(trial.verdict()).toBe('retire');
+});

@@ -262,20 +262,28 @@ test('a worker reports a plain Error thrown after a failed request as the destin
   expect(outcomeOf(seen, 2)?.destinationFailed).toBeUndefined();
 });
 
-test('an extra worker that raises the rate stays; one that does not is stopped once it holds nothing, and the next waits', async () => {
-  // A stand-in worker that runs its events one after another, each taking the ms its properties give, and reports
-  // the busy share they give: one process finishes at most 1000/ms events per second, two finish twice as many.
+test('an extra worker that raises the rate stays, sharing the events; one that does not is stopped once it holds nothing, and the next waits', async () => {
+  // A stand-in worker that runs its events one after another, each taking the ms its properties give, and, like a
+  // worker busy with a CPU-bound function, answers them in one message once it has run all it holds, with the busy share
+  // they give: one process finishes at most 1000/ms events per second, two finish twice as many if both get events.
   const entry = join(project.root, 'serial.js');
   writeFileSync(entry, `const queue = [];
   let running = false;
+  let done = [];
+  let busy = 0;
   const next = () => {
     const t = queue.shift();
-    if (!t) { running = false; return; }
+    if (!t) {
+      running = false;
+      process.send({ type: 'progress', started: done.map((r) => r.id), results: done, busy });
+      done = [];
+      return;
+    }
     running = true;
     const event = JSON.parse(t.event);
+    busy = event.properties.busy;
     setTimeout(() => {
-      const outcome = { messageId: event.messageId, status: 'delivered', reason: null, result: process.pid, error: null, logs: [], durationMs: 0 };
-      process.send({ type: 'progress', started: [t.id], results: [{ id: t.id, outcome }], busy: event.properties.busy });
+      done.push({ id: t.id, outcome: { messageId: event.messageId, status: 'delivered', reason: null, result: process.pid, error: null, logs: [], durationMs: 0 } });
       next();
     }, event.properties.ms);
   };
@@ -298,7 +306,7 @@ test('an extra worker that raises the rate stays; one that does not is stopped o
   };
   const options = { entry, concurrency: 200, maxWorkers: 2, idleCores: () => 1, spreadTrialMs: 400 };
 
-  // Plenty waiting: the second worker doubles what finishes, and stays.
+  // Plenty waiting: the two share the events (not whole batches in turn), the second doubles what finishes, and stays.
   const busy = await poolFor('spread-kept', 'async function onTrack() {}', options);
   const startedBusy = Date.now();
   await feed(busy.pool, 40, 4, () => Date.now() - startedBusy > 3000);
