@@ -24,7 +24,7 @@ const MAX_BACKOFF_MS = 10 * 60_000;
 export type SpreadVerdict = 'keep' | 'retire';
 
 export class SpreadTrial {
-  /** Events finished per BUCKET_MS, oldest first, over the last trialMs: the rate over that window. */
+  /** Events finished per BUCKET_MS, oldest first, over the last trialMs (and one bucket more). */
   private buckets: { at: number; n: number }[] = [];
   private trial: { rateBefore: number; readyAt: number | null } | null = null;
   private backoffMs = 0;
@@ -38,7 +38,8 @@ export class SpreadTrial {
     const last = this.buckets[this.buckets.length - 1];
     if (last?.at === at) last.n += n;
     else this.buckets.push({ at, n });
-    while (this.buckets.length > 0 && this.buckets[0].at <= at - this.trialMs) this.buckets.shift();
+    // One bucket more than the longest window: the rate can tell a history that covers the window from one that began in it.
+    while (this.buckets.length > 0 && this.buckets[0].at < at - this.trialMs - BUCKET_MS) this.buckets.shift();
   }
 
   /** May the pool start another worker now (no trial running, not backing off after a failed one)? */
@@ -80,14 +81,20 @@ export class SpreadTrial {
     return 'retire';
   }
 
-  /** Events finished per second over the last `windowMs`, or over the time since the first of them when that is shorter. */
+  /**
+   * Events finished per second over the last `windowMs`. When the events began within it (a burst after a quiet spell),
+   * over the time since the end of the first bucket, not counting that bucket's: a saturated worker answers in batches,
+   * and counting from the first batch to just after the last read high by one batch.
+   */
   private rate(windowMs: number): number {
     const now = this.clock();
-    const since = now - windowMs;
-    let n = 0;
-    for (const b of this.buckets) if (b.at >= since) n += b.n;
-    const first = this.buckets.find((b) => b.at >= since);
-    const spanMs = first ? Math.max(BUCKET_MS, Math.min(windowMs, now - first.at)) : windowMs;
-    return n / (spanMs / 1000);
+    // From a bucket's start, so that every bucket counted lies whole within the time it is divided by.
+    const since = Math.floor((now - windowMs) / BUCKET_MS) * BUCKET_MS;
+    const inWindow = this.buckets.filter((b) => b.at >= since);
+    const n = inWindow.reduce((sum, b) => sum + b.n, 0);
+    if (inWindow.length === 0 || this.buckets[0].at < since) return n / ((now - since) / 1000);
+    const spanMs = now - (inWindow[0].at + BUCKET_MS);
+    if (spanMs < BUCKET_MS) return n / (Math.max(BUCKET_MS, now - inWindow[0].at) / 1000);
+    return (n - inWindow[0].n) / (spanMs / 1000);
   }
 }

@@ -52,11 +52,15 @@ export interface PoolOptions {
   processes?: ProcessList;
   /** How long an extra worker runs before it must have raised the rate (spread-trial.ts; tests shorten it). */
   spreadTrialMs?: number;
+  /** An extra worker that has held nothing this long is stopped (default IDLE_WORKER_MS; tests shorten it). */
+  idleWorkerMs?: number;
 }
 
 export interface Unfinished { started: PoolTask[]; notStarted: PoolTask[] }
 
 const LOAD_TIMEOUT_MS = 30_000;
+/** An extra worker idle this long is stopped: the function's events fit in fewer processes again (its memory is freed). */
+const IDLE_WORKER_MS = 60_000;
 const WATCHDOG_MS = 100;
 
 interface Held { task: PoolTask; postedAt: number }
@@ -373,9 +377,12 @@ export class WorkerPool {
   private check(): void {
     const now = Date.now();
     if (this.trial.verdict() === 'retire') for (const slot of this.slots) if (slot.onTrial) slot.retiring = true;
+    const first = this.slots.find((s) => s.worker !== null && !s.retiring);
+    const idleMs = this.options.idleWorkerMs ?? IDLE_WORKER_MS;
     for (const slot of this.slots) {
       if (slot.onTrial && !this.trial.running) slot.onTrial = false;
-      if (slot.retiring && slot.worker && load(slot) === 0) this.retire(slot);
+      const idle = slot !== first && slot.ready && !slot.onTrial && now - slot.lastHeardAt > idleMs;
+      if ((slot.retiring || idle) && slot.worker && load(slot) === 0) this.retire(slot);
       if (!slot.worker) continue;
       if (!slot.ready) {
         if (now - slot.startedAt > LOAD_TIMEOUT_MS) this.loadFailed(slot, { name: 'TimeoutError', message: `function did not load within ${LOAD_TIMEOUT_MS / 1000}s` });
@@ -387,7 +394,7 @@ export class WorkerPool {
     }
   }
 
-  /** Stop an extra worker that holds nothing: the function runs in fewer processes again. */
+  /** Stop an extra worker that holds nothing (its trial failed, or it sat idle): the function runs in fewer processes again. */
   private retire(slot: Slot): void {
     const worker = slot.worker!;
     slot.worker = null;

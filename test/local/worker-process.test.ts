@@ -262,7 +262,7 @@ test('a worker reports a plain Error thrown after a failed request as the destin
   expect(outcomeOf(seen, 2)?.destinationFailed).toBeUndefined();
 });
 
-test('an extra worker that raises the rate stays, sharing the events; one that does not is stopped once it holds nothing, and the next waits', async () => {
+test('an extra worker that raises the rate stays, sharing the events, until it sits idle; one that does not is stopped once it holds nothing, and the next waits', async () => {
   // A stand-in worker that runs its events one after another, each taking the ms its properties give, and, like a
   // worker busy with a CPU-bound function, answers them in one message once it has run all it holds, with the busy share
   // they give: one process finishes at most 1000/ms events per second, two finish twice as many if both get events.
@@ -294,32 +294,38 @@ test('an extra worker that raises the rate stays, sharing the events; one that d
     if (!running) next();
   });\n`);
   let next = 0;
-  /** Keep `inFlight` events of `ms` each in the pool until `until()`: for 600 ms not saturated, then saturated. */
-  const feed = async (pool: WorkerPool, inFlight: number, ms: number, until: () => boolean) => {
+  /** Keep `inFlight` events of `ms` each in the pool until `until()`: not saturated, after `calmMs` saturated. */
+  const feed = async (pool: WorkerPool, inFlight: number, ms: number, until: () => boolean, calmMs = 600) => {
     const started = Date.now();
     while (!until()) {
       const n = inFlight - pool.size;
-      const busy = Date.now() - started < 600 ? 0.5 : 0.99;
+      const busy = Date.now() - started < calmMs ? 0.5 : 0.99;
       if (n > 0) pool.submit(Array.from({ length: n }, () => task(++next, { ms, busy })));
       await new Promise((r) => setTimeout(r, 2));
     }
   };
-  const options = { entry, concurrency: 200, maxWorkers: 2, idleCores: () => 1, spreadTrialMs: 400 };
+  const options = { entry, concurrency: 200, maxWorkers: 2, idleCores: () => 1, spreadTrialMs: 1500, idleWorkerMs: 1000 };
 
   // Plenty waiting: the two share the events (not whole batches in turn), the second doubles what finishes, and stays.
   const busy = await poolFor('spread-kept', 'async function onTrack() {}', options);
   const startedBusy = Date.now();
-  await feed(busy.pool, 40, 4, () => Date.now() - startedBusy > 3000);
+  await feed(busy.pool, 40, 8, () => Date.now() - startedBusy > 4000);
   expect(busy.pool.workers).toBe(2);
   expect(new Set(busy.seen.results.slice(-40).map((r) => r.outcome.result)).size).toBe(2);
+  // Then a trickle that one worker runs without being saturated: it takes them all, and the idle one is stopped.
+  const startedTrickle = Date.now();
+  await feed(busy.pool, 1, 4, () => Date.now() - startedTrickle > 2000, Infinity);
+  expect(busy.pool.workers).toBe(1);
+  expect(busy.seen.results.every((r) => r.outcome.status === 'delivered')).toBe(true);
+  expect(busy.seen.released).toEqual([]);
 
   // One event at a time: a second worker cannot raise the rate, so it is stopped, and none starts again meanwhile.
   const lone = await poolFor('spread-retired', 'async function onTrack() {}', options);
   let sawTwo = false;
   const startedLone = Date.now();
-  await feed(lone.pool, 1, 4, () => {
+  await feed(lone.pool, 1, 8, () => {
     sawTwo ||= lone.pool.workers === 2;
-    return sawTwo && Date.now() - startedLone > 3000;
+    return sawTwo && Date.now() - startedLone > 4000;
   });
   expect(lone.pool.workers).toBe(1);
   expect(lone.seen.results.every((r) => r.outcome.status === 'delivered')).toBe(true);
