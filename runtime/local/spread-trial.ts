@@ -3,15 +3,15 @@
  * worker when a core looks free; on a small machine that core is often free only for a moment (the engine, the
  * destination and the event source share it), and two half-busy workers spend more CPU per event than one busy one
  * for no more throughput (bench/RESULTS.md). So each spread is a trial: once the new worker is ready and has run
- * for `trialMs`, the events finished per second over that time must beat the rate before the spread by SPREAD_GAIN, or the
- * new worker is retired and the next spread waits (backing off). A CPU-bound function on a free core about doubles
- * its rate and keeps it.
+ * for `trialMs`, the events finished per second over that time must beat the rate before the spread by SPREAD_GAIN,
+ * or the new worker is retired and the next spread waits (backing off). A CPU-bound function on a free core about
+ * doubles its rate and keeps it.
  */
 
 /**
- * What the events finished per second must grow by for the extra worker to stay. A CPU-bound function with a core
- * truly free about doubles; on 2 cores busy with the engine too, a 2 ms CPU-bound function measured 1.1-1.25 x and
- * drained its backlog no faster (13.6 s against 13.5 s with one worker).
+ * What the events finished per second must grow by for the extra worker to stay. A CPU-bound function with a core free
+ * about doubles (bench:cpu-bound, 2 cores: 1.77 x); a rate that looks 10-25 % higher can be the first worker's own
+ * warm-up or the batches its answers come in, and is not worth a process.
  */
 export const SPREAD_GAIN = 1.3;
 export const DEFAULT_TRIAL_MS = 3000;
