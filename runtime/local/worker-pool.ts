@@ -381,7 +381,7 @@ export class WorkerPool {
     const idleMs = this.options.idleWorkerMs ?? IDLE_WORKER_MS;
     for (const slot of this.slots) {
       if (slot.onTrial && !this.trial.running) slot.onTrial = false;
-      const idle = slot !== first && slot.ready && !slot.onTrial && now - slot.lastHeardAt > idleMs;
+      const idle = slot !== first && slot.ready && now - slot.lastHeardAt > idleMs;
       if ((slot.retiring || idle) && slot.worker && load(slot) === 0) this.retire(slot);
       if (!slot.worker) continue;
       if (!slot.ready) {
@@ -400,6 +400,8 @@ export class WorkerPool {
     slot.worker = null;
     slot.ready = false;
     slot.retiring = false;
+    if (slot.onTrial) this.trial.abandon(); // idle before its verdict: nothing to judge
+    slot.onTrial = false;
     void kill(worker);
   }
 
