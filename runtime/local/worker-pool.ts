@@ -376,13 +376,14 @@ export class WorkerPool {
 
   private check(): void {
     const now = Date.now();
-    if (this.trial.verdict() === 'retire') for (const slot of this.slots) if (slot.onTrial) slot.retiring = true;
+    const verdict = this.trial.verdict();
+    if (verdict) for (const slot of this.slots) if (slot.onTrial) { slot.onTrial = false; slot.retiring = verdict === 'retire'; }
     const first = this.slots.find((s) => s.worker !== null && !s.retiring);
     const idleMs = this.options.idleWorkerMs ?? IDLE_WORKER_MS;
     for (const slot of this.slots) {
-      if (slot.onTrial && !this.trial.running) slot.onTrial = false;
       const idle = slot !== first && slot.ready && now - slot.lastHeardAt > idleMs;
-      if ((slot.retiring || idle) && slot.worker && load(slot) === 0) this.retire(slot);
+      // An extra worker that holds nothing (its trial failed, or it sat idle) stops: the function runs in fewer processes.
+      if ((slot.retiring || idle) && slot.worker && load(slot) === 0) this.detach(slot);
       if (!slot.worker) continue;
       if (!slot.ready) {
         if (now - slot.startedAt > LOAD_TIMEOUT_MS) this.loadFailed(slot, { name: 'TimeoutError', message: `function did not load within ${LOAD_TIMEOUT_MS / 1000}s` });
@@ -394,15 +395,16 @@ export class WorkerPool {
     }
   }
 
-  /** Stop an extra worker that holds nothing (its trial failed, or it sat idle): the function runs in fewer processes again. */
-  private retire(slot: Slot): void {
-    const worker = slot.worker!;
+  /** Kill the slot's worker and forget it; a trial it was on ends without a verdict (it stopped, or sat idle before one). */
+  private detach(slot: Slot): void {
+    const worker = slot.worker;
     slot.worker = null;
     slot.ready = false;
-    slot.retiring = false;
-    if (slot.onTrial) this.trial.abandon(); // idle before its verdict: nothing to judge
+    slot.running = new Set();
+    if (slot.onTrial) this.trial.abandon();
     slot.onTrial = false;
-    void kill(worker);
+    slot.retiring = false;
+    if (worker) void kill(worker);
   }
 
   private loadFailed(slot: Slot, error: OutcomeError): void {
@@ -420,15 +422,8 @@ export class WorkerPool {
    * reaching us (delivered again, like any unacknowledged message).
    */
   private stop(slot: Slot, reason: OutcomeReason | null, error: OutcomeError): void {
-    const worker = slot.worker;
     const running = slot.running;
-    slot.worker = null;
-    slot.ready = false;
-    slot.running = new Set();
-    if (slot.onTrial) this.trial.abandon();
-    slot.onTrial = false;
-    slot.retiring = false;
-    if (worker) void kill(worker);
+    this.detach(slot);
     const held = [...slot.held.values()];
     slot.held.clear();
     const released = slot.waiting.splice(0);
