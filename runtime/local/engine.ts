@@ -218,6 +218,7 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
       stats.accepted += result.events.length;
       return accepted;
     }, (err: unknown): IngestAnswer => {
+      queue.forgetInserted();
       // SQLITE_BUSY / SQLITE_FULL / I/O: nothing was committed; the client retries (dedupe makes that safe).
       const code = (err as { code?: string }).code ?? 'error';
       notice(`ingest: queue unavailable (${code}): ${(err as Error).message}`);

@@ -7,10 +7,12 @@
  * holding it. When that process dies, its leases die with it and every message not yet acked is
  * visible again: the next engine delivers it (an expired lease, at restart). Attempts are counted
  * when an attempt's outcome is recorded. All writes take batches so a whole request / worker
- * round trip costs one transaction.
+ * round trip costs one transaction. A row's first lease takes it from memory when this engine
+ * inserted it (fresh-rows.ts) instead of reading back what ingest has just written.
  */
 import { DEDUPE_WINDOW_MS } from '../delivery';
 import type { Db } from './db';
+import { FreshRows, type FreshRow } from './fresh-rows';
 
 export interface NewMessage {
   fn: string;
@@ -65,8 +67,11 @@ export class Queue {
   private readonly nextVisible;
   /** Made once: better-sqlite3 builds a transaction's wrappers on each db.transaction() call. */
   private readonly leaseInTransaction;
+  /** Rows inserted here and not leased yet (fresh-rows.ts). */
+  private readonly fresh: FreshRows;
 
-  constructor(private readonly db: Db) {
+  constructor(private readonly db: Db, fresh = new FreshRows()) {
+    this.fresh = fresh;
     this.insert = db.prepare(
       'INSERT INTO messages (function, message_id, event, event_type, event_name, attempts, visible_at, enqueued_at) VALUES (?, ?, ?, ?, ?, 0, ?, ?)',
     );
@@ -87,9 +92,20 @@ export class Queue {
     this.leaseInTransaction = db.transaction(this.leaseRows.bind(this));
   }
 
-  /** Insert messages; call inside a transaction (the ingest commits events and records together). */
+  /**
+   * Insert messages; call inside a transaction (the ingest commits events and records together). When that
+   * transaction does not commit, call `forgetInserted`.
+   */
   insertMessages(messages: readonly NewMessage[], now: number): void {
-    for (const m of messages) this.insert.run(m.fn, m.messageId, m.event, m.eventType, m.eventName, now, now);
+    for (const m of messages) {
+      const id = Number(this.insert.run(m.fn, m.messageId, m.event, m.eventType, m.eventName, now, now).lastInsertRowid);
+      this.fresh.add(id, { messageId: m.messageId, event: m.event, eventType: m.eventType, eventName: m.eventName, enqueuedAt: now });
+    }
+  }
+
+  /** The transaction that inserted messages rolled back: what this process remembers of them may be of no row. */
+  forgetInserted(): void {
+    this.fresh.clear();
   }
 
   /**
@@ -109,9 +125,10 @@ export class Queue {
     for (const id of ids) {
       if (leased.length >= max) break;
       if (filter.held(id)) continue;
-      const message = toLeased(fn, this.row.get(id) as Row);
+      const fresh = this.fresh.take(id);
+      const message = fresh ? freshLeased(fn, id, fresh) : toLeased(fn, this.row.get(id) as Row);
       if (this.deliveredSince.get(fn, message.messageId, now - DEDUPE_WINDOW_MS)) {
-        this.remove.run(id);
+        this.delete(id);
         duplicates.push(message);
       } else if (seen.has(message.messageId) || filter.busy(message.messageId)) {
         this.defer.run(now + BUSY_DEFER_MS, id);
@@ -125,6 +142,11 @@ export class Queue {
 
   /** Done with a message (delivered or discarded). Call inside a transaction. */
   ack(id: number): void {
+    this.delete(id);
+  }
+
+  private delete(id: number): void {
+    this.fresh.drop(id);
     this.remove.run(id);
   }
 
@@ -136,7 +158,7 @@ export class Queue {
   /** Move a message to the DLQ with its attempts and last error. Call inside a transaction. */
   deadLetter(id: number, attempts: number, lastError: string | null, now: number): void {
     this.toDlq.run(attempts, lastError, now, id);
-    this.remove.run(id);
+    this.delete(id);
   }
 
   /** Earliest `visible_at` of `fn` (ms), or null when its queue is empty. */
@@ -182,6 +204,10 @@ export class Queue {
 
 function dlqSelection(fn: string, messageId: string | undefined): [string, string[]] {
   return messageId === undefined ? ['function = ?', [fn]] : ['function = ? AND message_id = ?', [fn, messageId]];
+}
+
+function freshLeased(fn: string, id: number, row: FreshRow): LeasedMessage {
+  return { id, fn, messageId: row.messageId, event: row.event, eventType: row.eventType, eventName: row.eventName, attempts: 1, enqueuedAt: row.enqueuedAt };
 }
 
 function toLeased(fn: string, row: Row): LeasedMessage {

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openDb, type Db } from '../../runtime/local/db';
-import { Queue } from '../../runtime/local/queue';
+import { Queue, type LeasedMessage } from '../../runtime/local/queue';
 import { DEDUPE_WINDOW_MS } from '../../runtime/delivery';
 import { RecordStore } from '../../runtime/local/records';
 import { createSettler } from '../../runtime/local/settle';
@@ -131,4 +131,54 @@ test('filtered records never overwrite an existing record', () => {
   })();
   expect(records.get('a', 'm1')?.status).toBe('delivered');
   expect(records.get('a', 'm2')).toMatchObject({ status: 'filtered', attempts: 0 });
+});
+
+describe('rows this engine inserted are leased without reading them back (fresh-rows.ts)', () => {
+  const fields = (m: LeasedMessage) => ({ ...m });
+
+  test('a lease gives the same message from memory as from the table', () => {
+    db.transaction(() => queue.insertMessages([
+      { fn: 'a', messageId: 'm1', event: '{"type":"page"}', eventType: 'page', eventName: null },
+      { fn: 'a', messageId: 'm2', event: '{"type":"track","event":"Signed Up"}', eventType: 'track', eventName: 'Signed Up' },
+    ], T0))();
+    const fromTable = new Queue(db).lease('a', 10, none, 0, T0).leased.map(fields);
+    const fromMemory = queue.lease('a', 10, none, 0, T0).leased.map(fields);
+    expect(fromMemory).toEqual(fromTable);
+    expect(fromMemory.map((m) => [m.messageId, m.eventName, m.attempts, m.enqueuedAt])).toEqual([['m1', null, 1, T0], ['m2', 'Signed Up', 1, T0]]);
+  });
+
+  test('a first lease does not read the row back from the table', () => {
+    add('a', 'm1');
+    db.prepare("UPDATE messages SET event = 'changed behind the engine'").run();
+    expect(queue.lease('a', 1, none, 0, T0).leased[0].event).toBe(JSON.stringify({ type: 'track', messageId: 'm1' }));
+  });
+
+  test('only the first lease comes from memory: a retried message is leased with its attempts', () => {
+    add('a', 'm1');
+    const [m] = queue.lease('a', 1, none, 0, T0).leased;
+    createSettler(db, queue, records)([{ attempts: [{ message: m, outcome: outcome('m1', 'retry', { name: 'RetryError', message: '503' }) }], options: { retry: { attempts: 3, windowHours: 1 }, retryScale: 0 } }], T0);
+    expect(queue.lease('a', 1, none, 0, T0 + 1).leased.map((l) => [l.messageId, l.attempts])).toEqual([['m1', 2]]);
+  });
+
+  test('an insert that rolled back is forgotten: a row that later takes its id is leased as it is', () => {
+    expect(() => db.transaction(() => {
+      add('a', 'rolled-back');
+      throw new Error('disk full');
+    })()).toThrow('disk full');
+    queue.forgetInserted();
+    // Another process (destfn replay) inserts next; SQLite gives it the id the rolled-back row had.
+    const other = new Queue(db);
+    db.transaction(() => other.insertMessages([{ fn: 'a', messageId: 'replayed', event: '{"type":"track"}', eventType: 'track', eventName: null }], T0))();
+    expect(queue.lease('a', 10, none, 0, T0).leased.map((m) => [m.messageId, m.event])).toEqual([['replayed', '{"type":"track"}']]);
+  });
+
+  test('a row deleted unleased (moved to the DLQ) is forgotten: a row that later takes its id is leased as it is', () => {
+    add('a', 'orphan');
+    const id = new Queue(db).lease('a', 1, none, 0, T0).leased[0].id;
+    db.transaction(() => queue.deadLetter(id, 0, null, T0))();
+    const other = new Queue(db);
+    db.transaction(() => other.insertMessages([{ fn: 'a', messageId: 'next', event: '{"type":"identify"}', eventType: 'identify', eventName: null }], T0))();
+    const [m] = queue.lease('a', 10, none, 0, T0).leased;
+    expect([m.id, m.messageId, m.event]).toEqual([id, 'next', '{"type":"identify"}']);
+  });
 });
