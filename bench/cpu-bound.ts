@@ -5,12 +5,12 @@
  * (runtime/local/spread-trial.ts); the ratio is what that is worth on this machine.
  *     npx tsx bench/cpu-bound.ts [ms per event] [events]
  */
-import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openDb } from '../runtime/local/db';
 import { startEngine } from '../runtime/local/engine';
+import { childPids, isNodeProcess } from './support/proc-cpu';
 import { machineNote, note, printFigures, sleep } from './support/report';
 
 const MS = Math.max(1, Number(process.argv[2]) || 2);
@@ -18,13 +18,7 @@ const EVENTS = Math.max(1000, Number(process.argv[3]) || 6000);
 const BATCH = 100;
 
 /** Node processes this process started (the function workers). */
-function workerProcesses(): number {
-  try {
-    return Number(execFileSync('pgrep', ['-c', '-P', String(process.pid), 'node']).toString().trim());
-  } catch {
-    return 0;
-  }
-}
+const workerProcesses = (): number => childPids(process.pid).filter(isNodeProcess).length;
 
 /** Drain EVENTS queued events; seconds from the first POST until the queue is empty, and the most workers seen. */
 async function drain(maxWorkersPerFunction: number | undefined): Promise<{ seconds: number; workers: number }> {

@@ -34,7 +34,7 @@ import { benchEvent as event, inLanes, nodeFetchPost } from './support/bench-eve
 import { startEngineProcess } from './support/engine-process';
 import { machineNote, note, percentile, printFigures, sleep } from './support/report';
 import { now, startSink, type Sink } from './support/sink';
-import { childPids, ownCpuMs, processCpuMs, processTreeCpuMs } from './support/proc-cpu';
+import { childPids, isNodeProcess, ownCpuMs, processCpuMs, processTreeCpuMs } from './support/proc-cpu';
 import { rawClientProcess, type RawProcessResult } from './support/raw-client-process';
 
 const BATCHES = Math.max(10, Number(process.argv[2]) || 500);
@@ -55,8 +55,6 @@ const DEFAULT_MAX_CONCURRENCY = parseFunctionConfig({}, 'function.json').maxConc
 
 const keepAlive = new http.Agent({ keepAlive: true });
 
-/** A node process (a function worker), not the engine's esbuild service. */
-const isNode = (pid: number): boolean => { try { return readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'node'; } catch { return false; } };
 
 /** One POST of one event to the sink: Node's fetch (the baseline), or node-fetch 2 (what function code gets). */
 type Client = (url: string, body: string) => Promise<void>;
@@ -178,8 +176,8 @@ async function main(): Promise<void> {
     const ingested = run.events / ((run.acceptedAt - run.started) / 1000);
     const lat = [...sink.latencies].sort((a, b) => a - b);
     const duplicates = sink.count - sink.distinct;
-    note(`CPU per event: engine ${(engineCpu * 1000 / run.events).toFixed(0)} µs (all threads and worker processes: engine process ${(mainCpu * 1000 / run.events).toFixed(0)} µs, function workers ${((engineCpu - mainCpu) * 1000 / run.events).toFixed(0)} µs), load generator + sink ${(ownCpu * 1000 / run.events).toFixed(0)} µs; busy cores ${((engineCpu + ownCpu) / 1000 / seconds).toFixed(2)}; ${childPids(engine.pid).filter(isNode).length} function worker process(es) at the end`);
-    note(`worker processes' CPU since they started: ${childPids(engine.pid).filter(isNode).map((pid) => `${(processCpuMs(pid) / 1000).toFixed(1)} s`).join(', ')}`);
+    note(`CPU per event: engine ${(engineCpu * 1000 / run.events).toFixed(0)} µs (all threads and worker processes: engine process ${(mainCpu * 1000 / run.events).toFixed(0)} µs, function workers ${((engineCpu - mainCpu) * 1000 / run.events).toFixed(0)} µs), load generator + sink ${(ownCpu * 1000 / run.events).toFixed(0)} µs; busy cores ${((engineCpu + ownCpu) / 1000 / seconds).toFixed(2)}; ${childPids(engine.pid).filter(isNodeProcess).length} function worker process(es) at the end`);
+    note(`worker processes' CPU since they started: ${childPids(engine.pid).filter(isNodeProcess).map((pid) => `${(processCpuMs(pid) / 1000).toFixed(1)} s`).join(', ')}`);
     // This VM's speed drifts by ±20 % between runs; the load generator + sink in the same run drift with it.
     const perYardstick = { name: 'e2e.engine_cpu_per_load_cpu', value: engineCpu / ownCpu, unit: '× the load generator + sink CPU of the same run (compare runs by this)', digits: 2 };
     note(`accepted by the engine at ${ingested.toFixed(0)} events/s; last delivery ${((sink.lastAt - run.acceptedAt) / 1000).toFixed(2)} s after the last 200; ${duplicates} duplicate deliveries`);

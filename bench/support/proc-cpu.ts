@@ -22,6 +22,15 @@ export function childPids(pid: number): number[] {
   }
 }
 
+/** A node process (a function worker), not the engine's esbuild service. */
+export function isNodeProcess(pid: number): boolean {
+  try {
+    return readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'node';
+  } catch {
+    return false;
+  }
+}
+
 /**
  * CPU time of a process and of its live descendants (the engine's function worker processes), plus what
  * its children that already exited used (cutime, cstime).

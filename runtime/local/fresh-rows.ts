@@ -38,22 +38,19 @@ export class FreshRows {
   /** The row, once: after its first lease its attempts and visibility change, so it is read from the table. */
   take(id: number): FreshRow | undefined {
     const row = this.rows.get(id);
-    if (row) this.forget(id, row);
+    if (row) {
+      this.rows.delete(id);
+      this.chars -= row.event.length;
+    }
     return row;
   }
 
   drop(id: number): void {
-    const row = this.rows.get(id);
-    if (row) this.forget(id, row);
+    this.take(id);
   }
 
   clear(): void {
     this.rows.clear();
     this.chars = 0;
-  }
-
-  private forget(id: number, row: FreshRow): void {
-    this.rows.delete(id);
-    this.chars -= row.event.length;
   }
 }

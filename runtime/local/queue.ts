@@ -67,11 +67,8 @@ export class Queue {
   private readonly nextVisible;
   /** Made once: better-sqlite3 builds a transaction's wrappers on each db.transaction() call. */
   private readonly leaseInTransaction;
-  /** Rows inserted here and not leased yet (fresh-rows.ts). */
-  private readonly fresh: FreshRows;
-
-  constructor(private readonly db: Db, fresh = new FreshRows()) {
-    this.fresh = fresh;
+  /** @param fresh rows inserted here and not leased yet (fresh-rows.ts). */
+  constructor(private readonly db: Db, private readonly fresh = new FreshRows()) {
     this.insert = db.prepare(
       'INSERT INTO messages (function, message_id, event, event_type, event_name, attempts, visible_at, enqueued_at) VALUES (?, ?, ?, ?, ?, 0, ?, ?)',
     );
