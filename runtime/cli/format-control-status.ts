@@ -8,6 +8,8 @@ export interface StatusLine {
   operatorPause: { reason: string; pausedAt: number } | null;
   /** Its events in the queue (in flight included) and in the DLQ. */
   depth?: { queued: number; dlq: number };
+  /** Its folder's last save did not load (hot reload): the loader's message; whether an earlier version still runs. */
+  loadFailure?: { message: string; at: number; previousVersionRunning: boolean } | null;
 }
 
 const time = (ms: number) => new Date(ms).toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC');
@@ -15,13 +17,20 @@ const time = (ms: number) => new Date(ms).toISOString().replace('T', ' ').replac
 export function formatControlStatus(lines: StatusLine[], engineRunning: boolean, now = Date.now()): string {
   const out: string[] = [];
   if (!engineRunning) out.push('engine not running: last published state (it applies again when the engine starts)');
-  for (const { fn, status: s, updatedAt, operatorPause, depth } of lines) {
+  for (const { fn, status: s, updatedAt, operatorPause, depth, loadFailure } of lines) {
+    if (loadFailure && !loadFailure.previousVersionRunning) {
+      out.push(`${fn}: NOT RUNNING: its code did not load (${time(loadFailure.at)}): ${loadFailure.message}`);
+      out.push('  events sent meanwhile are not queued for it; save a fixed version and the engine loads it');
+      if (depth) out.push(`  queue ${depth.queued} (in flight included), DLQ ${depth.dlq}`);
+      continue;
+    }
     const paused = operatorPause
       ? `PAUSED by an operator since ${time(operatorPause.pausedAt)} (${operatorPause.reason}); \`destfn resume ${fn}\` resumes it`
       : s?.pausedBy === 'breaker'
         ? `PAUSED by the circuit breaker since ${time(s.pausedSince ?? now)}: ${s.reason}; next probe ${s.nextProbeAt !== null ? `in ${Math.max(0, Math.round((s.nextProbeAt - now) / 1000))} s` : 'soon'}`
         : 'delivering';
     out.push(`${fn}: ${paused}`);
+    if (loadFailure) out.push(`  the last save did not load (${time(loadFailure.at)}), the previous version keeps running: ${loadFailure.message}`);
     if (depth) out.push(`  queue ${depth.queued} (in flight included), DLQ ${depth.dlq}`);
     if (!s) {
       out.push('  no status yet (the engine has not run it)');
@@ -43,12 +52,13 @@ const iso = (ms: number | null | undefined) => (ms == null ? null : new Date(ms)
 
 /** `destfn status --json`: the same, for scripts; times as ISO-8601 UTC strings like the delivery records'. */
 export function controlStatusJson(lines: StatusLine[], engineRunning: boolean): string {
-  const functions = lines.map(({ fn, status, updatedAt, operatorPause, depth }) => ({
+  const functions = lines.map(({ fn, status, updatedAt, operatorPause, depth, loadFailure }) => ({
     fn,
     status: status && { ...status, pausedSince: iso(status.pausedSince), nextProbeAt: iso(status.nextProbeAt), measuredRatePerSecond: status.measuredRatePerSecond ?? null },
     updatedAt: iso(updatedAt),
     operatorPause: operatorPause && { reason: operatorPause.reason, pausedAt: iso(operatorPause.pausedAt) },
     depth: depth ?? null,
+    loadFailure: loadFailure ? { message: loadFailure.message, at: iso(loadFailure.at), previousVersionRunning: loadFailure.previousVersionRunning } : null,
   }));
   return `${JSON.stringify({ engineRunning, functions }, null, 2)}\n`;
 }

@@ -177,9 +177,19 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
       },
       notice,
     },
-  }, () => syncFunctionNames());
+  }, () => syncFunctionNames(), () => saveLoadFailures());
   for (const fn of loaded) registry.add(fn);
   syncFunctionNames();
+  saveLoadFailures(); // every folder loaded: a failure an earlier engine recorded is over
+
+  /** For `destfn status` in another process: which folders' last save did not load. */
+  function saveLoadFailures(): void {
+    try {
+      control.saveLoadFailures([...registry.failures].map(([folder, f]) => ({ folder, ...f })));
+    } catch (err) {
+      notice(`could not record the functions that failed to load: ${(err as Error).message}`);
+    }
+  }
 
   /** Record the functions running now; dead-letter the queued events of any that no longer exists. */
   function syncFunctionNames(): void {

@@ -1,8 +1,9 @@
 /**
  * Delivery control state shared through the engine's database, so `destfn pause|resume|status` work from another
  * process while the engine runs (like `replay`): an operator's pause per function (written by the CLI, read by
- * the dispatchers a few times a second), and each dispatcher's published status (limit, latency, recent
- * outcomes, paused and why), refreshed about once a second while the engine runs.
+ * the dispatchers a few times a second), each dispatcher's published status (limit, latency, recent
+ * outcomes, paused and why), refreshed about once a second while the engine runs, and the function folders whose
+ * last save did not load (hot reload), so `destfn status` can say why a function is not running its new code.
  */
 import type { DeliveryControlStatus } from '../delivery-control';
 import type { Db } from './db';
@@ -18,10 +19,17 @@ CREATE TABLE IF NOT EXISTS function_status (
   status     TEXT    NOT NULL,
   updated_at INTEGER NOT NULL
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS function_load_failure (
+  folder  TEXT    PRIMARY KEY,
+  message TEXT    NOT NULL,
+  at      INTEGER NOT NULL
+) WITHOUT ROWID;
 `;
 
 export interface OperatorPause { reason: string; pausedAt: number }
 export interface PublishedStatus { fn: string; status: DeliveryControlStatus; updatedAt: number }
+/** A function folder whose last save did not load: the loader's message (it names files and settings, never their values). */
+export interface LoadFailureRow { folder: string; message: string; at: number }
 
 export class FunctionControlStore {
   private readonly pausesQuery;
@@ -61,6 +69,19 @@ export class FunctionControlStore {
       ? this.db.prepare('SELECT function AS fn, status, updated_at AS updatedAt FROM function_status ORDER BY function').all()
       : this.db.prepare('SELECT function AS fn, status, updated_at AS updatedAt FROM function_status WHERE function = ?').all(fn)) as { fn: string; status: string; updatedAt: number }[];
     return rows.map((r) => ({ fn: r.fn, status: JSON.parse(r.status) as DeliveryControlStatus, updatedAt: r.updatedAt }));
+  }
+
+  /** The folders whose last load failed, as the engine knows them now (replacing what was saved before). */
+  saveLoadFailures(failures: readonly LoadFailureRow[]): void {
+    this.db.transaction(() => {
+      this.db.prepare('DELETE FROM function_load_failure').run();
+      const insert = this.db.prepare('INSERT INTO function_load_failure (folder, message, at) VALUES (?, ?, ?)');
+      for (const f of failures) insert.run(f.folder, f.message, f.at);
+    })();
+  }
+
+  loadFailures(): LoadFailureRow[] {
+    return this.db.prepare('SELECT folder, message, at FROM function_load_failure ORDER BY folder').all() as LoadFailureRow[];
   }
 
   /** Forget the status of functions no longer running. */

@@ -12,6 +12,11 @@ export function saveFunctionNames(db: Db, names: readonly string[]): void {
   for (const name of names) insert.run(name);
 }
 
+/** The functions the engine runs now (or ran last, when it is stopped). */
+export function runningFunctionNames(db: Db): string[] {
+  return db.prepare('SELECT name FROM functions ORDER BY name').pluck().all() as string[];
+}
+
 export function knownFunctionNames(db: Db): string[] {
   return db.prepare(
     `SELECT name FROM functions UNION SELECT function FROM messages UNION SELECT function FROM dlq

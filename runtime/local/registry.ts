@@ -18,8 +18,16 @@ export class FunctionRegistry {
   readonly failures = new Map<string, LoadFailure>();
   private router: Route = () => ({ deliver: [], filtered: [] });
 
-  /** @param changed called when a function is added by hot reload, or removed (once its dispatcher stopped). */
-  constructor(private readonly functionsDir: string, private readonly options: DispatcherOptions, private readonly changed: () => void = () => {}) {}
+  /**
+   * @param changed called when a function is added by hot reload, or removed (once its dispatcher stopped).
+   * @param failuresChanged called when `failures` changed.
+   */
+  constructor(
+    private readonly functionsDir: string,
+    private readonly options: DispatcherOptions,
+    private readonly changed: () => void = () => {},
+    private readonly failuresChanged: () => void = () => {},
+  ) {}
 
   get route(): Route { return this.router; }
   get names(): string[] { return [...this.dispatchers.keys()].sort(); }
@@ -49,11 +57,12 @@ export class FunctionRegistry {
         next = loadFunctionFolder(dir);
       } catch (err) {
         this.failures.set(folder, { message: (err as Error).message, at: Date.now() });
+        this.failuresChanged();
         notice(`${folder}: reload failed, ${existing.length > 0 ? 'keeping the previous version' : 'not started'}: ${(err as Error).message}`);
         return;
       }
     }
-    this.failures.delete(folder);
+    if (this.failures.delete(folder)) this.failuresChanged();
     const nextNames = new Set(next.map((fn) => fn.definition.name));
     let membership = false;
     for (const dispatcher of existing.filter((d) => !nextNames.has(d.name))) {

@@ -1,11 +1,11 @@
 /** `destfn pause|resume|status` on the local engine's data: the pause table a running engine reads (local/function-control.ts). */
 import { FunctionControlStore } from '../../local/function-control';
-import { resolveFunctionTarget } from '../../function/names';
-import { knownFunctionNames } from '../../local/function-names';
+import { isAddressedBy, resolveFunctionTarget } from '../../function/names';
+import { knownFunctionNames, runningFunctionNames } from '../../local/function-names';
 import { runningEnginePid } from '../../local/lock';
 import { Queue } from '../../local/queue';
 import type { DeliveryControlBackend } from '../delivery-control-backend';
-import { controlStatusJson, formatControlStatus } from '../format-control-status';
+import { controlStatusJson, formatControlStatus, type StatusLine } from '../format-control-status';
 import { openLocalData } from './data';
 
 export function createLocalControlBackend(dataDir: string | undefined): DeliveryControlBackend {
@@ -37,8 +37,18 @@ export function createLocalControlBackend(dataDir: string | undefined): Delivery
     },
 
     async status(fn, format = 'text') {
-      const names = fn !== undefined ? addressed(fn) : knownFunctionNames(data().db);
       const s = store();
+      const failures = s.loadFailures();
+      const running = new Set(runningFunctionNames(data().db));
+      const known = knownFunctionNames(data().db);
+      // A new folder whose code never loaded runs nothing yet, and is still one to ask about.
+      const neverLoaded = failures.map((f) => f.folder).filter((folder) => !known.some((name) => isAddressedBy(folder, name)));
+      const all = [...known, ...neverLoaded].sort();
+      const names = fn !== undefined ? resolveFunctionTarget(fn, all, `in ${data().dataDir}`) : all;
+      const loadFailure = (name: string): StatusLine['loadFailure'] => {
+        const failure = failures.find((f) => isAddressedBy(f.folder, name));
+        return failure ? { message: failure.message, at: failure.at, previousVersionRunning: running.has(name) } : null;
+      };
       const pauses = s.pauses();
       const published = new Map(s.statuses(names.length === 1 ? names[0] : undefined).map((p) => [p.fn, p]));
       const depths = new Queue(data().db).depths();
@@ -48,6 +58,7 @@ export function createLocalControlBackend(dataDir: string | undefined): Delivery
         updatedAt: published.get(name)?.updatedAt ?? null,
         operatorPause: pauses.get(name) ?? null,
         depth: depths[name] ?? { queued: 0, dlq: 0 },
+        loadFailure: loadFailure(name),
       }));
       const engineRunning = engine() !== null;
       return format === 'json' ? controlStatusJson(lines, engineRunning) : formatControlStatus(lines, engineRunning);
