@@ -1,6 +1,6 @@
 /** bin/app.ts as the CDK CLI runs it: a child process with CDK_OUTDIR and context from CDK_CONTEXT_JSON. */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ALPHA, BETA, LOCAL_SECRET_MARKER, makeProject, type FunctionFixture, cleanUp } from './project';
@@ -57,13 +57,17 @@ function infoLines(outdir: string): string[] {
 
 test("a fresh clone synthesizes: the repo's examples are local only, and synth says so", () => {
   const { status, stderr, outdir } = runApp(REPO, {}, mkdtempSync(join(tmpdir(), 'destfn-cdk-out-')));
-  expect(stderr).toBe('');
-  expect(status).toBe(0);
-  expect(infoLines(outdir)).toEqual([
-    'not deployed, local only ("deploy": false in function.json): google-cloud-function, microsoft-teams, webhook',
-  ]);
-  expect(Object.keys(JSON.parse(readFileSync(join(outdir, 'Destfn.template.json'), 'utf8')).Resources))
-    .not.toContain('FunctionWebhook');
+  try {
+    expect(stderr).toBe('');
+    expect(status).toBe(0);
+    expect(infoLines(outdir)).toEqual([
+      'not deployed, local only ("deploy": false in function.json): google-cloud-function, microsoft-teams, webhook',
+    ]);
+    expect(Object.keys(JSON.parse(readFileSync(join(outdir, 'Destfn.template.json'), 'utf8')).Resources))
+      .not.toContain('FunctionWebhook');
+  } finally {
+    rmSync(outdir, { recursive: true, force: true });
+  }
 }, 60_000);
 
 test('a setting on localhost stops the synth, unless -c allowLoopbackSettings=true', () => {

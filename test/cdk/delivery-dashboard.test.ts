@@ -1,10 +1,23 @@
 /** The per-function Event Delivery dashboard (lib/delivery-dashboard.ts) and its paused alarm, on a synthesized stack. */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { App, NestedStack, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { AlarmTopic } from '../../lib/alarm-topic';
 import { dashboardName, DeliveryDashboard } from '../../lib/delivery-dashboard';
+
+const outdirs: string[] = [];
+afterAll(() => { for (const dir of outdirs.splice(0)) rmSync(dir, { recursive: true, force: true }); });
+
+/** An App writing to a folder removed after the tests: without an outdir, each App leaves a new cdk.out* in the temp dir. */
+function app(): App {
+  const outdir = mkdtempSync(join(tmpdir(), 'destfn-dashboard-'));
+  outdirs.push(outdir);
+  return new App({ outdir });
+}
 
 /** A function's queue, DLQ and Lambda as DestinationFunction has them, in `scope`. */
 function fakeFunction(scope: Stack, name: string) {
@@ -26,7 +39,7 @@ function bodyOf(template: Template): { text: string; widgets: { type: string; pr
 }
 
 test('one dashboard per function: events per minute, p50/p95, queue age, DLQ depth, concurrency, paused; an alarm while paused', () => {
-  const stack = new Stack(new App(), 'Destfn');
+  const stack = new Stack(app(), 'Destfn');
   const alarms = new AlarmTopic(stack, 'Alarms');
   new DeliveryDashboard(stack, 'Delivery', fakeFunction(stack, 'orders'), alarms);
   const template = Template.fromStack(stack);
@@ -52,7 +65,7 @@ test('one dashboard per function: events per minute, p50/p95, queue age, DLQ dep
 });
 
 test('in a nested stack: the dashboard is created there and named after the top-level stack', () => {
-  const root = new Stack(new App(), 'Prod');
+  const root = new Stack(app(), 'Prod');
   const nested = new NestedStack(root, 'FunctionOrders');
   new DeliveryDashboard(nested, 'Delivery', fakeFunction(nested, 'orders'));
   Template.fromStack(nested).hasResourceProperties('AWS::CloudWatch::Dashboard', { DashboardName: 'Prod-orders-delivery' });
