@@ -39,7 +39,7 @@ export function formatControlStatus(lines: StatusLine[], engineRunning: boolean,
     const rate = [
       s.rateLimit ? `rate limit ${s.rateLimit.perSecond}/s (burst ${s.rateLimit.burst})` : null,
       s.learntRatePerSecond !== null
-        ? `backing off to ${s.learntRatePerSecond.toFixed(1)}/s after refusals${s.measuredRatePerSecond != null ? ` (it took ${s.measuredRatePerSecond.toFixed(1)}/s without refusing)` : ''}`
+        ? `backing off to ${s.learntRatePerSecond.toFixed(1)}/s after refusals or failures${s.measuredRatePerSecond != null ? ` (it took ${s.measuredRatePerSecond.toFixed(1)}/s without refusing)` : ''}`
         : null,
     ].filter(Boolean).join(', ');
     out.push(`  concurrency limit ${s.limit} of ${s.maxConcurrency}, latency ${s.latencyMs === null ? '-' : `${s.latencyMs.toFixed(1)} ms`}${rate ? `, ${rate}` : ''}`);

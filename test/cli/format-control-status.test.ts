@@ -17,13 +17,13 @@ test('after refusals: the rate it backs off to and the rate the destination took
   expect(status.learntRatePerSecond).not.toBeNull();
   expect(status.measuredRatePerSecond).not.toBeNull();
   const text = formatControlStatus([{ fn: 'teams', status, updatedAt: 2700, operatorPause: null }], true, 3700);
-  expect(text).toContain(`backing off to ${status.learntRatePerSecond!.toFixed(1)}/s after refusals (it took ${status.measuredRatePerSecond!.toFixed(1)}/s without refusing)`);
+  expect(text).toContain(`backing off to ${status.learntRatePerSecond!.toFixed(1)}/s after refusals or failures (it took ${status.measuredRatePerSecond!.toFixed(1)}/s without refusing)`);
 });
 
 test('a status published by an earlier version (no measured rate) still reads', () => {
   const status = { ...new DeliveryControl({ maxConcurrency: 10 }, 0).status(0), learntRatePerSecond: 4 } as Record<string, unknown>;
   delete status.measuredRatePerSecond;
   const text = formatControlStatus([{ fn: 'old', status: status as never, updatedAt: 0, operatorPause: null }], false, 0);
-  expect(text).toContain('backing off to 4.0/s after refusals\n');
+  expect(text).toContain('backing off to 4.0/s after refusals or failures\n');
   expect(text).not.toContain('without refusing');
 });
