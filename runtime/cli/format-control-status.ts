@@ -19,7 +19,7 @@ export function formatControlStatus(lines: StatusLine[], engineRunning: boolean,
   if (!engineRunning) out.push('engine not running: last published state (it applies again when the engine starts)');
   for (const { fn, status: s, updatedAt, operatorPause, depth, loadFailure } of lines) {
     if (loadFailure && !loadFailure.previousVersionRunning) {
-      out.push(`${fn}: NOT RUNNING: its code did not load (${time(loadFailure.at)}): ${loadFailure.message}`);
+      out.push(`${fn}: NOT RUNNING: it did not load (${time(loadFailure.at)}): ${loadFailure.message}`);
       out.push('  events sent meanwhile are not queued for it; save a fixed version and the engine loads it');
       if (depth) out.push(`  queue ${depth.queued} (in flight included), DLQ ${depth.dlq}`);
       continue;

@@ -43,7 +43,7 @@ test('a broken save and a new folder that never loaded: status says which runs w
   expect(engine.records.get('fresh', 'while-broken')).toBeNull();
   const fresh = await status('fresh');
   expect(fresh.code).toBe(0);
-  expect(fresh.stdout).toMatch(/^fresh: NOT RUNNING: its code did not load \(.* UTC\): .*index\.js:\d+:\d+: .*\n {2}events sent meanwhile are not queued for it; save a fixed version and the engine loads it\n {2}queue 0 \(in flight included\), DLQ 0\n$/);
+  expect(fresh.stdout).toMatch(/^fresh: NOT RUNNING: it did not load \(.* UTC\): .*index\.js:\d+:\d+: .*\n {2}events sent meanwhile are not queued for it; save a fixed version and the engine loads it\n {2}queue 0 \(in flight included\), DLQ 0\n$/);
 
   const all = await status();
   expect(all.stdout).toMatch(/^fresh: NOT RUNNING[^]*\nsteady: delivering\n {2}the last save did not load/);
