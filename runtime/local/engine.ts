@@ -185,7 +185,7 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
   /** For `destfn status` in another process: which folders' last save did not load. */
   function saveLoadFailures(): void {
     try {
-      control.saveLoadFailures([...registry.failures].map(([folder, f]) => ({ folder, ...f })));
+      control.saveLoadFailures(registry.failureList());
     } catch (err) {
       notice(`could not record the functions that failed to load: ${(err as Error).message}`);
     }
@@ -266,7 +266,7 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
       sourceNames: sources.map((s) => s.name), db, queue, records, rejected: rejectedLog, sink, events,
       running: () => registry.all().map((d) => ({ name: d.name, loaded: d.loaded, inFlight: d.inFlight, control: d.deliveryStatus() })),
       processes: workerPids,
-      failures: () => [...registry.failures].map(([folder, f]) => ({ folder, ...f })),
+      failures: () => registry.failureList(),
       wake: (fn) => registry.wake([fn]),
       page: (token) => renderConsoleShell({ token, title: 'destfn console' }),
       assets: consoleAssets,

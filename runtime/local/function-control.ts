@@ -29,7 +29,7 @@ CREATE TABLE IF NOT EXISTS function_load_failure (
 export interface OperatorPause { reason: string; pausedAt: number }
 export interface PublishedStatus { fn: string; status: DeliveryControlStatus; updatedAt: number }
 /** A function folder whose last save did not load: the loader's message (it names files and settings, never their values). */
-export interface LoadFailureRow { folder: string; message: string; at: number }
+export interface FolderFailure { folder: string; message: string; at: number }
 
 export class FunctionControlStore {
   private readonly pausesQuery;
@@ -72,7 +72,7 @@ export class FunctionControlStore {
   }
 
   /** The folders whose last load failed, as the engine knows them now (replacing what was saved before). */
-  saveLoadFailures(failures: readonly LoadFailureRow[]): void {
+  saveLoadFailures(failures: readonly FolderFailure[]): void {
     this.db.transaction(() => {
       this.db.prepare('DELETE FROM function_load_failure').run();
       const insert = this.db.prepare('INSERT INTO function_load_failure (folder, message, at) VALUES (?, ?, ?)');
@@ -80,8 +80,8 @@ export class FunctionControlStore {
     })();
   }
 
-  loadFailures(): LoadFailureRow[] {
-    return this.db.prepare('SELECT folder, message, at FROM function_load_failure ORDER BY folder').all() as LoadFailureRow[];
+  loadFailures(): FolderFailure[] {
+    return this.db.prepare('SELECT folder, message, at FROM function_load_failure ORDER BY folder').all() as FolderFailure[];
   }
 
   /** Forget the status of functions no longer running. */

@@ -7,6 +7,7 @@ import { isAddressedBy } from '../function/names';
 import { createRouter } from '../routing/router';
 import type { Route } from './enqueue';
 import { Dispatcher, type DispatcherOptions } from './dispatcher';
+import type { FolderFailure } from './function-control';
 import { isFunctionDir, loadFunctionFolder, type LoadedFunction } from './loader';
 
 /** A function folder whose last save did not load (the dev console shows it). */
@@ -15,12 +16,12 @@ export interface LoadFailure { message: string; at: number }
 export class FunctionRegistry {
   private readonly dispatchers = new Map<string, Dispatcher>();
   /** By folder name: the error of its last load, while it fails (a running previous version may still deliver). */
-  readonly failures = new Map<string, LoadFailure>();
+  private readonly failures = new Map<string, LoadFailure>();
   private router: Route = () => ({ deliver: [], filtered: [] });
 
   /**
    * @param changed called when a function is added by hot reload, or removed (once its dispatcher stopped).
-   * @param failuresChanged called when `failures` changed.
+   * @param failuresChanged called when `failureList()` changed.
    */
   constructor(
     private readonly functionsDir: string,
@@ -37,6 +38,11 @@ export class FunctionRegistry {
   add(fn: LoadedFunction): void {
     this.start(fn);
     this.rebuildRouter();
+  }
+
+  /** The folders whose last save did not load, with why and when. */
+  failureList(): FolderFailure[] {
+    return [...this.failures].map(([folder, f]) => ({ folder, ...f }));
   }
 
   wake(names: Iterable<string>): void {

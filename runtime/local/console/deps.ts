@@ -3,6 +3,7 @@ import type { EventEmitter } from 'node:events';
 import type { DeliveryControlStatus } from '../../delivery-control';
 import type { Db } from '../db';
 import type { DevSink } from '../dev-sink';
+import type { FolderFailure } from '../function-control';
 import type { LoadedFunction } from '../loader';
 import type { Queue } from '../queue';
 import type { RecordStore } from '../records';
@@ -19,8 +20,7 @@ export interface RunningFunction {
   control: DeliveryControlStatus;
 }
 
-/** A function folder whose last save did not load. */
-export interface FolderFailure { folder: string; message: string; at: number }
+export type { FolderFailure } from '../function-control';
 
 export interface ConsoleDeps {
   engineId: string;
