@@ -7,7 +7,7 @@
  * errors are the schema's alone. test/ingest/certainly-valid.test.ts checks it against the schema.
  */
 import type { EventType } from './types';
-import { isIsoTimestamp } from './event-schema';
+import { isIsoTimestamp } from './iso-timestamp';
 import { MAX_MESSAGE_ID_LENGTH } from './limits';
 import { isPlainObject } from './plain-object';
 

@@ -11,18 +11,7 @@ import * as z from 'zod'; // a namespace import lets esbuild drop the parts of z
 import { EVENT_TYPES, type EventType, type JsonObject } from './types';
 import { isPlainObject } from './plain-object';
 import { MAX_MESSAGE_ID_LENGTH } from './limits';
-
-const ISO_8601 = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/i;
-
-/** A real calendar date and time: Date.parse alone rolls 2026-02-30 over to March 2nd. */
-export function isIsoTimestamp(value: string): boolean {
-  const m = ISO_8601.exec(value);
-  if (!m || Number.isNaN(Date.parse(value))) return false;
-  const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate();
-  if (month < 1 || month > 12 || day < 1 || day > daysInMonth) return false;
-  return m[4] === undefined || (Number(m[4]) <= 23 && Number(m[5]) <= 59 && (m[6] === undefined || Number(m[6]) <= 59));
-}
+import { isIsoTimestamp } from './iso-timestamp';
 
 const missing = (input: unknown): boolean => input === undefined;
 
