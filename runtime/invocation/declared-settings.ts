@@ -8,7 +8,10 @@ export function checkDeclaredSettings(def: FunctionDefinition, declared: Record<
     const spec = def.config.settings[key];
     const where = `function "${def.name}": setting "${key}"`;
     if (!spec) throw new FunctionConfigError(`${where} is declared in defineFunction but not in function.json`);
-    const type = (declaration as { type?: unknown } | null)?.type;
+    const type = typeof declaration === 'object' && declaration !== null ? (declaration as { type?: unknown }).type : undefined;
+    if (type === undefined) {
+      throw new FunctionConfigError(`${where} in defineFunction must be declared as in function.json, e.g. { type: "${spec.type}" }, not ${JSON.stringify(declaration) ?? String(declaration)}`);
+    }
     if (type !== spec.type) {
       throw new FunctionConfigError(`${where} has type "${String(type)}" in defineFunction but "${spec.type}" in function.json`);
     }

@@ -106,6 +106,16 @@ describe('module style', () => {
       .toThrow('function "mismatch": setting "channel" has type "string" in defineFunction but "boolean" in function.json');
   });
 
+  test('a defineFunction setting written as a bare type name says how to declare it', () => {
+    const dir = tmp.folder({
+      'function.json': { settings: { url: { type: 'string', required: true } } },
+      'index.ts': `import { defineFunction } from 'destfn';\nexport default defineFunction({ settings: { url: 'string' } as any, onTrack: () => 1 });`,
+    }, 'bare');
+    const def = readFunctionDefinition(dir);
+    expect(() => createFunctionInstance(def, resolveSettings(def, { url: 'http://127.0.0.1:1/' })))
+      .toThrow('function "bare": setting "url" in defineFunction must be declared as in function.json, e.g. { type: "string" }, not "string"');
+  });
+
   test('a prebuilt source (as written for Lambda) loads without esbuild and behaves the same', async () => {
     const original = readFunctionDefinition(tmp.folder({ 'function.json': config, 'index.ts': typedFunction }, 'original'));
     const prebuiltDir = tmp.folder({ 'function.json': config }, 'prebuilt');
