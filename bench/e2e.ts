@@ -26,11 +26,11 @@
  *     npx tsx bench/e2e.ts [batches] [concurrency] [maxConcurrency of the webhook copy]
  */
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseFunctionConfig } from '../runtime/function/config';
-import { benchEvent as event, inLanes, nodeFetchPost } from './support/bench-event';
+import { benchEvent as event } from './support/bench-event';
+import { BATCH_SIZE, loadBatches, rawLoop, type clients, type LoadResult, type RawLoopResult } from './support/e2e-load';
 import { startEngineProcess } from './support/engine-process';
 import { machineNote, note, percentile, printFigures, sleep } from './support/report';
 import { now, startSink, type Sink } from './support/sink';
@@ -41,7 +41,6 @@ const BATCHES = Math.max(10, Number(process.argv[2]) || 500);
 const CONCURRENCY = Math.max(1, Number(process.argv[3]) || 10);
 /** Optional: overrides the webhook copy's maxConcurrency (default: as shipped). */
 const MAX_CONCURRENCY = Number(process.argv[4]) || undefined;
-const BATCH_SIZE = 100;
 const BASELINE_EVENTS = 30_000;
 const WARMUP_BATCHES = 20;
 const RUN_TIMEOUT_MS = 180_000;
@@ -53,33 +52,11 @@ const UNSTABLE_BASELINE = 1.3;
 const REPO = resolve(__dirname, '..');
 const DEFAULT_MAX_CONCURRENCY = parseFunctionConfig({}, 'function.json').maxConcurrency;
 
-const keepAlive = new http.Agent({ keepAlive: true });
-
-
-/** One POST of one event to the sink: Node's fetch (the baseline), or node-fetch 2 (what function code gets). */
-type Client = (url: string, body: string) => Promise<void>;
-const clients: Record<'fetch' | 'node-fetch', Client> = {
-  fetch: async (url, body) => {
-    const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
-    await res.arrayBuffer();
-    if (res.status !== 200) throw new Error(`sink answered ${res.status}`);
-  },
-  'node-fetch': (url, body) => nodeFetchPost(url, body, keepAlive),
-};
-
 /** Baseline: `CONCURRENCY` loops of POSTs (one event each) to the sink; events/s and CPU per event (µs, client + sink). */
-async function baseline(sink: Sink, total: number, client: keyof typeof clients = 'fetch'): Promise<{ rate: number; cpuUs: number }> {
-  const url = `${sink.url}/baseline`;
-  const post = () => clients[client](url, JSON.stringify(event('base', now())));
-  await inLanes(CONCURRENCY * 200, CONCURRENCY, post); // warm-up: connections, JIT
-  sink.reset();
-  const started = now();
-  const cpu = ownCpuMs();
-  await inLanes(total, CONCURRENCY, post);
-  const rate = total / ((now() - started) / 1000);
-  const cpuUs = ((ownCpuMs() - cpu) * 1000) / total;
-  note(`baseline (${client}): ${rate.toFixed(0)} events/s, ${cpuUs.toFixed(0)} µs CPU per event (client + sink, one thread)`);
-  return { rate, cpuUs };
+async function baseline(sink: Sink, total: number, client: keyof typeof clients = 'fetch'): Promise<RawLoopResult> {
+  const result = await rawLoop(sink, total, CONCURRENCY, client);
+  note(`baseline (${client}): ${result.rate.toFixed(0)} events/s, ${result.cpuUs.toFixed(0)} µs CPU per event (client + sink, one thread)`);
+  return result;
 }
 
 /** The node-fetch loop again, its client in a process of its own (as a function worker is) and the sink here. */
@@ -90,26 +67,8 @@ async function processBaseline(sink: Sink): Promise<RawProcessResult> {
   return result;
 }
 
-interface LoadResult { started: number; acceptedAt: number; events: number }
-
-/** CONCURRENCY lanes posting /v1/batch until `batches` were accepted. */
-async function load(url: string, writeKey: string, batches: number, runId: string): Promise<LoadResult> {
-  const auth = `Basic ${Buffer.from(`${writeKey}:`).toString('base64')}`;
-  let next = 0;
-  const started = now();
-  const lane = async () => {
-    while (next < batches) {
-      next++;
-      const sentAtMs = now();
-      const body = JSON.stringify({ batch: Array.from({ length: BATCH_SIZE }, () => event(runId, sentAtMs)) });
-      const res = await fetch(`${url}/v1/batch`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: auth }, body });
-      const text = await res.text();
-      if (res.status !== 200) throw new Error(`engine answered ${res.status}: ${text.slice(0, 300)}`);
-    }
-  };
-  await Promise.all(Array.from({ length: CONCURRENCY }, lane));
-  return { started, acceptedAt: now(), events: batches * BATCH_SIZE };
-}
+const load = (url: string, writeKey: string, batches: number, runId: string): Promise<LoadResult> =>
+  loadBatches(url, writeKey, batches, CONCURRENCY, runId);
 
 /** Open loop: one batch of `size` every size/rate s for `seconds`, then wait for every delivery; latency percentiles. */
 async function pacedLoad(url: string, writeKey: string, sink: Sink, rate: number, seconds: number, size: number): Promise<{ p50: number; p99: number }> {
