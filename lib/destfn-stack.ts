@@ -6,6 +6,7 @@
 import type { Construct } from 'constructs';
 import { Annotations, CfnOutput, Stack, Token, type StackProps } from 'aws-cdk-lib';
 import { assertDistinctIds, sourceSecretOutputName, STACK_OUTPUTS } from '../runtime/aws/contract';
+import { assertKnownSources } from '../runtime/function';
 import { readSourceNames } from '../runtime/ingest/sources';
 import { AccessPolicies } from './access-policies';
 import { AlarmTopic } from './alarm-topic';
@@ -56,6 +57,7 @@ export class DestfnStack extends Stack {
     }
     const sourceNames = readSourceNames(props.projectDir);
     assertDistinctIds('sources', sourceNames);
+    for (const fn of deployable) assertKnownSources(fn.definition, sourceNames);
     const entries = props.handlerEntries ?? DEFAULT_HANDLER_ENTRIES;
 
     const deliveries = new DeliveryTable(this, 'Deliveries');

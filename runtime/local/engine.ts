@@ -8,7 +8,7 @@ import type http from 'node:http';
 import { cpus } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { parseIngestRequest, type IngestRequest, type SourceCredentials } from '../ingest';
-import { loadLocalSourceCredentials } from '../ingest/sources';
+import { loadLocalSourceCredentials, readSourceNames } from '../ingest/sources';
 import { acceptedBody, type RejectedEvent } from '../ingest/types';
 import { startCheckpointer } from './checkpointer';
 import { openDb } from './db';
@@ -120,7 +120,8 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
   };
 
   // Configuration errors (a missing required setting…) stop the start before anything is opened.
-  const loaded = loadAllFunctions(functionsDir);
+  const sourceNames = readSourceNames(rootDir);
+  const loaded = loadAllFunctions(functionsDir, sourceNames);
   const sources = loadLocalSourceCredentials(rootDir, dataDir);
   const releaseLock = acquireEngineLock(dataDir);
   let db: ReturnType<typeof openDb>;
@@ -157,7 +158,7 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
   const waiting = Object.values(queue.depths()).reduce((n, d) => n + d.queued, 0);
   if (waiting > 0) notice(`${waiting} event(s) waiting in the queues from before: delivering them`);
 
-  const registry = new FunctionRegistry(functionsDir, {
+  const registry = new FunctionRegistry(functionsDir, sourceNames, {
     workerEntry: await workerEntry(),
     prewarm: options.prewarm,
     queue,

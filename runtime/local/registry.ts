@@ -20,11 +20,13 @@ export class FunctionRegistry {
   private router: Route = () => ({ deliver: [], filtered: [] });
 
   /**
+   * @param sourceNames the project's sources: a folder whose `sources` names another does not load.
    * @param changed called when a function is added by hot reload, or removed (once its dispatcher stopped).
    * @param failuresChanged called when `failureList()` changed.
    */
   constructor(
     private readonly functionsDir: string,
+    private readonly sourceNames: readonly string[],
     private readonly options: DispatcherOptions,
     private readonly changed: () => void = () => {},
     private readonly failuresChanged: () => void = () => {},
@@ -60,7 +62,7 @@ export class FunctionRegistry {
     let next: LoadedFunction[] = [];
     if (isFunctionDir(dir)) {
       try {
-        next = loadFunctionFolder(dir);
+        next = loadFunctionFolder(dir, this.sourceNames);
       } catch (err) {
         this.failures.set(folder, { message: (err as Error).message, at: Date.now() });
         this.failuresChanged();

@@ -63,13 +63,24 @@ export function cleanUp(): void {
   for (const dir of created.splice(0)) rmSync(dir, { recursive: true, force: true });
 }
 
+/** Sources named in the fixtures' function.json (a function may only name sources its project declares). */
+function subscribedSources(functions: FunctionFixture[]): string[] {
+  return [...new Set(functions.flatMap((fn) => (fn.files['function.json'] as { sources?: string[] } | undefined)?.sources ?? []))];
+}
+
+/**
+ * A project of `functions`. Its destfn.config.json declares `sources`; without them, the default source `dev` plus
+ * the sources the fixtures subscribe to (none: no config file, the default project).
+ */
 export function makeProject(functions: FunctionFixture[], sources?: string[]): string {
   const dir = mkdtempSync(join(tmpdir(), 'destfn-cdk-test-'));
   created.push(dir);
   mkdirSync(join(dir, 'functions'), { recursive: true });
   for (const fn of functions) addFunction(dir, fn);
-  if (sources) {
-    const config = { sources: Object.fromEntries(sources.map((name) => [name, {}])) };
+  const subscribed = subscribedSources(functions);
+  const declared = sources ?? (subscribed.length > 0 ? ['dev', ...subscribed.filter((name) => name !== 'dev')] : undefined);
+  if (declared) {
+    const config = { sources: Object.fromEntries(declared.map((name) => [name, {}])) };
     writeFileSync(join(dir, 'destfn.config.json'), JSON.stringify(config));
   }
   return dir;

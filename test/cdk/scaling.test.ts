@@ -11,7 +11,7 @@ let two: Synthesized;
 let three: Synthesized;
 
 beforeAll(() => {
-  const project = makeProject([ALPHA, BETA]);
+  const project = makeProject([ALPHA, BETA], ['web']);
   two = synthProject(project, { cfnValidation: false, outdir: join(project, 'cdk.out.two') });
   addFunction(project, GAMMA);
   three = synthProject(project, { cfnValidation: false, outdir: join(project, 'cdk.out.three') });
@@ -23,7 +23,7 @@ test('2 folders ⇒ 2 nested stacks; a third folder ⇒ 3 (the ingest Lambda, la
   for (const [s, n] of [[two, 2], [three, 3]] as const) {
     s.template.resourceCountIs('AWS::CloudFormation::Stack', n);
     s.template.resourceCountIs('AWS::Lambda::Function', 1);
-    s.template.resourceCountIs('AWS::SecretsManager::Secret', 1); // the default "dev" source
+    s.template.resourceCountIs('AWS::SecretsManager::Secret', 1); // the one source, "web"
     s.template.resourceCountIs('AWS::Lambda::LayerVersion', 1);
     for (const t of Object.values(functionTemplates(s))) {
       t.resourceCountIs('AWS::SQS::Queue', 2);
