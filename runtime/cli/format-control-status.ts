@@ -10,6 +10,8 @@ export interface StatusLine {
   depth?: { queued: number; dlq: number };
   /** Its folder's last save did not load (hot reload): the loader's message; whether an earlier version still runs. */
   loadFailure?: { message: string; at: number; previousVersionRunning: boolean } | null;
+  /** Known from its records or DLQ, but not one of the functions the engine runs (or ran last): its folder is gone. */
+  removed?: boolean;
 }
 
 const time = (ms: number) => new Date(ms).toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC');
@@ -17,7 +19,12 @@ const time = (ms: number) => new Date(ms).toISOString().replace('T', ' ').replac
 export function formatControlStatus(lines: StatusLine[], engineRunning: boolean, now = Date.now()): string {
   const out: string[] = [];
   if (!engineRunning) out.push('engine not running: last published state (it applies again when the engine starts)');
-  for (const { fn, status: s, updatedAt, operatorPause, depth, loadFailure } of lines) {
+  for (const { fn, status: s, updatedAt, operatorPause, depth, loadFailure, removed } of lines) {
+    if (removed && !loadFailure) {
+      out.push(`${fn}: REMOVED: the engine ${engineRunning ? 'does not run it' : 'did not run it the last time'} (its folder is gone); its records and DLQ are kept`);
+      if (depth) out.push(`  queue ${depth.queued} (in flight included), DLQ ${depth.dlq}${depth.dlq > 0 ? `: \`destfn replay ${fn}\` once its folder is back` : ''}`);
+      continue;
+    }
     if (loadFailure && !loadFailure.previousVersionRunning) {
       out.push(`${fn}: NOT RUNNING: it did not load (${time(loadFailure.at)}): ${loadFailure.message}`);
       out.push('  events sent meanwhile are not queued for it; save a fixed version and the engine loads it');
@@ -52,8 +59,9 @@ const iso = (ms: number | null | undefined) => (ms == null ? null : new Date(ms)
 
 /** `destfn status --json`: the same, for scripts; times as ISO-8601 UTC strings like the delivery records'. */
 export function controlStatusJson(lines: StatusLine[], engineRunning: boolean): string {
-  const functions = lines.map(({ fn, status, updatedAt, operatorPause, depth, loadFailure }) => ({
+  const functions = lines.map(({ fn, status, updatedAt, operatorPause, depth, loadFailure, removed }) => ({
     fn,
+    removed: removed ?? false,
     status: status && { ...status, pausedSince: iso(status.pausedSince), nextProbeAt: iso(status.nextProbeAt), measuredRatePerSecond: status.measuredRatePerSecond ?? null },
     updatedAt: iso(updatedAt),
     operatorPause: operatorPause && { reason: operatorPause.reason, pausedAt: iso(operatorPause.pausedAt) },

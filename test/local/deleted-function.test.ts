@@ -1,13 +1,15 @@
 /**
  * Function names the data dir does not know are an error listing the ones it knows (`destfn deliveries|logs|
  * replay nope`); the queued events of a deleted function go to its DLQ with a reason and a `failed` record,
- * at engine start and when hot reload removes it, instead of waiting "retrying" forever.
+ * at engine start and when hot reload removes it, instead of waiting "retrying" forever. `destfn status` says it is
+ * removed, and `destfn replay` does not hand its DLQ to an engine that would dead-letter it again.
  */
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import * as deliveriesCli from '../../runtime/cli/deliveries';
 import * as logsCli from '../../runtime/cli/logs';
 import * as replayCli from '../../runtime/cli/replay';
+import * as statusCli from '../../runtime/cli/status';
 import type { Engine } from '../../runtime/local/engine';
 import { runCli } from './helpers/cli';
 import { postJson, testEngine, track, waitFor } from './helpers/engine';
@@ -69,4 +71,29 @@ test("hot reload: removing a function moves its queued events to its DLQ", async
   rmSync(join(project.functionsDir, 'gone'), { recursive: true });
   await waitFor('dead-lettered', () => engine!.queue.depths().gone?.dlq === 1, 10_000);
   expect(engine.records.get('gone', 'h-1')).toMatchObject({ status: 'failed', lastError: { name: 'FunctionDeleted' } });
+});
+
+test('a removed function: status says so, and replay refuses while the engine runs, then says what happens at start', async () => {
+  engine = await testEngine(project, { retryScale: 1 });
+  await retryingIn('gone', ['r-1']);
+  rmSync(join(project.functionsDir, 'gone'), { recursive: true });
+  await waitFor('dead-lettered', () => engine!.queue.depths().gone?.dlq === 1, 10_000);
+  const data = ['--data', project.dataDir];
+
+  const status = await runCli(statusCli.main, ['gone', ...data]);
+  expect(status.stdout).toBe('gone: REMOVED: the engine does not run it (its folder is gone); its records and DLQ are kept\n'
+    + '  queue 0 (in flight included), DLQ 1: `destfn replay gone` once its folder is back\n');
+  const json = JSON.parse((await runCli(statusCli.main, ['--json', ...data])).stdout) as { functions: { fn: string; removed: boolean }[] };
+  expect(json.functions.map((f) => [f.fn, f.removed])).toEqual([['gone', true], ['stay', false]]);
+
+  const refused = await runCli(replayCli.main, ['gone', ...data]);
+  expect(refused.code).toBe(1);
+  expect(refused.stderr).toMatch(/the running engine \(pid \d+\) does not run "gone" \(its folder is gone or did not load\): its DLQ keeps its events/);
+  expect(engine.queue.depths().gone).toEqual({ queued: 0, dlq: 1 });
+
+  await engine.stop();
+  engine = null;
+  const moved = await runCli(replayCli.main, ['gone', ...data]);
+  expect(moved).toMatchObject({ code: 0, stdout: expect.stringContaining('moved 1 event(s) from the DLQ of "gone" back to its queue. The engine did not run "gone" the last time') as string });
+  expect((await runCli(statusCli.main, ['gone', ...data])).stdout).toMatch(/^engine not running: .*\ngone: REMOVED: the engine did not run it the last time/);
 });

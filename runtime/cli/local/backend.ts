@@ -3,7 +3,7 @@
  * engine runs or not. Setting values go to functions/<fn>/settings.local.json, which a running engine reloads.
  */
 import { relative } from 'node:path';
-import { knownFunctionNames } from '../../local/function-names';
+import { knownFunctionNames, runningFunctionNames } from '../../local/function-names';
 import { runningEnginePid } from '../../local/lock';
 import { Queue } from '../../local/queue';
 import { RecordStore } from '../../local/records';
@@ -47,11 +47,18 @@ export function createLocalBackend(dataDir: string | undefined): OperatorBackend
 
     async replay(fn) {
       const { db, dataDir: dir } = dataOf(fn);
-      const moved = new Queue(db).replay(fn);
       const pid = runningEnginePid(dir);
+      // The engine moves the queued events of a function it does not run straight back to the DLQ.
+      const runs = runningFunctionNames(db).includes(fn);
+      if (!runs && pid !== null) {
+        throw new Error(`the running engine (pid ${pid}) does not run "${fn}" (its folder is gone or did not load): its DLQ keeps its events. Put the folder back under functions/, then replay.`);
+      }
+      const moved = new Queue(db).replay(fn);
       const next = moved === 0 ? '' : pid !== null
         ? ` The running engine (pid ${pid}) delivers them now.`
-        : ' They are delivered when the engine starts (npm start).';
+        : runs
+          ? ' They are delivered when the engine starts (npm start).'
+          : ` The engine did not run "${fn}" the last time: they are delivered when it starts with its folder under functions/, and go back to the DLQ if the folder is still missing.`;
       return `replay: moved ${moved} event(s) from the DLQ of "${fn}" back to its queue.${next}\n`;
     },
 

@@ -59,6 +59,7 @@ export function createLocalControlBackend(dataDir: string | undefined): Delivery
         operatorPause: pauses.get(name) ?? null,
         depth: depths[name] ?? { queued: 0, dlq: 0 },
         loadFailure: loadFailure(name),
+        removed: !running.has(name),
       }));
       const engineRunning = engine() !== null;
       return format === 'json' ? controlStatusJson(lines, engineRunning) : formatControlStatus(lines, engineRunning);
