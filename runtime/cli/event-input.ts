@@ -20,7 +20,15 @@ export function readEventInput(arg: string): SegmentEvent {
   } catch (err) {
     throw new EventInputError(`event file "${arg}" is not valid JSON: ${jsonErrorReason(err)}`);
   }
+  if (isBatchBody(raw)) {
+    throw new EventInputError(`event file "${arg}" is a batch ({"batch": [...]}): run takes one event; put one of its entries in a file of its own`);
+  }
   const result = validateEvent(raw);
   if (!result.ok) throw new EventInputError(`event file "${arg}": ${result.error}`);
   return result.event;
+}
+
+/** A `/v1/batch` body rather than an event: an object with a `batch` array and no `type`. */
+function isBatchBody(raw: unknown): boolean {
+  return typeof raw === 'object' && raw !== null && !('type' in raw) && Array.isArray((raw as { batch?: unknown }).batch);
 }

@@ -50,6 +50,7 @@ describe('destfn run', () => {
       humanDiscarded: ['google-cloud-function', '--event', 'page', '--settings', gcf(400)],
       jsonRetry: ['google-cloud-function', '--event', 'track', '--settings', gcf(429), '--json'],
       badEvent: ['webhook', '--event', badEvent, '--settings', hook(200)],
+      batchFile: ['webhook', '--event', join(FIXTURES, 'batch.json'), '--settings', hook(200)],
     };
     const names = Object.keys(runs);
     const outputs = await Promise.all(names.map((name) => destfn(['run', ...runs[name]])));
@@ -114,5 +115,12 @@ describe('destfn run', () => {
     expect(code).toBe(1);
     expect(stdout).toBe('');
     expect(stderr).toMatch(/^destfn run: event file ".*bad-event\.json": "event" is required for a track event\n$/);
+  });
+
+  test('a batch file (a /v1/batch body): says run takes one event, nothing invoked, exit 1', () => {
+    const { code, stdout, stderr } = results.batchFile;
+    expect(code).toBe(1);
+    expect(stdout).toBe('');
+    expect(stderr).toMatch(/^destfn run: event file ".*batch\.json" is a batch \(\{"batch": \[\.\.\.\]\}\): run takes one event; put one of its entries in a file of its own\n$/);
   });
 });
