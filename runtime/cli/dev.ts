@@ -22,9 +22,14 @@ export function banner(engine: Engine, displayHost: string): string {
   const key = engine.writeKey;
   // DESTFN_WRITE_KEY sets the "dev" source's key; a project without that source shows its first one.
   const source = engine.sources.find((s) => s.writeKey === key)?.name ?? 'dev';
+  const keysFile = join(relative(process.cwd(), engine.dataDir) || '.', 'sources.json');
+  const others = engine.sources.filter((s) => s.name !== source).map((s) => s.name);
   const keyNote = source !== 'dev'
-    ? `every source's key: ${join(relative(process.cwd(), engine.dataDir) || '.', 'sources.json')}`
-    : process.env.DESTFN_WRITE_KEY ? 'from DESTFN_WRITE_KEY' : 'set DESTFN_WRITE_KEY to choose it';
+    ? `every source's key: ${keysFile}`
+    : [
+      process.env.DESTFN_WRITE_KEY ? 'from DESTFN_WRITE_KEY' : 'set DESTFN_WRITE_KEY to choose it',
+      others.length > 0 ? `the keys of ${others.join(', ')}: ${keysFile}` : null,
+    ].filter(Boolean).join('; ');
   const fns = engine.functions();
   return [
     '',

@@ -117,3 +117,21 @@ test('the banner names the source whose write key it shows: a project without a 
     p.cleanup();
   }
 }, 30_000);
+
+test('with a "dev" source among others, the banner shows its key and where the others\' are', async () => {
+  const p = tempProject();
+  try {
+    writeFileSync(join(p.root, 'destfn.config.json'), JSON.stringify({ sources: { dev: {}, 'web-eu': {}, 'web-us': {} } }));
+    writeFunction(p.functionsDir, 'quiet', { code: 'async function onTrack() {}' });
+    const engine = await startEngine({ functionsDir: p.functionsDir, dataDir: p.dataDir, rootDir: p.root, port: 0, quiet: true, watch: false });
+    try {
+      const dev = engine.sources.find((s) => s.name === 'dev')!;
+      expect(banner(engine, 'localhost')).toContain(`write key  ${dev.writeKey}   (source "dev"; `);
+      expect(banner(engine, 'localhost')).toContain(`; the keys of web-eu, web-us: ${join(relative(process.cwd(), p.dataDir), 'sources.json')})\n`);
+    } finally {
+      await engine.stop();
+    }
+  } finally {
+    p.cleanup();
+  }
+}, 30_000);
