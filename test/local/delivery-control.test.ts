@@ -108,7 +108,7 @@ test('status of every function; an unknown name is an error listing the known on
   expect(parsed).toEqual({
     engineRunning: true,
     functions: [{
-      fn: 'limited', updatedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT.*Z$/), operatorPause: null, depth: { queued: expect.any(Number), dlq: 0 }, loadFailure: null,
+      fn: 'limited', removed: false, updatedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT.*Z$/), operatorPause: null, depth: { queued: expect.any(Number), dlq: 0 }, loadFailure: null,
       status: expect.objectContaining({ maxConcurrency: 200, rateLimit: { perSecond: 20, burst: 1 }, paused: false, pausedSince: null, nextProbeAt: null, measuredRatePerSecond: null }),
     }],
   });
