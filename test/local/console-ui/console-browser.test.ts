@@ -322,13 +322,17 @@ test('first load in the browser: page, script, style and the first API answers u
   await page.close();
 }, 60_000);
 
-test('orphans: the dead events of a deleted function are listed as orphans and discarded from the page', async () => {
+test('orphans: the dead events of a deleted function are named on the functions view, listed as orphans and discarded from the page', async () => {
   demo.failing.add('/flaky');
   await demo.ingest([track('orphan-1'), track('orphan-2')]);
   await waitFor('two dead events of flaky', () => ['orphan-1', 'orphan-2'].every((id) => demo.engine.records.get('flaky', id)?.status === 'failed'));
   demo.failing.delete('/flaky');
   rmSync(join(demo.project.functionsDir, 'flaky'), { recursive: true, force: true });
   await waitFor('flaky removed by hot reload', () => !demo.engine.functions().includes('flaky'));
+  const f = await open('#/functions');
+  const notice = f.page.locator('section.card').filter({ has: f.page.getByRole('heading', { name: 'Orphaned events' }) });
+  await seeText(notice, "In the DLQ of functions that no longer exist: flaky (2). Discard them in the DLQ view, or replay them there once the function's folder is back.");
+  await done(f);
   const w = await open('#/dlq');
   const { page } = w;
   const group = page.locator('section.card').filter({ has: page.getByRole('heading', { name: 'flaky' }) });

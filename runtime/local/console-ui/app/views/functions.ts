@@ -84,8 +84,8 @@ export function FunctionsView() {
       <div class="cards">${functions.functions.map((fn) => html`<${FunctionCard} key=${fn.name} fn=${fn} />`)}</div>
       ${functions.orphans.length > 0 ? html`<section class="card" aria-labelledby="orphans-title">
         <h3 id="orphans-title">Orphaned events</h3>
-        <p>Queued for functions that no longer exist: ${functions.orphans.map((o, i) => html`${i > 0 ? ', ' : ''}<strong>${o.function}</strong> (${o.count})`)}.
-          <a href=${href.dlq()}>Replay or discard them in the DLQ view</a>.</p>
+        <p>In the DLQ of functions that no longer exist: ${functions.orphans.map((o, i) => html`${i > 0 ? ', ' : ''}<strong>${o.function}</strong> (${o.count})`)}.${' '}
+          <a href=${href.dlq()}>Discard them in the DLQ view</a>, or replay them there once the function's folder is back.</p>
       </section>` : null}`}
   </section>`;
 }
