@@ -339,6 +339,8 @@ test('orphans: the dead events of a deleted function are named on the functions 
   await seeText(group, 'orphan');
   await seeText(group, 'orphan-1');
   await seeText(group, 'orphan-2');
+  await seeText(group, 'No function named flaky is loaded: put its folder back under functions/ to replay its events here; discard drops them.');
+  expect(await group.getByRole('button', { name: /^Replay/ }).count()).toBe(0); // the engine would refuse it (409)
   await group.getByRole('button', { name: 'Discard all of flaky' }).click();
   await page.getByRole('status').filter({ hasText: /Discarded \d+ events? of flaky/ }).waitFor();
   await seeCount(group, 0);

@@ -1,6 +1,6 @@
 /**
- * DLQ: dead events per function, replay one or all; orphaned events (their function was deleted) replayed or
- * discarded. Every action is a POST with the page's token; the list is fetched again after it and as deliveries settle.
+ * DLQ: dead events per function, replay one or all; orphaned events (their function was deleted) discarded, or
+ * replayed once the function is back (the engine refuses a replay to a function it does not run). Every action is a POST with the page's token; the list is fetched again after it and as deliveries settle.
  */
 import { html } from 'htm/preact';
 import { useState } from 'preact/hooks';
@@ -24,7 +24,7 @@ function groupByFunction(rows: DeadRow[]): Array<[string, DeadRow[]]> {
   return [...groups];
 }
 
-function DeadTable({ rows, busy, act }: { rows: DeadRow[]; busy: boolean; act(a: Action, fn: string, id?: string): void }) {
+function DeadTable({ rows, orphan, busy, act }: { rows: DeadRow[]; orphan: boolean; busy: boolean; act(a: Action, fn: string, id?: string): void }) {
   return html`<table class="rows">
     <thead><tr><th>failed</th><th>messageId</th><th>type</th><th>attempts</th><th>error</th><th>actions</th></tr></thead>
     <tbody>${rows.map((r) => html`<tr key=${r.messageId}>
@@ -34,7 +34,7 @@ function DeadTable({ rows, busy, act }: { rows: DeadRow[]; busy: boolean; act(a:
       <td data-label="attempts">${r.attempts}</td>
       <td data-label="error" class="wrap">${errorLine(r.error)}</td>
       <td data-label="actions" class="actions-cell">
-        <button type="button" disabled=${busy} onClick=${() => act('replay', r.function, r.messageId)}>Replay<span class="sr-only"> ${r.messageId}</span></button>
+        ${orphan ? null : html`<button type="button" disabled=${busy} onClick=${() => act('replay', r.function, r.messageId)}>Replay<span class="sr-only"> ${r.messageId}</span></button>`}
         <button type="button" class="danger" disabled=${busy} onClick=${() => act('discard', r.function, r.messageId)}>Discard<span class="sr-only"> ${r.messageId}</span></button>
       </td>
     </tr>`)}</tbody>
@@ -46,11 +46,12 @@ function FunctionGroup({ fn, rows, orphan, busy, act }: { fn: string; rows: Dead
     <header class="card-head">
       <h3 id=${`dlq-${fn}`}>${fn}</h3>${orphan ? html`<${StatusBadge} status="orphan" />` : null}
       <span class="muted">${plural(rows.length, 'event')}</span><span class="spacer"></span>
-      <button type="button" disabled=${busy} onClick=${() => act('replay', fn)}>Replay all<span class="sr-only"> of ${fn}</span></button>
-      ${orphan ? html`<button type="button" class="danger" disabled=${busy} onClick=${() => act('discard', fn)}>Discard all<span class="sr-only"> of ${fn}</span></button>` : null}
+      ${orphan
+        ? html`<button type="button" class="danger" disabled=${busy} onClick=${() => act('discard', fn)}>Discard all<span class="sr-only"> of ${fn}</span></button>`
+        : html`<button type="button" disabled=${busy} onClick=${() => act('replay', fn)}>Replay all<span class="sr-only"> of ${fn}</span></button>`}
     </header>
-    ${orphan ? html`<p class="muted">No function named ${fn} is loaded: a replay waits in its queue until one is; discard drops them.</p>` : null}
-    <${DeadTable} rows=${rows} busy=${busy} act=${act} />
+    ${orphan ? html`<p class="muted">No function named ${fn} is loaded: put its folder back under functions/ to replay its events here; discard drops them.</p>` : null}
+    <${DeadTable} rows=${rows} orphan=${orphan} busy=${busy} act=${act} />
   </section>`;
 }
 
@@ -96,7 +97,7 @@ export function DlqView() {
       ${groups.length === 0 ? html`<p class="muted">No dead events. An event lands here after its last failed attempt.</p>` : null}
       ${groups.map(([fn, list]) => html`<${FunctionGroup} key=${fn} fn=${fn} rows=${list} orphan=${false} busy=${busy} act=${act} />`)}
       <h2 class="section-title">Orphaned events</h2>
-      ${orphans.length === 0 ? html`<p class="muted">None: no queued event belongs to a deleted function.</p>` : null}
+      ${orphans.length === 0 ? html`<p class="muted">None: no dead event belongs to a deleted function.</p>` : null}
       ${orphans.map(([fn, list]) => html`<${FunctionGroup} key=${fn} fn=${fn} rows=${list} orphan=${true} busy=${busy} act=${act} />`)}`}
   </section>`;
 }
