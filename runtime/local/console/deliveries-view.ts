@@ -27,6 +27,8 @@ export interface DeliveryDetail {
   attempts: AttemptView[];
   result: unknown;
   where: 'queued' | 'dlq' | 'done';
+  /** Queued: when it may next be attempted (ISO; in the past when due or in flight). Otherwise null. */
+  nextAttemptAt: string | null;
 }
 
 type Cursor = [updatedAt: number, fn: string, messageId: string];
@@ -119,13 +121,14 @@ export class DeliveryQueries {
       error: r.error ? (JSON.parse(r.error) as OutcomeError) : null, result: r.status === 'delivered' ? record.result : null,
       logs: r.lines ? (JSON.parse(r.lines) as string[]) : [],
     }));
-    return { record, event, attempts, result: parseResult(record.result), where: this.where(fn, messageId) };
+    return { record, event, attempts, result: parseResult(record.result), ...this.where(fn, messageId) };
   }
 
-  private where(fn: string, messageId: string): DeliveryDetail['where'] {
-    if (this.db.prepare('SELECT 1 FROM messages WHERE function = ? AND message_id = ? LIMIT 1').get(fn, messageId)) return 'queued';
-    if (this.db.prepare('SELECT 1 FROM dlq WHERE function = ? AND message_id = ? LIMIT 1').get(fn, messageId)) return 'dlq';
-    return 'done';
+  private where(fn: string, messageId: string): Pick<DeliveryDetail, 'where' | 'nextAttemptAt'> {
+    const visibleAt = this.db.prepare('SELECT MIN(visible_at) FROM messages WHERE function = ? AND message_id = ?').pluck().get(fn, messageId) as number | null;
+    if (visibleAt !== null) return { where: 'queued', nextAttemptAt: new Date(visibleAt).toISOString() };
+    if (this.db.prepare('SELECT 1 FROM dlq WHERE function = ? AND message_id = ? LIMIT 1').get(fn, messageId)) return { where: 'dlq', nextAttemptAt: null };
+    return { where: 'done', nextAttemptAt: null };
   }
 }
 

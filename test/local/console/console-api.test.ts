@@ -84,13 +84,14 @@ test('GET /api/deliveries/:fn/:id: the event as received (drop applied), every a
   expect(json.event).toMatchObject({ type: 'track', messageId: 'c-boom', properties: { total: 500, boom: true } });
   expect(json.event.context.ip).toBeUndefined();
   expect(json.where).toBe('dlq');
+  expect(json.nextAttemptAt).toBeNull();
   expect(json.attempts).toEqual([
     expect.objectContaining({ attempt: 1, status: 'retrying', reason: 'error', error: { name: 'TypeError', message: 'boom at line 6 with [REDACTED]' }, logs: ['sending with key [REDACTED]'] }),
     expect.objectContaining({ attempt: 2, status: 'failed', reason: 'error', logs: ['sending with key [REDACTED]'] }),
   ]);
   expect(json.attempts[0].durationMs).toEqual(expect.any(Number));
   const ok = (await api(fx.engine, '/api/deliveries/hooks/c-ok')).json;
-  expect(ok).toMatchObject({ where: 'done', result: { status: 200, body: { ok: true } }, attempts: [{ attempt: 1, status: 'delivered', reason: null, error: null }] });
+  expect(ok).toMatchObject({ where: 'done', nextAttemptAt: null, result: { status: 200, body: { ok: true } }, attempts: [{ attempt: 1, status: 'delivered', reason: null, error: null }] });
   expect((await api(fx.engine, '/api/deliveries/hooks/nope')).status).toBe(404);
 });
 

@@ -120,6 +120,8 @@ export interface DeliveryDetail {
   result?: unknown;
   /** Where the event is now: still queued (retrying), dead in the DLQ, or done. */
   where?: 'queued' | 'dlq' | 'done';
+  /** Queued: when it may next be attempted (in the past when due or in flight). */
+  nextAttemptAt?: string | null;
 }
 
 export interface DeadRow { function: string; messageId: string; eventType: string; failedAt: string; attempts: number; error?: { name: string; message: string } | string | null; orphan: boolean }

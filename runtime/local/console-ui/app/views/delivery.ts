@@ -13,6 +13,13 @@ import { Time } from '../parts/time';
 
 const WHERE = { queued: 'in the queue (will be retried)', dlq: 'in the DLQ', done: 'done' } as const;
 
+/** Where the event is now; a queued one says when it is next attempted. */
+function whereNow(d: DeliveryDetail) {
+  if (d.where !== 'queued' || !d.nextAttemptAt) return WHERE[d.where!];
+  if (Date.parse(d.nextAttemptAt) <= Date.now()) return 'in the queue: next attempt due now';
+  return html`in the queue: next attempt at <${Time} iso=${d.nextAttemptAt} />`;
+}
+
 function resultText(detail: DeliveryDetail): string | null {
   if (detail.result !== undefined) return pretty(detail.result);
   return detail.record.result ? prettyText(detail.record.result) : null;
@@ -46,7 +53,7 @@ export function DeliveryView({ fn, messageId }: { fn: string; messageId: string 
       <dl class="stats summary">
         <div class="stat"><dt>function</dt><dd>${d.record.function}</dd></div>
         <div class="stat"><dt>status</dt><dd><${StatusBadge} status=${d.record.status} /></dd></div>
-        ${d.where ? html`<div class="stat"><dt>now</dt><dd>${WHERE[d.where]}</dd></div>` : null}
+        ${d.where ? html`<div class="stat"><dt>now</dt><dd>${whereNow(d)}</dd></div>` : null}
         <div class="stat"><dt>event</dt><dd>${d.record.eventType}${d.record.eventName ? ` ${d.record.eventName}` : ''}</dd></div>
         <div class="stat"><dt>attempts</dt><dd>${d.record.attempts}</dd></div>
         <div class="stat"><dt>duration</dt><dd>${formatMs(d.record.durationMs)}</dd></div>
