@@ -1,6 +1,7 @@
 /**
  * DLQ: dead events per function, replay one or all; orphaned events (their function was deleted) discarded, or
- * replayed once the function is back (the engine refuses a replay to a function it does not run). Every action is a POST with the page's token; the list is fetched again after it and as deliveries settle.
+ * replayed once the function is back (the engine refuses a replay to a function it does not run). Every action is
+ * a POST with the page's token; the list is fetched again after it and as deliveries settle.
  */
 import { html } from 'htm/preact';
 import { useState } from 'preact/hooks';
