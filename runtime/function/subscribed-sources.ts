@@ -12,6 +12,6 @@ export function assertKnownSources(def: FunctionDefinition, sourceNames: readonl
   const named = unknown.map((name) => JSON.stringify(name)).join(', ');
   throw new FunctionConfigError(
     `function "${def.name}": "sources" names ${named}, not ${unknown.length === 1 ? 'a source' : 'sources'} of this project `
-    + `(its sources: ${sourceNames.join(', ')}; declare sources in destfn.config.json)`,
+    + `(its sources: ${sourceNames.join(', ')}; declare sources in destfn.config.json, which the local engine reads when it starts)`,
   );
 }

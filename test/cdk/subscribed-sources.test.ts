@@ -5,7 +5,7 @@ afterAll(cleanUp);
 
 test('a deployed function naming an undeclared source fails the synth, naming the function, the source and the fix', () => {
   expect(() => synthProject(makeProject([ALPHA], ['dev', 'hooks']), { cfnValidation: false })).toThrow(
-    'function "alpha": "sources" names "web", not a source of this project (its sources: dev, hooks; declare sources in destfn.config.json)',
+    'function "alpha": "sources" names "web", not a source of this project (its sources: dev, hooks; declare sources in destfn.config.json, which the local engine reads when it starts)',
   );
 });
 

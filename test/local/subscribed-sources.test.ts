@@ -25,7 +25,7 @@ afterEach(async () => {
 test('a function naming a source the project does not declare stops the start, before the data dir is made', async () => {
   writeFunction(project.functionsDir, 'orders', { code: DELIVER, config: { sources: ['web', 'wbe'] } });
   await expect(testEngine(project)).rejects.toThrow(
-    'function "orders": "sources" names "wbe", not a source of this project (its sources: web, hooks; declare sources in destfn.config.json)',
+    'function "orders": "sources" names "wbe", not a source of this project (its sources: web, hooks; declare sources in destfn.config.json, which the local engine reads when it starts)',
   );
   expect(existsSync(project.dataDir)).toBe(false);
 });
