@@ -1,5 +1,6 @@
 /** `destfn status`: one block per function from the delivery control's status (runtime/delivery-control). */
 import type { DeliveryControlStatus } from '../delivery-control';
+import { INSTANCE_SEPARATOR } from '../function/names';
 
 export interface StatusLine {
   fn: string;
@@ -14,6 +15,9 @@ export interface StatusLine {
   removed?: boolean;
 }
 
+/** What went away when the engine stopped running a function: its folder, or an instance of it. */
+const gone = (fn: string) => (fn.includes(INSTANCE_SEPARATOR) ? 'its instance in function.json, or its folder, is gone' : 'its folder is gone');
+
 const time = (ms: number) => new Date(ms).toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC');
 
 export function formatControlStatus(lines: StatusLine[], engineRunning: boolean, now = Date.now()): string {
@@ -21,8 +25,8 @@ export function formatControlStatus(lines: StatusLine[], engineRunning: boolean,
   if (!engineRunning) out.push('engine not running: last published state (it applies again when the engine starts)');
   for (const { fn, status: s, updatedAt, operatorPause, depth, loadFailure, removed } of lines) {
     if (removed && !loadFailure) {
-      out.push(`${fn}: REMOVED: the engine ${engineRunning ? 'does not run it' : 'did not run it the last time'} (its folder is gone); its records and DLQ are kept`);
-      if (depth) out.push(`  queue ${depth.queued} (in flight included), DLQ ${depth.dlq}${depth.dlq > 0 ? `: \`destfn replay ${fn}\` once its folder is back` : ''}`);
+      out.push(`${fn}: REMOVED: the engine ${engineRunning ? 'does not run it' : 'did not run it the last time'} (${gone(fn)}); its records and DLQ are kept`);
+      if (depth) out.push(`  queue ${depth.queued} (in flight included), DLQ ${depth.dlq}${depth.dlq > 0 ? `: \`destfn replay ${fn}\` once it is back` : ''}`);
       continue;
     }
     if (loadFailure && !loadFailure.previousVersionRunning) {

@@ -216,4 +216,7 @@ test('an instance added to function.json starts, one removed stops; the others k
   await waitFor('asia-1 delivered', () => engine.records.get('shop:asia', 'asia-1')?.status === 'delivered');
   expect(bodyOf('/asia', 'asia-1')).toEqual({ messageId: 'asia-1', region: 'ap-south-1', apiKey: 'sk-asia-5e6f7a8b9c' });
   expect(engine.records.get('shop:us', 'asia-1')).toBeNull();
+  // shop:us keeps its records: status names it removed, and why (its instance, not its folder).
+  const status = await runCli(statusCli.main, ['shop:us', '--data', project.dataDir]);
+  expect(status.stdout).toMatch(/^shop:us: REMOVED: the engine does not run it \(its instance in function\.json, or its folder, is gone\); its records and DLQ are kept\n/);
 });

@@ -82,13 +82,13 @@ test('a removed function: status says so, and replay refuses while the engine ru
 
   const status = await runCli(statusCli.main, ['gone', ...data]);
   expect(status.stdout).toBe('gone: REMOVED: the engine does not run it (its folder is gone); its records and DLQ are kept\n'
-    + '  queue 0 (in flight included), DLQ 1: `destfn replay gone` once its folder is back\n');
+    + '  queue 0 (in flight included), DLQ 1: `destfn replay gone` once it is back\n');
   const json = JSON.parse((await runCli(statusCli.main, ['--json', ...data])).stdout) as { functions: { fn: string; removed: boolean }[] };
   expect(json.functions.map((f) => [f.fn, f.removed])).toEqual([['gone', true], ['stay', false]]);
 
   const refused = await runCli(replayCli.main, ['gone', ...data]);
   expect(refused.code).toBe(1);
-  expect(refused.stderr).toMatch(/the running engine \(pid \d+\) does not run "gone" \(its folder is gone or did not load\): its DLQ keeps its events/);
+  expect(refused.stderr).toMatch(/the running engine \(pid \d+\) does not run "gone" \(it was removed, or did not load\): its DLQ keeps its events/);
   expect(engine.queue.depths().gone).toEqual({ queued: 0, dlq: 1 });
 
   await engine.stop();

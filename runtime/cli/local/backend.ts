@@ -51,14 +51,14 @@ export function createLocalBackend(dataDir: string | undefined): OperatorBackend
       // The engine moves the queued events of a function it does not run straight back to the DLQ.
       const runs = runningFunctionNames(db).includes(fn);
       if (!runs && pid !== null) {
-        throw new Error(`the running engine (pid ${pid}) does not run "${fn}" (its folder is gone or did not load): its DLQ keeps its events. Put the folder back under functions/, then replay.`);
+        throw new Error(`the running engine (pid ${pid}) does not run "${fn}" (it was removed, or did not load): its DLQ keeps its events. Put it back under functions/, then replay.`);
       }
       const moved = new Queue(db).replay(fn);
       const next = moved === 0 ? '' : pid !== null
         ? ` The running engine (pid ${pid}) delivers them now.`
         : runs
           ? ' They are delivered when the engine starts (npm start).'
-          : ` The engine did not run "${fn}" the last time: they are delivered when it starts with its folder under functions/, and go back to the DLQ if the folder is still missing.`;
+          : ` The engine did not run "${fn}" the last time: they are delivered if it runs it when it starts, and go back to the DLQ if it does not.`;
       return `replay: moved ${moved} event(s) from the DLQ of "${fn}" back to its queue.${next}\n`;
     },
 
