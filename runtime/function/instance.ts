@@ -96,8 +96,20 @@ export function createFunctionInstance(def: FunctionDefinition, settings: Settin
     return outcomeOf(messageId, handlerResult, scope.logs.close(), elapsed(startedAt), outcomeContext, scope);
   };
 
-  const invoke = (event: SegmentEvent): Promise<Outcome> =>
-    run(event?.type, messageIdOf(event), () => prepare(event), performance.now());
+  /**
+   * Segment calls a function's onBatch even for a batch of one, so a function may define onBatch alone: an event
+   * whose type has no handler of its own goes to onBatch, alone, rather than being discarded as not supported.
+   */
+  const toBatchAlone = (type: unknown): boolean => {
+    const name = handlerNameFor(type);
+    return typeof handlers.onBatch === 'function' && name !== undefined && !handlers[name];
+  };
+  const batchOfOne = async (event: SegmentEvent): Promise<Outcome> => (await invokeBatch([event]))[0];
+
+  const invoke = (event: SegmentEvent): Promise<Outcome> => {
+    if (toBatchAlone(event?.type)) return batchOfOne(event);
+    return run(event?.type, messageIdOf(event), () => prepare(event), performance.now());
+  };
 
   const invokeJson = (json: string): Promise<Outcome> => {
     const startedAt = performance.now();
@@ -109,6 +121,7 @@ export function createFunctionInstance(def: FunctionDefinition, settings: Settin
       throw new SyntaxError((err as Error).message);
     }
     const { type } = (event ?? {}) as { type?: unknown };
+    if (toBatchAlone(type)) return batchOfOne(JSON.parse(json) as SegmentEvent);
     return run(type, messageIdOf(event), () => dropPaths(event), startedAt);
   };
 

@@ -68,10 +68,10 @@ let output: CapturedOutput;
 
 async function deployFunction(
   name: string, retry: { attempts: number; windowHours: number }, secret: Record<string, string>, env: Record<string, string> = {},
-  url = sink.url,
+  url = sink.url, code = CODE,
 ): Promise<Fn> {
   const { queue, dlq } = await createQueueWithDlq(sqs.client, name, retry.attempts);
-  const dir = writeFunctionDir(root, { name, code: CODE, functionJson: { settings: SETTINGS, retry }, settings: { url } });
+  const dir = writeFunctionDir(root, { name, code, functionJson: { settings: SETTINGS, retry }, settings: { url } });
   const secretArn = `arn:aws:secretsmanager:us-east-1:000000000000:secret:destfn-fn-${name}`;
   secrets.on(GetSecretValueCommand, { SecretId: secretArn }).resolves({ SecretString: JSON.stringify(secret) });
   const handler = destination.createDestinationHandler({
@@ -188,6 +188,22 @@ describe('destination handler', () => {
     expect(output.text()).not.toContain(API_KEY);
     const emf = output.json().find((l) => '_aws' in l && 'delivered' in l);
     expect(emf).toMatchObject({ delivered: 1, function: 'hooks', service: 'destfn' });
+  });
+
+  it('a function with only onBatch (as Segment allows) gets each event through it, as a batch of one', async () => {
+    const batchOnly = `async function onBatch(events, settings) {
+      return Promise.all(events.map(async (e) => {
+        const res = await fetch(settings.url + '/' + e.properties.outcome, { method: 'POST', body: JSON.stringify({ messageId: e.messageId, batch: events.length }) });
+        return res.json();
+      }));
+    }`;
+    const batcher = await deployFunction('batcher', { attempts: 3, windowHours: 1 }, { apiKey: API_KEY }, {}, sink.url, batchOnly);
+    const event = trackEvent('ok');
+    await enqueue(batcher.queue, [event]);
+    const { response } = await poll(batcher);
+    expect(response.batchItemFailures).toEqual([]);
+    expect(sinkCalls(event.messageId).map((c) => c.path)).toEqual(['/ok']);
+    expect(await record('batcher', event.messageId)).toMatchObject({ status: 'delivered', attempts: 1, lastError: null });
   });
 
   it('discards a permanent error: not reported (SQS deletes it), recorded as discarded with the error', async () => {

@@ -75,6 +75,38 @@ describe('onBatch', () => {
   });
 });
 
+describe('a lone event of a function with onBatch', () => {
+  // Segment calls the batch handler even for a batch of one (segmentio/segment-docs#1734): a function may define
+  // onBatch alone. AWS invokes events one by one, and locally an event that arrives alone runs alone.
+  test('with onBatch only: onBatch gets it as a batch of one, through invoke and invokeJson alike', async () => {
+    const instance = tmp.instance({
+      'index.js': `async function onBatch(events) {
+        console.log('batch of', events.length);
+        return events.map((e) => ({ got: e.type, id: e.messageId }));
+      }`,
+    });
+    const event = track();
+    for (const outcome of [await instance.invoke(event), await instance.invokeJson(JSON.stringify(event))]) {
+      expect(outcome).toMatchObject({ messageId: event.messageId, status: 'delivered', result: { got: 'track', id: event.messageId }, logs: ['batch of 1'] });
+    }
+  });
+
+  test('with a handler for its type too: that handler runs; a type without one goes to onBatch, not discarded', async () => {
+    const instance = tmp.instance({
+      'index.js': `async function onTrack(event) { return 'onTrack'; }
+        async function onBatch(events) { return events.map((e) => 'onBatch ' + e.type); }`,
+    });
+    expect((await instance.invoke(track())).result).toBe('onTrack');
+    expect(await instance.invokeJson(JSON.stringify(sample('identify')))).toMatchObject({ status: 'delivered', result: 'onBatch identify' });
+    expect(await instance.invoke(sample('page'))).toMatchObject({ status: 'delivered', result: 'onBatch page' });
+  });
+
+  test('a batch handler that throws EventNotSupported still discards it', async () => {
+    const instance = tmp.instance({ 'index.js': 'async function onBatch() { throw new EventNotSupported("no pages here"); }' });
+    expect(await instance.invoke(sample('page'))).toMatchObject({ status: 'discarded', reason: 'unsupported', error: { name: 'EventNotSupported', message: 'no pages here' } });
+  });
+});
+
 describe('without onBatch', () => {
   test('falls back to one call per event, aligned, with per-event logs and classification', async () => {
     const instance = tmp.instance({
