@@ -97,8 +97,9 @@ export function createFunctionInstance(def: FunctionDefinition, settings: Settin
   };
 
   /**
-   * Segment calls a function's onBatch even for a batch of one, so a function may define onBatch alone: an event
-   * whose type has no handler of its own goes to onBatch, alone, rather than being discarded as not supported.
+   * An event whose type has no handler of its own goes to onBatch, alone, rather than being discarded as not
+   * supported: a function may define onBatch alone (Segment has called onBatch for a batch of one since 2021), and
+   * on AWS, and locally for an event that arrives alone, events are invoked one by one.
    */
   const toBatchAlone = (type: unknown): boolean => {
     const name = handlerNameFor(type);

@@ -2,11 +2,13 @@
  * onBatch(events, settings) → one Outcome per event, aligned by index:
  * - onBatch throws (or times out): every event gets that classification;
  * - it returns an array: entry i is event i's result; an entry that is an Error, or an object whose
- *   `error` property is an Error, classifies event i like a throw; a missing entry (array too short)
- *   is an error (retried by default), so no event is silently counted as delivered;
+ *   `error` property is an Error, classifies event i like a throw; so does Segment's partial-failure entry
+ *   `{ status: 500, errormessage: '…' }` (408, 429 and 5xx retried, another 4xx discarded); a missing entry
+ *   (array too short) is an error (retried by default), so no event is silently counted as delivered;
  * - it returns anything else (e.g. undefined): every event is delivered with that result.
  * Logs of the call belong to every event of the batch, so each outcome carries them.
  */
+import { InvalidEventPayload, RetryError } from '../api/errors';
 import { isError, type Outcome } from '../delivery';
 import { outcomeOf, type FetchTrail, type OutcomeContext } from './outcome-of';
 import type { HandlerResult } from './run-guarded';
@@ -22,7 +24,18 @@ export function batchOutcomes(messageIds: string[], handlerResult: HandlerResult
     if (isError(entry)) return { ok: false, thrown: entry };
     const nested = typeof entry === 'object' && entry !== null ? (entry as { error?: unknown }).error : undefined;
     if (isError(nested)) return { ok: false, thrown: nested };
+    const failed = failedStatus(entry);
+    if (failed) return { ok: false, thrown: failed };
     return { ok: true, value: entry };
   };
   return messageIds.map((id, index) => outcomeOf(id, per(index), logs.slice(), durationMs, ctx, fetch));
+}
+
+/** An entry in Segment's partial-failure shape, `{ status, errormessage }` with a status of 400 or more, as the error it reports. */
+function failedStatus(entry: unknown): Error | null {
+  if (typeof entry !== 'object' || entry === null) return null;
+  const { status, errormessage } = entry as { status?: unknown; errormessage?: unknown };
+  if (typeof status !== 'number' || !Number.isInteger(status) || status < 400 || status > 599) return null;
+  const message = typeof errormessage === 'string' && errormessage !== '' ? `${errormessage} (status ${status})` : `status ${status}`;
+  return status === 408 || status === 429 || status >= 500 ? new RetryError(message) : new InvalidEventPayload(message);
 }

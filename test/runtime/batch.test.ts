@@ -31,6 +31,25 @@ describe('onBatch', () => {
     for (const o of outcomes) expect(o.logs).toEqual(['batch of 5']);
   });
 
+  test("Segment's partial failure, one {status, errormessage} per event: 5xx, 429 and 408 retried, another 4xx discarded, the rest delivered", async () => {
+    const instance = tmp.instance({
+      'index.js': `async function onBatch(events) {
+        return [{ status: 200 }, { status: 400, errormessage: 'Bad Request' }, { status: 500, errormessage: 'Error processing request' },
+          { status: 429 }, { status: 408 }, { status: 204, body: 'ok' }];
+      }`,
+    });
+    const events = batchOf(6);
+    const outcomes = await instance.invokeBatch(events);
+    expect(outcomes.map((o) => [o.status, o.reason, o.error?.name ?? null])).toEqual([
+      ['delivered', null, null], ['discarded', 'invalid-event', 'InvalidEventPayload'], ['retry', 'retry-error', 'RetryError'],
+      ['retry', 'retry-error', 'RetryError'], ['retry', 'retry-error', 'RetryError'], ['delivered', null, null],
+    ]);
+    expect(outcomes[1].error?.message).toBe('Bad Request (status 400)');
+    expect(outcomes[2].error?.message).toBe('Error processing request (status 500)');
+    expect(outcomes[3].error?.message).toBe('status 429');
+    expect(outcomes[0].result).toEqual({ status: 200 });
+  });
+
   test('a throw classifies every event of the batch', async () => {
     const instance = tmp.instance({ 'index.js': 'async function onBatch() { throw new RetryError("429"); }' });
     const outcomes = await instance.invokeBatch(batchOf(3));
