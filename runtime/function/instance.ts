@@ -101,9 +101,11 @@ export function createFunctionInstance(def: FunctionDefinition, settings: Settin
    * supported: a function may define onBatch alone (Segment has called onBatch for a batch of one since 2021), and
    * on AWS, and locally for an event that arrives alone, events are invoked one by one.
    */
+  const hasOnBatch = typeof handlers.onBatch === 'function';
   const toBatchAlone = (type: unknown): boolean => {
+    if (!hasOnBatch) return false;
     const name = handlerNameFor(type);
-    return typeof handlers.onBatch === 'function' && name !== undefined && !handlers[name];
+    return name !== undefined && !handlers[name];
   };
   const batchOfOne = async (event: SegmentEvent): Promise<Outcome> => (await invokeBatch([event]))[0];
 
@@ -139,7 +141,7 @@ export function createFunctionInstance(def: FunctionDefinition, settings: Settin
   return {
     definition: def,
     get loadLogs() { return loadScope.logs.snapshot(); },
-    hasOnBatch: typeof handlers.onBatch === 'function',
+    hasOnBatch,
     invoke,
     invokeJson,
     invokeBatch,

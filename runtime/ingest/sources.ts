@@ -40,9 +40,8 @@ export function readSourceNames(rootDir: string): string[] {
   return names;
 }
 
-/** Credentials of every configured source, generating (and saving) a write key for any source without one. */
-export function loadLocalSourceCredentials(rootDir: string, dataDir: string): SourceCredentials[] {
-  const names = readSourceNames(rootDir);
+/** Credentials of the sources `names` (readSourceNames), generating (and saving) a write key for any source without one. */
+export function loadLocalSourceCredentials(names: readonly string[], dataDir: string): SourceCredentials[] {
   const file = join(dataDir, 'sources.json');
   let stored: z.infer<typeof credentialsSchema> = {};
   if (existsSync(file)) {

@@ -122,7 +122,7 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
   // Configuration errors (a missing required setting…) stop the start before anything is opened.
   const sourceNames = readSourceNames(rootDir);
   const loaded = loadAllFunctions(functionsDir, sourceNames);
-  const sources = loadLocalSourceCredentials(rootDir, dataDir);
+  const sources = loadLocalSourceCredentials(sourceNames, dataDir);
   const releaseLock = acquireEngineLock(dataDir);
   let db: ReturnType<typeof openDb>;
   let consoleToken: string;

@@ -10,13 +10,10 @@ import { Dispatcher, type DispatcherOptions } from './dispatcher';
 import type { FolderFailure } from './function-control';
 import { isFunctionDir, loadFunctionFolder, type LoadedFunction } from './loader';
 
-/** A function folder whose last save did not load (the dev console shows it). */
-export interface LoadFailure { message: string; at: number }
-
 export class FunctionRegistry {
   private readonly dispatchers = new Map<string, Dispatcher>();
   /** By folder name: the error of its last load, while it fails (a running previous version may still deliver). */
-  private readonly failures = new Map<string, LoadFailure>();
+  private readonly failures = new Map<string, Omit<FolderFailure, 'folder'>>();
   private router: Route = () => ({ deliver: [], filtered: [] });
 
   /**

@@ -43,27 +43,27 @@ describe('loadLocalSourceCredentials', () => {
     const root = tmp();
     const data = join(tmp(), 'data');
     writeFileSync(join(root, 'destfn.config.json'), JSON.stringify({ sources: { dev: {}, web: {} } }));
-    const first = loadLocalSourceCredentials(root, data);
+    const first = loadLocalSourceCredentials(readSourceNames(root), data);
     expect(first.map((s) => s.name)).toEqual(['dev', 'web']);
     expect(first[0].writeKey).toMatch(/^[0-9a-f]{32}$/);
     expect(first[0].writeKey).not.toBe(first[1].writeKey);
     expect(first[0].sharedSecret).toBeNull();
     expect(statSync(join(data, 'sources.json')).mode & 0o777).toBe(0o600);
     expect(statSync(data).mode & 0o777).toBe(0o700); // the data dir it created
-    expect(loadLocalSourceCredentials(root, data)).toEqual(first);
+    expect(loadLocalSourceCredentials(readSourceNames(root), data)).toEqual(first);
   }));
 
   test('a shared secret set in sources.json is used', () => withEnv(undefined, () => {
     const root = tmp();
     const data = tmp();
     writeFileSync(join(data, 'sources.json'), JSON.stringify({ dev: { writeKey: 'k1', sharedSecret: 's1' } }));
-    expect(loadLocalSourceCredentials(root, data)).toEqual([{ name: 'dev', writeKey: 'k1', sharedSecret: 's1' }]);
+    expect(loadLocalSourceCredentials(readSourceNames(root), data)).toEqual([{ name: 'dev', writeKey: 'k1', sharedSecret: 's1' }]);
   }));
 
   test('DESTFN_WRITE_KEY overrides the write key of "dev" only', () => withEnv('from-env', () => {
     const root = tmp();
     writeFileSync(join(root, 'destfn.config.json'), JSON.stringify({ sources: { dev: {}, web: {} } }));
-    const [dev, web] = loadLocalSourceCredentials(root, tmp());
+    const [dev, web] = loadLocalSourceCredentials(readSourceNames(root), tmp());
     expect(dev.writeKey).toBe('from-env');
     expect(web.writeKey).not.toBe('from-env');
   }));
@@ -71,10 +71,10 @@ describe('loadLocalSourceCredentials', () => {
   test('a corrupt sources.json is an error naming the file, without echoing its content', () => {
     const data = tmp();
     writeFileSync(join(data, 'sources.json'), '{"dev": {"writeKey": "topsecretkey" oops');
-    expect(() => loadLocalSourceCredentials(tmp(), data)).toThrow(/sources\.json: not valid JSON/);
-    expect(() => loadLocalSourceCredentials(tmp(), data)).not.toThrow(/topsecretkey/);
+    expect(() => loadLocalSourceCredentials(readSourceNames(tmp()), data)).toThrow(/sources\.json: not valid JSON/);
+    expect(() => loadLocalSourceCredentials(readSourceNames(tmp()), data)).not.toThrow(/topsecretkey/);
     writeFileSync(join(data, 'sources.json'), '{"dev": {"writeKey": ""}}');
-    expect(() => loadLocalSourceCredentials(tmp(), data)).toThrow(/field "dev.writeKey"/);
+    expect(() => loadLocalSourceCredentials(readSourceNames(tmp()), data)).toThrow(/field "dev.writeKey"/);
     expect(readFileSync(join(data, 'sources.json'), 'utf8')).toBe('{"dev": {"writeKey": ""}}');
   });
 });
