@@ -11,7 +11,7 @@ export interface StatusLine {
   depth?: { queued: number; dlq: number };
   /** Its folder's last save did not load (hot reload): the loader's message; whether an earlier version still runs. */
   loadFailure?: { message: string; at: number; previousVersionRunning: boolean } | null;
-  /** Known from its records or DLQ, but not one of the functions the engine runs (or ran last): its folder is gone. */
+  /** Known from its records or DLQ, not one of the functions the engine runs (or ran last), and no load failure: its folder is gone. */
   removed?: boolean;
 }
 
@@ -24,7 +24,7 @@ export function formatControlStatus(lines: StatusLine[], engineRunning: boolean,
   const out: string[] = [];
   if (!engineRunning) out.push('engine not running: last published state (it applies again when the engine starts)');
   for (const { fn, status: s, updatedAt, operatorPause, depth, loadFailure, removed } of lines) {
-    if (removed && !loadFailure) {
+    if (removed) {
       out.push(`${fn}: REMOVED: the engine ${engineRunning ? 'does not run it' : 'did not run it the last time'} (${gone(fn)}); its records and DLQ are kept`);
       if (depth) out.push(`  queue ${depth.queued} (in flight included), DLQ ${depth.dlq}${depth.dlq > 0 ? `: \`destfn replay ${fn}\` once it is back` : ''}`);
       continue;

@@ -52,6 +52,8 @@ test('a broken save and a new folder that never loaded: status says which runs w
     ['fresh', { message: expect.stringMatching(/index\.js:\d+:\d+: /), at: expect.stringMatching(/^\d{4}-\d\d-\d\dT.*Z$/), previousVersionRunning: false }],
     ['steady', { message: expect.stringMatching(/index\.js:1:\d+: /), at: expect.stringMatching(/Z$/), previousVersionRunning: true }],
   ]);
+  // Neither is a removed function: one never loaded, the other keeps running.
+  expect((json.functions as unknown as { fn: string; removed: boolean }[]).map((f) => [f.fn, f.removed])).toEqual([['fresh', false], ['steady', false]]);
 
   // Fixed: the failures are gone from the status.
   writeFileSync(join(project.functionsDir, 'steady', 'index.js'), 'async function onTrack(event) { return "v2"; }');

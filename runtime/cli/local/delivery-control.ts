@@ -52,15 +52,19 @@ export function createLocalControlBackend(dataDir: string | undefined): Delivery
       const pauses = s.pauses();
       const published = new Map(s.statuses(names.length === 1 ? names[0] : undefined).map((p) => [p.fn, p]));
       const depths = new Queue(data().db).depths();
-      const lines = names.map((name) => ({
-        fn: name,
-        status: published.get(name)?.status ?? null,
-        updatedAt: published.get(name)?.updatedAt ?? null,
-        operatorPause: pauses.get(name) ?? null,
-        depth: depths[name] ?? { queued: 0, dlq: 0 },
-        loadFailure: loadFailure(name),
-        removed: !running.has(name),
-      }));
+      const lines = names.map((name): StatusLine => {
+        const failure = loadFailure(name);
+        return {
+          fn: name,
+          status: published.get(name)?.status ?? null,
+          updatedAt: published.get(name)?.updatedAt ?? null,
+          operatorPause: pauses.get(name) ?? null,
+          depth: depths[name] ?? { queued: 0, dlq: 0 },
+          loadFailure: failure,
+          // Not running and no load failure to explain it: its folder (or instance) is gone.
+          removed: !running.has(name) && failure === null,
+        };
+      });
       const engineRunning = engine() !== null;
       return format === 'json' ? controlStatusJson(lines, engineRunning) : formatControlStatus(lines, engineRunning);
     },
