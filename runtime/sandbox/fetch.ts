@@ -17,8 +17,14 @@ import { FetchError } from './fetch-error';
 
 export { Headers, Request, Response };
 
-const httpAgent = new http.Agent({ keepAlive: true });
-const httpsAgent = new https.Agent({ keepAlive: true });
+/**
+ * An idle connection is let go after 4 s (undici's default), or 1 s before the destination's `Keep-Alive: timeout=N`
+ * when that is sooner. Node's agent honours that header only when it has a timeout of its own; without one it kept
+ * connections forever, and a busy worker could send on one the destination had just closed (ECONNRESET).
+ */
+const IDLE_CONNECTION_MS = 4_000;
+const httpAgent = new http.Agent({ keepAlive: true, timeout: IDLE_CONNECTION_MS });
+const httpsAgent = new https.Agent({ keepAlive: true, timeout: IDLE_CONNECTION_MS });
 const keepAliveAgent = (url: URL) => (url.protocol === 'https:' ? httpsAgent : httpAgent);
 
 type CompatInit = RequestInit & { signal?: AbortSignal | null };
