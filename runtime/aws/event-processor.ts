@@ -8,6 +8,7 @@
 import { alreadyDelivered, decideSettle, describeThrown, recordAfterAttempt, type DeliveryRecord, type Outcome } from '../delivery';
 import { eventName } from '../events/event-name';
 import type { SegmentEvent } from '../events/types';
+import { invokeBatched } from './batched-invoke';
 import type { EventEntry } from './delivery-item';
 import type { AwsDeliveryStore } from './delivery-store';
 import type { DeliveryTelemetry, TelemetryStatus } from './delivery-telemetry';
@@ -82,7 +83,7 @@ export function createEventProcessor(deps: EventProcessorDeps): (job: EventJob) 
   async function invoke(event: SegmentEvent): Promise<Invoked> {
     try {
       const instance = await deps.loader.instance();
-      return { outcome: await instance.invoke(event), invoked: true };
+      return { outcome: await invokeBatched(instance, event), invoked: true };
     } catch (err) {
       // No instance (missing required secret, secret unreadable…): the event waits, it is never discarded.
       const outcome: Outcome = { messageId: event.messageId, status: 'retry', reason: 'error', result: undefined,

@@ -37,6 +37,11 @@ export interface FunctionInstance {
   invokeJson(json: string): Promise<Outcome>;
   /** onBatch when defined (outcomes aligned by index), else invoke each event (a few at a time). */
   invokeBatch(events: SegmentEvent[]): Promise<Outcome[]>;
+  /**
+   * Events that reach the function together (queued together locally, let through together on AWS): one alone
+   * through `invoke` (its type's handler), several through `invokeBatch`.
+   */
+  invokeTogether(events: SegmentEvent[]): Promise<Outcome[]>;
   /** Clears the timers and intervals the function code left running. */
   dispose(): void;
 }
@@ -99,7 +104,7 @@ export function createFunctionInstance(def: FunctionDefinition, settings: Settin
   /**
    * An event whose type has no handler of its own goes to onBatch, alone, rather than being discarded as not
    * supported: a function may define onBatch alone (Segment has called onBatch for a batch of one since 2021), and
-   * on AWS, and locally for an event that arrives alone, events are invoked one by one.
+   * an event that arrives alone is invoked alone (invokeTogether).
    */
   const hasOnBatch = typeof handlers.onBatch === 'function';
   const toBatchAlone = (type: unknown): boolean => {
@@ -138,6 +143,8 @@ export function createFunctionInstance(def: FunctionDefinition, settings: Settin
     return batchOutcomes(events.map(messageIdOf), handlerResult, scope.logs.close(), elapsed(startedAt), outcomeContext, scope);
   };
 
+  const invokeTogether = async (events: SegmentEvent[]): Promise<Outcome[]> => (events.length === 1 ? [await invoke(events[0])] : invokeBatch(events));
+
   return {
     definition: def,
     get loadLogs() { return loadScope.logs.snapshot(); },
@@ -145,6 +152,7 @@ export function createFunctionInstance(def: FunctionDefinition, settings: Settin
     invoke,
     invokeJson,
     invokeBatch,
+    invokeTogether,
     dispose: () => sandbox.dispose(),
   };
 }

@@ -120,7 +120,7 @@ function startWorker(init: WorkerInit): void {
     }
     if (events.length === 0) return;
     try {
-      const outcomes = events.length === 1 ? [await instance.invoke(events[0])] : await instance.invokeBatch(events);
+      const outcomes = await instance.invokeTogether(events);
       ids.forEach((id, i) => done(id, outcomes[i] ?? failure(redact, events[i].messageId, new Error('no outcome for this event'))));
     } catch (err) {
       ids.forEach((id, i) => done(id, failure(redact, events[i].messageId, err)));

@@ -206,6 +206,56 @@ describe('destination handler', () => {
     expect(await record('batcher', event.messageId)).toMatchObject({ status: 'delivered', attempts: 1, lastError: null });
   });
 
+  const BULK_CODE = `
+    async function onBatch(events, settings) {
+      await fetch(settings.url + '/ok', { method: 'POST', body: JSON.stringify({ batch: events.map((e) => e.messageId) }) });
+      return events.map((e) => (e.properties.outcome === 'fail' ? { status: 500, errormessage: 'bulk API: try again' } : { status: 200 }));
+    }
+    async function onTrack(event, settings) {
+      const res = await fetch(settings.url + '/ok', { method: 'POST', body: JSON.stringify({ messageId: event.messageId }) });
+      return res.json();
+    }`;
+  const batchesSince = (from: number) => sink.requests.slice(from).map((r) => (JSON.parse(r.body) as { batch?: string[] }).batch);
+
+  it('a function with onBatch gets the events let through together as one batch, as Segment batches them: 25 events in 3 calls at the default 10 at once, not 25', async () => {
+    const fn = await deployFunction('bulk', { attempts: 3, windowHours: 1 }, { apiKey: API_KEY }, {}, sink.url, BULK_CODE);
+    const events = Array.from({ length: 25 }, () => trackEvent('ok'));
+    await enqueuePacked(fn.queue, events);
+    const before = sink.requests.length;
+    const { response } = await poll(fn);
+    expect(response.batchItemFailures).toEqual([]);
+    const batches = batchesSince(before);
+    // 10, 10 and 5, unless the adaptive limit moved in between: never a call per event, never more than 10 at once.
+    expect(batches.length).toBeLessThanOrEqual(4);
+    expect(batches.every((b) => b !== undefined && b.length <= 10)).toBe(true);
+    expect(batches.flat().sort()).toEqual(events.map((e) => e.messageId).sort());
+    for (const e of events) expect(await record('bulk', e.messageId)).toMatchObject({ status: 'delivered', attempts: 1 });
+    expect(summaries().at(-1)).toMatchObject({ delivered: 25 });
+  });
+
+  it("onBatch's partial failure retries only its event; the message comes back with it alone, and alone it goes to its own handler", async () => {
+    // Retried once after 1 s.
+    const fn = await deployFunction('bulk-partial', { attempts: 2, windowHours: 1 / 3600 }, { apiKey: API_KEY }, {}, sink.url, BULK_CODE);
+    const events = Array.from({ length: 10 }, (_, i) => trackEvent(i === 6 ? 'fail' : 'ok'));
+    const failing = events[6];
+    await enqueuePacked(fn.queue, events);
+    const before = sink.requests.length;
+
+    const first = await poll(fn);
+    expect(first.records).toHaveLength(1);
+    expect(first.response.batchItemFailures).toEqual([{ itemIdentifier: first.records[0].messageId }]);
+    expect(batchesSince(before)).toEqual([events.map((e) => e.messageId)]);
+    for (const e of events.filter((x) => x !== failing)) expect(await record('bulk-partial', e.messageId)).toMatchObject({ status: 'delivered', attempts: 1 });
+    expect(await record('bulk-partial', failing.messageId)).toMatchObject({ status: 'retrying', attempts: 1, lastError: { message: 'bulk API: try again (status 500)' } });
+
+    const second = await poll(fn, 5);
+    expect(second.response.batchItemFailures).toEqual([]);
+    expect(sinkCalls(failing.messageId)).toHaveLength(1); // through onTrack
+    expect(sink.requests.length - before).toBe(2);
+    expect(await record('bulk-partial', failing.messageId)).toMatchObject({ status: 'delivered', attempts: 2 });
+    expect(summaries().at(-1)).toMatchObject({ duplicate: 9, delivered: 1 });
+  });
+
   it('discards a permanent error: not reported (SQS deletes it), recorded as discarded with the error', async () => {
     const event = trackEvent('bad');
     await enqueue(hooks.queue, [event]);
