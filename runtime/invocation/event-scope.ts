@@ -2,7 +2,10 @@
  * The per-event (or per-load) context, found through AsyncLocalStorage by the sandbox's `console`
  * and `fetch`: console output lands in that event's log buffer, and the event's timeout aborts its
  * in-flight fetches. The AbortController is created only when the event actually fetches with a signal of its
- * own (or times out); other fetches get the lighter FetchAbortSignal.
+ * own (or times out); other fetches get a lighter FetchAbortSignal each.
+ *
+ * When the handler is done, an answer whose body it left unread is dropped (`end`): node-fetch reads only ~64 KB of
+ * a body nobody reads, and its connection then stayed open, one per event, until the destination closed it.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { FetchAbortSignal } from './fetch-abort-signal';
@@ -12,7 +15,8 @@ import type { Redactor } from '../settings/redact';
 export class EventScope {
   readonly logs: LogBuffer;
   private controller: AbortController | undefined;
-  private light: FetchAbortSignal | undefined;
+  /** One per fetch without a signal of its own; `answered` once its response reached the handler. */
+  private requests: Array<{ signal: FetchAbortSignal; answered: boolean }> | undefined;
   /** Retry-After (ms) of the event's last fetch response if it was a 429 or 503, else null. */
   fetchRetryAfterMs: number | null = null;
   /** The event's last fetch got a 429 or a 5xx, or no answer at all: an error the handler throws next is the destination's trouble. */
@@ -27,18 +31,31 @@ export class EventScope {
     return this.controller.signal;
   }
 
-  /** The same abort, in the cheaper form node-fetch takes (fetch-abort-signal.ts), for fetches without a signal of their own. */
-  get fetchSignal(): FetchAbortSignal {
-    this.light ??= new FetchAbortSignal();
-    if (this.controller?.signal.aborted) this.light.abort(this.controller.signal.reason);
-    return this.light;
+  /**
+   * The event's abort for one fetch without a signal of its own, in the cheaper form node-fetch takes
+   * (fetch-abort-signal.ts); `answered()` when its response is handed to the handler.
+   */
+  requestSignal(): { signal: FetchAbortSignal; answered(): void } {
+    const request = { signal: new FetchAbortSignal(), answered: false };
+    if (this.controller?.signal.aborted) request.signal.abort(this.controller.signal.reason);
+    else (this.requests ??= []).push(request);
+    return { signal: request.signal, answered: () => { request.answered = true; } };
   }
 
   /** Abort in-flight fetches, and any fetch the handler still starts afterwards. */
   abort(reason: unknown): void {
     this.controller ??= new AbortController();
     this.controller.abort(reason);
-    this.light?.abort(reason);
+    for (const { signal } of this.requests ?? []) signal.abort(reason);
+    this.requests = undefined;
+  }
+
+  /** The handler is done: the bodies it left unread are dropped with their connections. Requests not answered yet go on. */
+  end(): void {
+    if (!this.requests) return;
+    const reason = new Error('the event ended without reading this response');
+    for (const { signal, answered } of this.requests) if (answered && signal.listened) signal.abort(reason);
+    this.requests = undefined;
   }
 }
 

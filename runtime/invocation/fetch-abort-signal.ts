@@ -13,6 +13,11 @@ export class FetchAbortSignal {
   reason: unknown = undefined;
   private listeners: Listener[] = [];
 
+  /** node-fetch still listens: its request has not ended (no answer yet, or an answer whose body it has not all read). */
+  get listened(): boolean {
+    return this.listeners.length > 0;
+  }
+
   addEventListener(type: string, listener: Listener): void {
     if (type === 'abort' && !this.aborted) this.listeners.push(listener);
   }

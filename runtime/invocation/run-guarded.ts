@@ -1,6 +1,7 @@
 /**
  * Calls a handler inside its event scope and answers within the timeout. A handler that hangs is
- * not stopped (it cannot be), but its event ends as timed out and its fetches are aborted.
+ * not stopped (it cannot be), but its event ends as timed out and its fetches are aborted. A handler that settles
+ * ends its scope (the responses it left unread are dropped).
  */
 import { TimeoutError } from '../api/errors';
 import { eventScopes, type EventScope } from './event-scope';
@@ -35,8 +36,8 @@ function guarded(scope: EventScope, timeoutMs: number, timeoutMessage: string, c
       resolve({ ok: false, thrown });
     }, remaining);
     pending.then(
-      (value) => { clearTimeout(timer); resolve({ ok: true, value }); },
-      (thrown: unknown) => { clearTimeout(timer); resolve({ ok: false, thrown }); },
+      (value) => { clearTimeout(timer); scope.end(); resolve({ ok: true, value }); },
+      (thrown: unknown) => { clearTimeout(timer); scope.end(); resolve({ ok: false, thrown }); },
     );
   });
 }

@@ -43,17 +43,19 @@ async function nodeFetchCall(input: unknown, init?: CompatInit | null): Promise<
   const scope = currentScope();
   const ownSignal = options.signal ?? (input instanceof Request ? ((input as { signal?: AbortSignal | null }).signal ?? null) : null);
   let eventSignal: AbortSignal | FetchAbortSignal | undefined;
+  let answered: (() => void) | undefined;
   if (scope && ownSignal) {
     eventSignal = scope.signal;
     options.signal = AbortSignal.any([eventSignal, ownSignal]);
   } else if (scope) {
     // node-fetch takes this cheaper form as a signal (invocation/fetch-abort-signal.ts).
-    eventSignal = scope.fetchSignal;
+    ({ signal: eventSignal, answered } = scope.requestSignal());
     options.signal = eventSignal as unknown as AbortSignal;
   }
 
   try {
     const response = await nodeFetch(input instanceof URL ? input.href : (input as string | Request), options as RequestInit);
+    answered?.();
     // Kept for a RetryError the handler throws next (invocation/outcome-of.ts).
     if (scope) {
       scope.fetchRetryAfterMs = response.status === 429 || response.status === 503 ? parseRetryAfter(response.headers.get('retry-after')) : null;
