@@ -156,6 +156,19 @@ test('a function that only mentions onBatch (a comment) runs one event per invok
   expect(batches.at(-1)).toEqual([1]);
 }, 20_000);
 
+test('a function with onBatch gets the events it is sent together as one batch; an event sent alone goes to its own handler', async () => {
+  const code = `
+  async function onBatch(events) { return events.map(() => 'batch of ' + events.length); }
+  async function onTrack(event) { return 'alone'; }`;
+  const { pool, seen } = await poolFor('batches', code, { concurrency: 5 });
+  pool.submit([1, 2, 3, 4, 5].map((id) => task(id)));
+  await waitFor('the batch', () => seen.results.length === 5, 15_000);
+  expect(seen.results.map((r) => r.outcome)).toEqual(Array(5).fill(expect.objectContaining({ status: 'delivered', result: 'batch of 5' })));
+  pool.submit([task(6)]);
+  await waitFor('the lone event', () => seen.results.length === 6, 15_000);
+  expect(outcomeOf(seen, 6)).toMatchObject({ status: 'delivered', result: 'alone' });
+}, 20_000);
+
 test('a CPU-bound function is spread over a second worker when a core is free; one that waits on I/O stays in one process', async () => {
   // 30 events in flight at most (what the adaptive limit would allow), well within one worker's share of 100.
   const feed = async (pool: WorkerPool, seen: Observed, total: number) => {
