@@ -3,29 +3,18 @@
  * (URL objects, lower-case methods upper-cased, plain-object headers, `timeout`, `res.buffer()`,
  * `FetchError: request to <url> failed, reason: <cause>`). It is also ~2.5× cheaper per request
  * than Node's built-in fetch (undici) here (bench/RESULTS.md), which is what bounds delivery
- * throughput. Connections are kept alive. The current event's abort signal (its timeout) is
+ * throughput. Connections are kept alive (keep-alive-agents.ts). The current event's abort signal (its timeout) is
  * combined with the caller's own signal.
  */
-import http from 'node:http';
-import https from 'node:https';
 import nodeFetch, { Headers, Request, Response, type RequestInit } from 'node-fetch';
 import { parseRetryAfter } from '../delivery/retry-after';
 import { currentScope } from '../invocation/event-scope';
 import type { FetchAbortSignal } from '../invocation/fetch-abort-signal';
 import { currentRunObserver, type FetchCall } from '../invocation/run-observer';
 import { FetchError } from './fetch-error';
+import { keepAliveAgent } from './keep-alive-agents';
 
 export { Headers, Request, Response };
-
-/**
- * An idle connection is let go after 4 s (undici's default), or 1 s before the destination's `Keep-Alive: timeout=N`
- * when that is sooner. Node's agent honours that header only when it has a timeout of its own; without one it kept
- * connections forever, and a busy worker could send on one the destination had just closed (ECONNRESET).
- */
-const IDLE_CONNECTION_MS = 4_000;
-const httpAgent = new http.Agent({ keepAlive: true, timeout: IDLE_CONNECTION_MS });
-const httpsAgent = new https.Agent({ keepAlive: true, timeout: IDLE_CONNECTION_MS });
-const keepAliveAgent = (url: URL) => (url.protocol === 'https:' ? httpsAgent : httpAgent);
 
 type CompatInit = RequestInit & { signal?: AbortSignal | null };
 

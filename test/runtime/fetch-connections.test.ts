@@ -1,9 +1,10 @@
 /** The connections the sandbox's fetch keeps: let go before the destination closes them, never left open by an unread body. */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { createServer, type Server } from 'node:http';
+import http, { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { compatFetch } from '../../runtime/sandbox/fetch';
+import { dropIdleAfterPause } from '../../runtime/sandbox/keep-alive-agents';
 import { track } from './support/events';
 import { TmpFunctions } from './support/tmp-function';
 
@@ -48,6 +49,37 @@ test("a kept-alive connection is let go before the destination's Keep-Alive time
   blockEventLoop(500);
   const response = await compatFetch(url, { method: 'POST', body: '{}' });
   expect(await response.text()).toBe('ok');
+});
+
+test("an agent unused for longer than its idle limit drops its idle connections before its next request (a Lambda thawed: its timers have not run yet)", async () => {
+  let opened = 0;
+  const server = createServer({ keepAliveTimeout: 60_000 }, (req, res) => { req.resume(); req.on('end', () => res.end('ok')); });
+  server.on('connection', () => { opened++; });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const local = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+  const post = (agent: http.Agent) => compatFetch(local, { method: 'POST', body: '{}', agent }).then((r) => r.text());
+  try {
+    const agent = dropIdleAfterPause(new http.Agent({ keepAlive: true }), 50);
+    expect(await post(agent)).toBe('ok');
+    expect(await post(agent)).toBe('ok');
+    expect(opened).toBe(1);
+    blockEventLoop(100); // frozen past the limit: the next request comes first
+    expect(await post(agent)).toBe('ok');
+    expect(opened).toBe(2);
+    expect(await post(agent)).toBe('ok');
+    expect(opened).toBe(2);
+
+    const plain = new http.Agent({ keepAlive: true }); // what it guards against: the old connection is reused
+    await post(plain);
+    blockEventLoop(100);
+    await post(plain);
+    expect(opened).toBe(3);
+    plain.destroy();
+    agent.destroy();
+  } finally {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  }
 });
 
 describe("a response the function leaves unread (node-fetch reads ~64 KB of it)", () => {
