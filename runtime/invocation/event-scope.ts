@@ -37,8 +37,14 @@ export class EventScope {
    */
   requestSignal(): { signal: FetchAbortSignal; answered(): void } {
     const request = { signal: new FetchAbortSignal(), answered: false };
-    if (this.controller?.signal.aborted) request.signal.abort(this.controller.signal.reason);
-    else (this.requests ??= []).push(request);
+    if (this.controller?.signal.aborted) {
+      request.signal.abort(this.controller.signal.reason);
+    } else {
+      this.requests ??= [];
+      // A scope that never ends (the load scope, where timers set at load run) forgets the requests that are over.
+      if (this.requests.length >= 64) this.requests = this.requests.filter((r) => !r.answered || r.signal.listened);
+      this.requests.push(request);
+    }
     return { signal: request.signal, answered: () => { request.answered = true; } };
   }
 

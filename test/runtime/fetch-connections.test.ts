@@ -5,6 +5,8 @@ import http, { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { compatFetch } from '../../runtime/sandbox/fetch';
 import { dropIdleAfterPause } from '../../runtime/sandbox/keep-alive-agents';
+import { EventScope, eventScopes } from '../../runtime/invocation/event-scope';
+import { createRedactor } from '../../runtime/settings/redact';
 import { track } from './support/events';
 import { TmpFunctions } from './support/tmp-function';
 
@@ -76,6 +78,22 @@ test("an agent unused for longer than its idle limit drops its idle connections 
     expect(opened).toBe(3);
     plain.destroy();
     agent.destroy();
+  } finally {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  }
+});
+
+test('a scope that never ends (the load scope, where timers set at load fetch) does not keep every request it made', async () => {
+  const server = createServer((req, res) => { req.resume(); req.on('end', () => res.end('ok')); });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const local = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+  try {
+    const scope = new EventScope(createRedactor([]));
+    for (let i = 0; i < 300; i++) {
+      await eventScopes.run(scope, async () => (await compatFetch(local, { method: 'POST', body: '{}' })).text());
+    }
+    expect((scope as unknown as { requests: unknown[] }).requests.length).toBeLessThanOrEqual(64);
   } finally {
     server.closeAllConnections();
     await new Promise((resolve) => server.close(resolve));
