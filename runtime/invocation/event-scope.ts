@@ -17,6 +17,7 @@ export class EventScope {
   private controller: AbortController | undefined;
   /** One per fetch without a signal of its own; `answered` once its response reached the handler. */
   private requests: Array<{ signal: FetchAbortSignal; answered: boolean }> | undefined;
+  private compactAt = 64;
   /** Retry-After (ms) of the event's last fetch response if it was a 429 or 503, else null. */
   fetchRetryAfterMs: number | null = null;
   /** The event's last fetch got a 429 or a 5xx, or no answer at all: an error the handler throws next is the destination's trouble. */
@@ -41,8 +42,12 @@ export class EventScope {
       request.signal.abort(this.controller.signal.reason);
     } else {
       this.requests ??= [];
-      // A scope that never ends (the load scope, where timers set at load run) forgets the requests that are over.
-      if (this.requests.length >= 64) this.requests = this.requests.filter((r) => !r.answered || r.signal.listened);
+      // A scope that never ends (the load scope, where timers set at load run) forgets the requests that are over,
+      // each time the list has doubled (so an event with thousands of fetches in flight does not filter on each).
+      if (this.requests.length >= this.compactAt) {
+        this.requests = this.requests.filter((r) => !r.answered || r.signal.listened);
+        this.compactAt = Math.max(64, 2 * this.requests.length);
+      }
       this.requests.push(request);
     }
     return { signal: request.signal, answered: () => { request.answered = true; } };
