@@ -1,10 +1,11 @@
 /**
  * Lambda assets built at synth without Docker: esbuild's JS API bundles the handlers, and every asset
  * directory is staged under os.tmpdir() in a folder named by the hash of its content. Same input ⇒ same
- * bytes ⇒ same CDK asset hash, so an unchanged function is not redeployed.
+ * bytes ⇒ same CDK asset hash, so an unchanged function is not redeployed. Every change of a function stages a new
+ * folder, so the first staging of a synth removes those no synth has used for a week (each use touches its folder).
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { buildSync } from 'esbuild';
@@ -12,7 +13,8 @@ import { buildSync } from 'esbuild';
 /** Relative path → file content. */
 export type AssetFiles = Readonly<Record<string, string>>;
 
-const STAGING_ROOT = join(tmpdir(), 'destfn-cdk-assets');
+export const STAGING_ROOT = join(tmpdir(), 'destfn-cdk-assets');
+export const STAGED_UNUSED_MAX_MS = 7 * 24 * 60 * 60 * 1000;
 const WHATWG_URL_STUB = join(__dirname, '..', 'runtime', 'sandbox', 'whatwg-url-node.ts');
 const bundles = new Map<string, { code: string; inputs: string[] }>();
 
@@ -58,7 +60,12 @@ export function stageAsset(files: AssetFiles): string {
   const hash = createHash('sha256');
   for (const name of names) hash.update(`${name}\0${files[name]}\0`);
   const dir = join(STAGING_ROOT, hash.digest('hex').slice(0, 32));
-  if (existsSync(dir)) return dir;
+  pruneUnusedOnce();
+  if (existsSync(dir)) {
+    const now = new Date();
+    utimesSync(dir, now, now);
+    return dir;
+  }
 
   const partial = `${dir}.partial-${process.pid}-${Date.now()}`;
   for (const name of names) {
@@ -74,4 +81,27 @@ export function stageAsset(files: AssetFiles): string {
     if (!existsSync(dir)) throw err;
   }
   return dir;
+}
+
+let pruned = false;
+
+/** Removes the staged folders (and leftovers of interrupted stagings) no synth has used for STAGED_UNUSED_MAX_MS. */
+function pruneUnusedOnce(): void {
+  if (pruned) return;
+  pruned = true;
+  const before = Date.now() - STAGED_UNUSED_MAX_MS;
+  let entries: string[];
+  try {
+    entries = readdirSync(STAGING_ROOT);
+  } catch {
+    return; // nothing staged yet
+  }
+  for (const entry of entries) {
+    const path = join(STAGING_ROOT, entry);
+    try {
+      if (statSync(path).mtimeMs < before) rmSync(path, { recursive: true, force: true });
+    } catch {
+      // Removed by another synth meanwhile, or not ours to remove: it stays.
+    }
+  }
 }

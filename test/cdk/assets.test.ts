@@ -1,6 +1,6 @@
 /** Lambda assets built with esbuild at synth (no Docker): real handlers, deterministic staging. */
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, utimesSync } from 'node:fs';
 import { isBuiltin } from 'node:module';
 import { join } from 'node:path';
 import { runInNewContext } from 'node:vm';
@@ -14,6 +14,27 @@ describe('stageAsset', () => {
     expect(stageAsset({ 'function/settings.json': '{}\n', 'index.js': 'module.exports = 1;\n' })).toBe(first);
     expect(readFileSync(join(first, 'function', 'settings.json'), 'utf8')).toBe('{}\n');
     expect(stageAsset({ ...files, 'index.js': 'module.exports = 2;\n' })).not.toBe(first);
+  });
+
+  test("a synth removes the staged folders no synth has used for a week, and keeps (and touches) the one it uses", () => {
+    jest.isolateModules(() => {
+      const bundler = require('../../lib/asset-bundler') as typeof import('../../lib/asset-bundler');
+      const weekAndDay = new Date(Date.now() - bundler.STAGED_UNUSED_MAX_MS - 24 * 3600 * 1000);
+      const stale = join(bundler.STAGING_ROOT, `stale-test-${process.pid}`);
+      const recent = join(bundler.STAGING_ROOT, `recent-test-${process.pid}`);
+      for (const dir of [stale, recent]) mkdirSync(dir, { recursive: true });
+      utimesSync(stale, weekAndDay, weekAndDay);
+      const reused = stageAsset({ 'index.js': `module.exports = 'reused ${process.pid}';\n` }); // staged by the other module instance
+      const dayAgo = new Date(Date.now() - 24 * 3600 * 1000);
+      utimesSync(reused, dayAgo, dayAgo);
+
+      expect(bundler.stageAsset({ 'index.js': `module.exports = 'reused ${process.pid}';\n` })).toBe(reused);
+      expect(existsSync(stale)).toBe(false);
+      expect(existsSync(recent)).toBe(true);
+      expect(existsSync(reused)).toBe(true);
+      expect(Date.now() - statSync(reused).mtimeMs).toBeLessThan(60_000);
+      rmSync(recent, { recursive: true, force: true });
+    });
   });
 });
 
