@@ -1,4 +1,7 @@
-/** What `destfn run` prints: the Segment editor's "Callback Return" and "Log Output", or one JSON object. */
+/**
+ * What `destfn run` prints: the Segment editor's "Callback Return" and "Log Output", or one JSON object; for a batch,
+ * each event's fate in order (what onBatch returned for it), the batch's output once.
+ */
 import type { Outcome, OutcomeReason } from '../delivery/outcome';
 
 export interface RunReport {
@@ -16,6 +19,47 @@ const WHY_DISCARDED: Partial<Record<OutcomeReason, string>> = {
   'invalid-settings': 'invalid settings',
   'error': 'the function opts to discard unknown errors',
 };
+
+/** A batch run: one outcome per event, in order; `onBatch` when the function has one (its output is the batch's). */
+export interface BatchRunReport {
+  outcomes: Outcome[];
+  onBatch: boolean;
+  loadLogs: string[];
+  filterNote: string | null;
+}
+
+export function isDelivered(report: RunReport | BatchRunReport): boolean {
+  return 'outcomes' in report ? report.outcomes.every((o) => o.status === 'delivered') : report.outcome.status === 'delivered';
+}
+
+export function formatRunJson(report: RunReport | BatchRunReport): string {
+  if (!('outcomes' in report)) return formatJson(report);
+  const events = report.outcomes.map(({ messageId, status, result, error, logs }) => ({
+    messageId, status, result: result === undefined ? null : result, error, ...(report.onBatch ? {} : { logs }),
+  }));
+  const logs = [...report.loadLogs, ...(report.onBatch ? report.outcomes[0].logs : [])];
+  return `${JSON.stringify({ events, logs })}\n`;
+}
+
+export function formatRunHuman(report: RunReport | BatchRunReport): string {
+  if (!('outcomes' in report)) return formatHuman(report);
+  const { outcomes, onBatch, loadLogs, filterNote } = report;
+  const lines = [...section(onBatch ? `Callback Return (onBatch, ${outcomes.length} events)` : `Callback Return (no onBatch: each event through its handler)`)];
+  outcomes.forEach((outcome, i) => {
+    const [first, ...rest] = callbackReturn(outcome);
+    lines.push(`[${i}] ${outcome.messageId}: ${first}`, ...rest.map((line) => `    ${line}`));
+  });
+  lines.push('', ...section('Log Output'));
+  const logs = onBatch
+    ? [...loadLogs, ...outcomes[0].logs]
+    : [...loadLogs, ...outcomes.flatMap((o, i) => o.logs.map((line) => `[${i}] ${line}`))];
+  lines.push(...(logs.length ? logs : ['(no output)']), '');
+  if (filterNote) lines.push(`note: ${filterNote}`, '');
+  const count = (status: Outcome['status']) => outcomes.filter((o) => o.status === status).length;
+  const took = Math.round(Math.max(...outcomes.map((o) => o.durationMs)));
+  lines.push(`status: ${count('delivered')} delivered, ${count('retry')} would be retried, ${count('discarded')} discarded (took ${took} ms)`);
+  return `${lines.join('\n')}\n`;
+}
 
 export function formatJson({ outcome, loadLogs }: RunReport): string {
   const { status, result, error } = outcome;

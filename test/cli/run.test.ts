@@ -41,6 +41,23 @@ describe('destfn run', () => {
     writeFileSync(join(logger, 'settings.json'), JSON.stringify({ greeting: 'hi' }));
     const badEvent = join(tmp, 'bad-event.json');
     writeFileSync(badEvent, JSON.stringify({ type: 'track', userId: 'u1' }));
+    // A batch function as Segment's docs write one: a bulk call, then each event's fate.
+    const bulk = join(tmp, 'functions', 'bulk');
+    mkdirSync(bulk, { recursive: true });
+    writeFileSync(join(bulk, 'index.js'), [
+      'async function onBatch(events, settings) {',
+      "  console.log('bulk of', events.length);",
+      "  return events.map((e) => (e.properties.ok ? { status: 200 } : { status: 500, errormessage: 'bulk API refused ' + e.messageId }));",
+      '}',
+    ].join('\n'));
+    writeFileSync(join(bulk, 'function.json'), JSON.stringify({}));
+    const track = (messageId: string, ok: boolean) => ({ type: 'track', event: 'Order Completed', userId: 'u1', messageId, properties: { ok } });
+    const events = (name: string, value: unknown) => {
+      const file = join(tmp, `${name}.json`);
+      writeFileSync(file, JSON.stringify(value));
+      return file;
+    };
+    const threeEvents = events('three', [track('e-0', true), track('e-1', false), track('e-2', true)]);
 
     const gcf = (status: number) => settings(`gcf-${status}`, { httpTrigger: `${server.url}/status/${status}` });
     const hook = (status: number) => settings(`hook-${status}`, { url: `${server.url}/status/${status}` });
@@ -51,6 +68,10 @@ describe('destfn run', () => {
       jsonRetry: ['google-cloud-function', '--event', 'track', '--settings', gcf(429), '--json'],
       badEvent: ['webhook', '--event', badEvent, '--settings', hook(200)],
       batchFile: ['webhook', '--event', join(FIXTURES, 'batch.json'), '--settings', hook(200)],
+      onBatchHuman: ['bulk', '--event', threeEvents, '--dir', join(tmp, 'functions')],
+      onBatchJson: ['bulk', '--event', threeEvents, '--dir', join(tmp, 'functions'), '--json'],
+      emptyBatch: ['bulk', '--event', events('empty', []), '--dir', join(tmp, 'functions')],
+      badBatchEntry: ['bulk', '--event', events('bad-entry', [track('e-0', true), { type: 'track', userId: 'u1' }]), '--dir', join(tmp, 'functions')],
     };
     const names = Object.keys(runs);
     const outputs = await Promise.all(names.map((name) => destfn(['run', ...runs[name]])));
@@ -117,10 +138,59 @@ describe('destfn run', () => {
     expect(stderr).toMatch(/^destfn run: event file ".*bad-event\.json": "event" is required for a track event\n$/);
   });
 
-  test('a batch file (a /v1/batch body): says run takes one event, nothing invoked, exit 1', () => {
+  test('a /v1/batch body, to a function without onBatch: each event through its handler, each one\'s fate in order, exit 0 when all are delivered', () => {
     const { code, stdout, stderr } = results.batchFile;
+    expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
+    expect(stdout).toContain('Callback Return (no onBatch: each event through its handler)\n');
+    const fates = stdout.split('\n').filter((line) => /^\[\d\] /.test(line));
+    expect(fates).toHaveLength(6);
+    expect(fates[0]).toMatch(/^\[0\] \S+: \{$/); // the webhook's result, pretty JSON
+    expect(stableDuration(stdout)).toContain('status: 6 delivered, 0 would be retried, 0 discarded (took N ms)\n');
+    const received = server.requests.filter((r) => r.url === '/status/200').map((r) => (JSON.parse(r.body) as { type: string }).type);
+    for (const type of ['identify', 'track', 'page', 'screen', 'group', 'alias']) expect(received).toContain(type);
+  });
+
+  test('a JSON array of events, as Segment\'s editor takes, goes to onBatch once: each event\'s fate (a partial failure retried), the batch\'s output once, exit 1', () => {
+    const { code, stdout, stderr } = results.onBatchHuman;
+    expect({ code, stderr }).toEqual({ code: 1, stderr: '' });
+    expect(stableDuration(stdout)).toBe([
+      'Callback Return (onBatch, 3 events)',
+      '-----------------------------------',
+      '[0] e-0: {',
+      '      "status": 200',
+      '    }',
+      '[1] e-1: RetryError: bulk API refused e-1 (status 500)',
+      '    → would be retried (then moved to the DLQ after the last attempt)',
+      '[2] e-2: {',
+      '      "status": 200',
+      '    }',
+      '',
+      'Log Output',
+      '----------',
+      'bulk of 3',
+      '',
+      'status: 2 delivered, 1 would be retried, 0 discarded (took N ms)',
+      '',
+    ].join('\n'));
+  });
+
+  test('a batch, --json: one object with every event\'s fate and the logs once', () => {
+    const { code, stdout } = results.onBatchJson;
     expect(code).toBe(1);
-    expect(stdout).toBe('');
-    expect(stderr).toMatch(/^destfn run: event file ".*batch\.json" is a batch \(\{"batch": \[\.\.\.\]\}\): run takes one event; put one of its entries in a file of its own\n$/);
+    expect(JSON.parse(stdout)).toEqual({
+      events: [
+        { messageId: 'e-0', status: 'delivered', result: { status: 200 }, error: null },
+        { messageId: 'e-1', status: 'retry', result: null, error: { name: 'RetryError', message: 'bulk API refused e-1 (status 500)' } },
+        { messageId: 'e-2', status: 'delivered', result: { status: 200 }, error: null },
+      ],
+      logs: ['bulk of 3'],
+    });
+  });
+
+  test('an empty batch, or a batch with an invalid entry: a clear error naming the entry, nothing invoked, exit 1', () => {
+    expect(results.emptyBatch).toMatchObject({ code: 1, stdout: '' });
+    expect(results.emptyBatch.stderr).toMatch(/^destfn run: event file ".*empty\.json" holds an empty batch: give it one event or more\n$/);
+    expect(results.badBatchEntry).toMatchObject({ code: 1, stdout: '' });
+    expect(results.badBatchEntry.stderr).toMatch(/^destfn run: event file ".*bad-entry\.json", event 1: "event" is required for a track event\n$/);
   });
 });
