@@ -12,11 +12,13 @@ import { FetchAbortSignal } from './fetch-abort-signal';
 import { LogBuffer } from './log-capture';
 import type { Redactor } from '../settings/redact';
 
+/** One fetch without a signal of its own: its abort, and whether its response has reached the handler. */
+export interface ScopedRequest { signal: FetchAbortSignal; answered: boolean }
+
 export class EventScope {
   readonly logs: LogBuffer;
   private controller: AbortController | undefined;
-  /** One per fetch without a signal of its own; `answered` once its response reached the handler. */
-  private requests: Array<{ signal: FetchAbortSignal; answered: boolean }> | undefined;
+  private requests: ScopedRequest[] | undefined;
   private compactAt = 64;
   /** Retry-After (ms) of the event's last fetch response if it was a 429 or 503, else null. */
   fetchRetryAfterMs: number | null = null;
@@ -34,10 +36,10 @@ export class EventScope {
 
   /**
    * The event's abort for one fetch without a signal of its own, in the cheaper form node-fetch takes
-   * (fetch-abort-signal.ts); `answered()` when its response is handed to the handler.
+   * (fetch-abort-signal.ts); the caller sets `answered` when its response is handed to the handler.
    */
-  requestSignal(): { signal: FetchAbortSignal; answered(): void } {
-    const request = { signal: new FetchAbortSignal(), answered: false };
+  requestSignal(): ScopedRequest {
+    const request: ScopedRequest = { signal: new FetchAbortSignal(), answered: false };
     if (this.controller?.signal.aborted) {
       request.signal.abort(this.controller.signal.reason);
     } else {
@@ -50,7 +52,7 @@ export class EventScope {
       }
       this.requests.push(request);
     }
-    return { signal: request.signal, answered: () => { request.answered = true; } };
+    return request;
   }
 
   /** Abort in-flight fetches, and any fetch the handler still starts afterwards. */

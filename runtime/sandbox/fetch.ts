@@ -8,7 +8,7 @@
  */
 import nodeFetch, { Headers, Request, Response, type RequestInit } from 'node-fetch';
 import { parseRetryAfter } from '../delivery/retry-after';
-import { currentScope } from '../invocation/event-scope';
+import { currentScope, type ScopedRequest } from '../invocation/event-scope';
 import type { FetchAbortSignal } from '../invocation/fetch-abort-signal';
 import { currentRunObserver, type FetchCall } from '../invocation/run-observer';
 import { FetchError } from './fetch-error';
@@ -32,19 +32,20 @@ async function nodeFetchCall(input: unknown, init?: CompatInit | null): Promise<
   const scope = currentScope();
   const ownSignal = options.signal ?? (input instanceof Request ? ((input as { signal?: AbortSignal | null }).signal ?? null) : null);
   let eventSignal: AbortSignal | FetchAbortSignal | undefined;
-  let answered: (() => void) | undefined;
+  let request: ScopedRequest | undefined;
   if (scope && ownSignal) {
     eventSignal = scope.signal;
     options.signal = AbortSignal.any([eventSignal, ownSignal]);
   } else if (scope) {
     // node-fetch takes this cheaper form as a signal (invocation/fetch-abort-signal.ts).
-    ({ signal: eventSignal, answered } = scope.requestSignal());
+    request = scope.requestSignal();
+    eventSignal = request.signal;
     options.signal = eventSignal as unknown as AbortSignal;
   }
 
   try {
     const response = await nodeFetch(input instanceof URL ? input.href : (input as string | Request), options as RequestInit);
-    answered?.();
+    if (request) request.answered = true;
     // Kept for a RetryError the handler throws next (invocation/outcome-of.ts).
     if (scope) {
       scope.fetchRetryAfterMs = response.status === 429 || response.status === 503 ? parseRetryAfter(response.headers.get('retry-after')) : null;
