@@ -66,8 +66,10 @@ export class EventScope {
   /** The handler is done: the bodies it left unread are dropped with their connections. Requests not answered yet go on. */
   end(): void {
     if (!this.requests) return;
-    const reason = new Error('the event ended without reading this response');
-    for (const { signal, answered } of this.requests) if (answered && signal.listened) signal.abort(reason);
+    let reason: Error | undefined; // made only when needed: an Error captures a stack, a cost on every event
+    for (const { signal, answered } of this.requests) {
+      if (answered && signal.listened) signal.abort(reason ??= new Error('the event ended without reading this response'));
+    }
     this.requests = undefined;
   }
 }
