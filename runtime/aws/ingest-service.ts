@@ -47,7 +47,10 @@ export function createIngestService(deps: IngestServiceDeps): (req: IngestReques
     if (browser) return browser;
 
     const parsed = parseIngestRequest(req, sources);
-    if (!parsed.ok) return { status: parsed.status, body: { ...parsed.body } };
+    if (!parsed.ok) {
+      if (parsed.rejected) reportRejected(parsed.rejected.source, [parsed.rejected.event]);
+      return { status: parsed.status, body: { ...parsed.body } };
+    }
     if (parsed.rejected.length > 0) reportRejected(parsed.source, parsed.rejected);
 
     const perFunction = new Map<string, EncodedEvent[]>();

@@ -1,13 +1,13 @@
 /**
  * `destfn rejected [--limit n] [--json] [--data dir]`: the invalid events the local ingest left out of their
- * batch (the rest was accepted), newest first. On AWS they are in the ingest Lambda's log group
+ * batch (the rest was accepted) or refused alone (a request of one event), newest first. On AWS they are in the ingest Lambda's log group
  * ("ingest: event rejected") and its RejectedEvents metric.
  */
 import { RejectedLog, type RejectedRecord } from '../local/rejected';
 import { parseCommandArgs } from './args';
 import { openLocalData } from './local/data';
 
-export const summary = 'show the invalid events the ingest left out of their batch (reason, source, snippet)';
+export const summary = 'show the invalid events the ingest rejected, alone or from a batch (reason, source, snippet)';
 
 const USAGE = 'usage: destfn rejected [--limit n] [--json] [--data dir]\n'
   + '  (on AWS: the ingest Lambda\'s log lines "ingest: event rejected" and its RejectedEvents metric)\n';

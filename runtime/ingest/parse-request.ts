@@ -56,7 +56,7 @@ function parse(req: IngestRequest, sources: SourceCredentials[], now: Date): Ing
     if (!source) return refuse(401, `invalid write key: ${WRITE_KEY_HELP}`);
   }
 
-  const valid = validateAll(envelope, now, jsonSizeBound(decoded.body.length), sources);
+  const valid = validateAll(envelope, now, jsonSizeBound(decoded.body.length), sources, source.name);
   return 'ok' in valid ? valid : { ok: true, source: source.name, ...valid };
 }
 
@@ -76,10 +76,12 @@ function authenticateWebhook(
 }
 
 /**
- * A single event that is invalid refuses the request. In a batch each invalid event is rejected alone and
- * the valid ones are accepted.
+ * A single event that is invalid refuses the request (and is reported as rejected). In a batch each invalid event
+ * is rejected alone and the valid ones are accepted.
  */
-function validateAll(envelope: Envelope, now: Date, maxBytes: number, sources: SourceCredentials[]): { events: SegmentEvent[]; rejected: RejectedEvent[] } | IngestRefusal {
+function validateAll(
+  envelope: Envelope, now: Date, maxBytes: number, sources: SourceCredentials[], source: string,
+): { events: SegmentEvent[]; rejected: RejectedEvent[] } | IngestRefusal {
   const events: SegmentEvent[] = [];
   const rejected: RejectedEvent[] = [];
   let redact: Redactor | undefined;
@@ -91,9 +93,10 @@ function validateAll(envelope: Envelope, now: Date, maxBytes: number, sources: S
       events.push(result.event);
       continue;
     }
-    if (!envelope.indexed) return refuse(result.tooLarge ? 413 : 400, result.error);
     redact ??= createRedactor(sources.flatMap((s) => [s.writeKey, s.sharedSecret ?? '']));
-    rejected.push({ index, error: result.error, snippet: snippetOf(raw, redact) });
+    const event = { index, error: result.error, snippet: snippetOf(raw, redact) };
+    if (!envelope.indexed) return { ...refuse(result.tooLarge ? 413 : 400, result.error), rejected: { source, event } };
+    rejected.push(event);
   }
   return { events, rejected };
 }

@@ -16,7 +16,7 @@ export interface IngestErrorBody { success: false; error: string; index?: number
 
 /** An invalid event of a batch: left out, the valid ones accepted (as Segment does: clients drop a 4xx batch whole). */
 export interface RejectedEvent {
-  /** Position in the batch (or webhook array). */
+  /** Position in the batch (or webhook array); 0 for a request of one event. */
   index: number;
   error: string;
   /** The event as sent, cut short, the sources' write keys and shared secrets redacted. */
@@ -28,7 +28,15 @@ export interface IngestAcceptedBody { success: true; rejected?: Array<{ index: n
 
 export type IngestResult =
   | { ok: true; source: string; events: SegmentEvent[]; rejected: RejectedEvent[] }
-  | { ok: false; status: number; body: IngestErrorBody };
+  | {
+    ok: false; status: number; body: IngestErrorBody;
+    /**
+     * A request of one event from a known source, refused because that event is invalid: recorded like an invalid
+     * event of a batch (`destfn rejected`, the ingest Lambda's "ingest: event rejected"), since the sender, a
+     * Segment webhook for one, may show no more than the status.
+     */
+    rejected?: { source: string; event: RejectedEvent };
+  };
 
 export type IngestRefusal = Extract<IngestResult, { ok: false }>;
 

@@ -215,6 +215,7 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
     const result = parseIngestRequest(req, sources);
     if (!result.ok) {
       stats.refused++;
+      if (result.rejected) noteRejected(result.rejected.source, [result.rejected.event]);
       return { status: result.status, body: result.body };
     }
     const accepted: IngestAnswer = { status: 200, body: acceptedBody(result.rejected) };

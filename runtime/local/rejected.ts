@@ -1,5 +1,5 @@
 /**
- * Events of a batch the ingest rejected (invalid, the rest of the batch accepted): table `rejected`, written by
+ * Events the ingest rejected (invalid: left out of their batch, or a request of one refused): table `rejected`, written by
  * the engine, read by the dev page and `destfn rejected`. Only the last MAX_KEPT are kept, so a client
  * sending garbage cannot fill the disk.
  */

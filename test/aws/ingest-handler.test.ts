@@ -184,13 +184,22 @@ describe('ingest handler', () => {
     expect(emf[0]._aws).toMatchObject({ CloudWatchMetrics: [{ Metrics: [{ Name: 'RejectedEvents', Unit: 'Count' }] }] });
   });
 
-  it('answers 400 for a single invalid event and for invalid JSON; queues nothing', async () => {
-    const invalid = await invoke({ path: '/v1/track', headers: { authorization: basicAuth('wk_web'), ...json }, body: JSON.stringify({ type: 'track', event: 'No user' }) });
+  it('answers 400 for a single invalid event (logged as rejected, counted) and for invalid JSON (not logged); queues nothing', async () => {
+    const invalid = await invoke({ path: '/v1/track', headers: { authorization: basicAuth('wk_web'), ...json }, body: JSON.stringify({ type: 'track', event: 'No user', writeKey: 'wk_web' }) });
     expect(invalid.statusCode).toBe(400);
     expect(bodyOf(invalid)).toMatchObject({ success: false, error: expect.stringContaining('userId') });
+    const lines = quiet.flatMap((spy) => spy.mock.calls.map((call) => String(call[0]))).join('').split('\n').filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(lines.filter((l) => l.message === 'ingest: event rejected')).toEqual([expect.objectContaining({
+      level: 'WARN', source: 'web', index: 0, reason: expect.stringContaining('userId'),
+      snippet: '{"type":"track","event":"No user","writeKey":"[REDACTED]"}',
+    })]);
+    expect(lines.filter((l) => l._aws !== undefined)).toEqual([expect.objectContaining({ RejectedEvents: 1 })]);
+    for (const spy of quiet) spy.mockClear();
 
     const garbage = await invoke({ path: '/v1/track', headers: { authorization: basicAuth('wk_web'), ...json }, body: '{"type": "track",' });
     expect(garbage.statusCode).toBe(400);
+    expect(quiet.flatMap((spy) => spy.mock.calls.map((call) => String(call[0]))).join('')).not.toContain('ingest: event rejected');
     expect(await drainBodies(sqs.client, orders)).toEqual([]);
     expect(await drainBodies(sqs.client, tracks)).toEqual([]);
   });

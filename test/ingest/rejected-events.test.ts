@@ -56,6 +56,30 @@ test('a single invalid event, or a malformed request, is still refused as a whol
   expect(parseIngestRequest(post('/v1/batch', { batch: [track('a')] }, { authorization: basic('wrong') }), SOURCES, NOW)).toMatchObject({ ok: false, status: 401 });
 });
 
+test('a refused single invalid event from a known source carries it as rejected (index 0, redacted snippet); other refusals carry none', () => {
+  const refused = parseIngestRequest(post('/v1/track', { userId: 'u1', writeKey: WRITE_KEY }), SOURCES, NOW);
+  expect(refused).toEqual({
+    ok: false, status: 400, body: { success: false, error: '"event" is required for a track event' },
+    rejected: { source: SOURCES[0].name, event: { index: 0, error: '"event" is required for a track event', snippet: '{"userId":"u1","writeKey":"[REDACTED]","type":"track"}' } },
+  });
+  const hook = parseIngestRequest(post('/webhook/mobile', { type: 'track', userId: 'u1' }, { authorization: basic('wk_mobile_abcdef') }), SOURCES, NOW);
+  expect(hook).toMatchObject({ ok: false, status: 400, rejected: { source: 'mobile', event: { index: 0, snippet: '{"type":"track","userId":"u1"}' } } });
+  const tooLarge = parseIngestRequest(post('/v1/track', { userId: 'u1', event: 'Big', properties: { pad: 'p'.repeat(40_000) } }), SOURCES, NOW);
+  expect(tooLarge).toMatchObject({ ok: false, status: 413, rejected: { event: { index: 0, snippet: expect.stringMatching(/^\{"userId":"u1".{250,}…$/) } } });
+
+  // Refused before an event was read, or from no known source: nothing to record.
+  for (const req of [
+    post('/v1/track', '{"type":"track",'),
+    post('/v1/track', { userId: 'u1' }, { authorization: basic('wrong') }),
+    post('/v1/track', { userId: 'u1' }, { authorization: undefined }),
+    post('/v1/batch', { batch: 'x' }),
+  ]) {
+    const result = parseIngestRequest(req, SOURCES, NOW);
+    expect(result.ok).toBe(false);
+    expect(result).not.toHaveProperty('rejected');
+  }
+});
+
 test('the 200 answer lists the rejected indexes and reasons only (the snippet is for the operator)', () => {
   expect(acceptedBody([])).toEqual({ success: true });
   expect(acceptedBody([{ index: 2, error: 'batch[2]: bad', snippet: '{}' }])).toEqual({ success: true, rejected: [{ index: 2, error: 'batch[2]: bad' }] });

@@ -92,6 +92,30 @@ describe('every bad input of the fixtures', () => {
     expect(JSON.parse(json.stdout)).toEqual(expect.arrayContaining([expect.objectContaining({ source: 'dev', index: 2 })]));
   });
 
+  test('a request of one invalid event: refused (400 naming the reason) and recorded like a rejected batch entry', async () => {
+    const before = storedCounts(engine);
+    const notices: string[] = [];
+    const onNotice = (text: string) => notices.push(text);
+    engine.events.on('notice', onNotice);
+    const res = await postJson(`${engine.url}/v1/track`, { userId: 'u', messageId: 'bad-alone', writeKey: WRITE_KEY }, WRITE_KEY);
+    engine.events.off('notice', onNotice);
+    expect(res).toEqual({ status: 400, json: { success: false, error: '"event" is required for a track event' } });
+    expect(storedCounts(engine)).toEqual(before);
+    expect(engine.rejected.recent(1)).toEqual([{
+      id: expect.any(Number), at: expect.any(String), source: 'dev', index: 0, error: '"event" is required for a track event',
+      snippet: '{"userId":"u","messageId":"bad-alone","writeKey":"[REDACTED]","type":"track"}',
+    }]);
+    expect(notices).toEqual([expect.stringMatching(/^rejected an event from source "dev": "event" is required .*bad-alone/)]);
+    const cli = await runCli(rejectedCli.main, ['--data', project.dataDir, '--limit', '1']);
+    expect(cli.stdout).toMatch(/^\S+Z {2}dev {2}"event" is required for a track event\n {4}\{"userId":"u","messageId":"bad-alone".*\n$/);
+    expect(cli.stdout).not.toContain(WRITE_KEY);
+
+    // A request refused before its event was read (here: a wrong write key) is not recorded.
+    const wrongKey = await postJson(`${engine.url}/v1/track`, { userId: 'u', messageId: 'bad-key' }, 'wk_wrong');
+    expect(wrongKey.status).toBe(401);
+    expect(engine.rejected.recent(1)[0].snippet).toContain('bad-alone');
+  });
+
   test('the engine still serves after all of them', async () => {
     const res = await postJson(`${engine.url}/v1/track`, track('after-bad-1'), WRITE_KEY);
     expect(res).toEqual({ status: 200, json: { success: true } });

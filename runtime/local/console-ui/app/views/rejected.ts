@@ -1,4 +1,4 @@
-/** Rejected events: invalid events left out of their batch (the rest was accepted), newest first, snippets redacted. */
+/** Rejected events: invalid events left out of their batch (the rest was accepted) or refused alone, newest first, snippets redacted. */
 import { html } from 'htm/preact';
 import type { DeliveryRow, RejectedRow } from '../api-types';
 import { useLiveEvent } from '../state';
@@ -14,7 +14,7 @@ export function RejectedView() {
   const rows = rejected.data?.rejected ?? [];
   return html`<section aria-labelledby="view-title">
     <h2 id="view-title" tabindex="-1">Rejected events</h2>
-    <p class="muted">Invalid events of accepted batches: the rest of the batch went on, these did not.</p>
+    <p class="muted">Invalid events: left out of their batch (the rest of it went on), or refused alone (the sender got the 4xx). Neither was queued.</p>
     <${ErrorBox} message=${rejected.error} />
     ${!rejected.data ? (rejected.loading ? html`<${Loading} what="rejected events" />` : null) : rows.length === 0
       ? html`<p class="muted">None.</p>`
