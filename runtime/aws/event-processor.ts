@@ -113,6 +113,7 @@ export function createEventProcessor(deps: EventProcessorDeps): (job: EventJob) 
       fn, messageId: event.messageId, eventType: event.type, eventName: base.event, attempt,
       queuedAt: message.queuedAt, status: decision.status, error: outcome.error, durationMs, result: outcome.result,
       version: deps.loader.definition().version,
+      retryInMs: decision.action === 'retry' && hideSeconds !== null ? hideSeconds * 1000 : null,
     }, existing?.record ?? null, now());
     await putRecord(record, pack);
 

@@ -20,6 +20,8 @@ export interface AttemptFacts {
   result: unknown;
   /** The code version of the function that made this attempt (runtime/function/version.ts), when known. */
   version?: string;
+  /** A retrying attempt: in how long its next attempt is due (ms). */
+  retryInMs?: number | null;
 }
 
 /**
@@ -40,5 +42,6 @@ export function recordAfterAttempt(facts: AttemptFacts, previous: DeliveryRecord
     firstSeenAt: previous?.firstSeenAt ?? facts.queuedAt,
     updatedAt: now.toISOString(),
     ...(facts.version !== undefined ? { version: facts.version } : {}),
+    ...(facts.status === 'retrying' && typeof facts.retryInMs === 'number' ? { nextAttemptAt: new Date(now.getTime() + facts.retryInMs).toISOString() } : {}),
   };
 }

@@ -17,6 +17,12 @@ export interface DeliveryRecord {
   updatedAt: string;   // ISO
   /** The code version that made the last attempt (runtime/function/version.ts); absent when unknown (a filtered event). */
   version?: string;
+  /**
+   * A retrying record: when its next attempt was scheduled for (ISO), as decided when the attempt settled. It comes
+   * no sooner; it may come later (a paused function holds its events; on AWS the other events of the same SQS
+   * message wait for the longest delay among them).
+   */
+  nextAttemptAt?: string;
 }
 
 export interface LogRecord {

@@ -111,6 +111,8 @@ const ADDED_COLUMNS: ReadonlyArray<readonly [string, string, string]> = [
   ['attempts', 'event', 'TEXT'],
   // The code version of the function that made the last attempt (runtime/function/version.ts).
   ['deliveries', 'version', 'TEXT'],
+  // A retrying record's next attempt (epoch ms), as scheduled when it settled.
+  ['deliveries', 'next_attempt_at', 'INTEGER'],
 ];
 
 /** Indexes an earlier version created and this one does not need (each costs every write). */

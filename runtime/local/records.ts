@@ -32,7 +32,7 @@ export class AttemptCounts {
 type DeliveryRow = {
   function: string; message_id: string; status: DeliveryStatus; attempts: number; last_error: string | null;
   duration_ms: number | null; event_type: string; event_name: string | null; result: string | null;
-  first_seen_at: number; updated_at: number; version: string | null;
+  first_seen_at: number; updated_at: number; version: string | null; next_attempt_at: number | null;
 };
 type LogRow = { id: number; function: string; message_id: string; at: number; lines: string };
 
@@ -49,14 +49,14 @@ export class RecordStore implements DeliveryStore {
     // A retry that finally succeeds keeps the error that made it wait: "delivered, 4 attempts, last error 503".
     // attempt_ids gets the new attempt's row appended (none for a record written without an attempt).
     this.upsert = db.prepare(
-      `INSERT INTO deliveries (function, message_id, status, attempts, last_error, duration_ms, event_type, event_name, result, first_seen_at, updated_at, attempt_ids, version)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+      `INSERT INTO deliveries (function, message_id, status, attempts, last_error, duration_ms, event_type, event_name, result, first_seen_at, updated_at, attempt_ids, version, next_attempt_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT(function, message_id) DO UPDATE SET status = excluded.status, attempts = excluded.attempts,
          last_error = COALESCE(excluded.last_error, deliveries.last_error), duration_ms = excluded.duration_ms,
          result = excluded.result, updated_at = excluded.updated_at,
          attempt_ids = CASE WHEN excluded.attempt_ids IS NULL THEN deliveries.attempt_ids WHEN deliveries.attempt_ids IS NULL THEN excluded.attempt_ids
            ELSE deliveries.attempt_ids || ',' || excluded.attempt_ids END,
-         version = excluded.version`,
+         version = excluded.version, next_attempt_at = excluded.next_attempt_at`,
     );
     this.filtered = db.prepare(
       `INSERT INTO deliveries (function, message_id, status, attempts, last_error, duration_ms, event_type, event_name, result, first_seen_at, updated_at)
@@ -84,7 +84,8 @@ export class RecordStore implements DeliveryStore {
   put(r: DeliveryRecord, attemptId: number | null = null): void {
     this.upsert.run(r.function, r.messageId, r.status, r.attempts, r.lastError ? JSON.stringify(r.lastError) : null,
       r.durationMs === null ? null : Math.round(r.durationMs), r.eventType, r.eventName, r.result,
-      Date.parse(r.firstSeenAt), Date.parse(r.updatedAt), attemptId === null ? null : String(attemptId), r.version ?? null);
+      Date.parse(r.firstSeenAt), Date.parse(r.updatedAt), attemptId === null ? null : String(attemptId), r.version ?? null,
+      r.nextAttemptAt === undefined ? null : Date.parse(r.nextAttemptAt));
   }
 
   /**
@@ -174,6 +175,7 @@ function toRecord(r: DeliveryRow): DeliveryRecord {
     firstSeenAt: new Date(r.first_seen_at).toISOString(),
     updatedAt: new Date(r.updated_at).toISOString(),
     ...(r.version ? { version: r.version } : {}),
+    ...(typeof r.next_attempt_at === 'number' ? { nextAttemptAt: new Date(r.next_attempt_at).toISOString() } : {}),
   };
 }
 

@@ -59,7 +59,7 @@ export function createSettler(db: Db, queue: Queue, records: RecordStore) {
       const record = recordAfterAttempt({
         fn: message.fn, messageId: message.messageId, eventType: message.eventType, eventName: message.eventName,
         attempt: message.attempts, queuedAt: new Date(message.enqueuedAt).toISOString(), status: decision.status,
-        error: outcome.error, durationMs: outcome.durationMs, result: outcome.result, version: options.version,
+        error: outcome.error, durationMs: outcome.durationMs, result: outcome.result, version: options.version, retryInMs,
       }, null, new Date(now));
       const attemptId = records.writeAttempt({ fn: message.fn, messageId: message.messageId, attempt: message.attempts, status: decision.status, outcome }, now, counts, message.event);
       records.put(record, attemptId);

@@ -273,11 +273,18 @@ describe('destination handler', () => {
   it('reports a retryable error and hides the message for the retry policy delay, then it comes back', async () => {
     const event = trackEvent('fail');
     await enqueue(hooks.queue, [event]);
+    const polledAt = Date.now();
     const { records, response } = await poll(hooks);
     const settledAt = Date.now();
 
     expect(response.batchItemFailures).toEqual([{ itemIdentifier: records[0].messageId }]);
-    expect(await record('hooks', event.messageId)).toMatchObject({ status: 'retrying', attempts: 1, lastError: { name: 'RetryError' } });
+    const waiting = await record('hooks', event.messageId);
+    expect(waiting).toMatchObject({ status: 'retrying', attempts: 1, lastError: { name: 'RetryError' } });
+    // The record says when the message comes back: the visibility it was given, from the moment it settled.
+    const nextAt = Date.parse(String(waiting?.nextAttemptAt));
+    expect(nextAt - Date.parse(String(waiting?.updatedAt))).toBe(3000);
+    expect(nextAt).toBeGreaterThanOrEqual(polledAt + 3000);
+    expect(nextAt).toBeLessThanOrEqual(settledAt + 3000);
     expect(deliveryLines(event.messageId)[0]).toMatchObject({ level: 'WARN', status: 'retrying', attempt: 1, retryInSeconds: 3 });
 
     expect(await receiveRecords(sqs.client, hooks.queue)).toEqual([]);

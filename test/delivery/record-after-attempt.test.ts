@@ -36,6 +36,14 @@ describe('recordAfterAttempt', () => {
     expect(recordAfterAttempt(facts({ status: 'retrying', error: newError, attempt: 9 }), previous, NOW)).toMatchObject({ attempts: 9, lastError: newError });
   });
 
+  it('a retrying record says when its next attempt is due; no other record does, and the next one forgets it', () => {
+    const waiting = recordAfterAttempt(facts({ status: 'retrying', error: SINK_503, retryInMs: 90_000 }), null, NOW);
+    expect(waiting.nextAttemptAt).toBe('2025-03-01T10:06:30.000Z');
+    expect(recordAfterAttempt(facts({ status: 'retrying', error: SINK_503 }), null, NOW)).not.toHaveProperty('nextAttemptAt');
+    expect(recordAfterAttempt(facts({ status: 'failed', error: SINK_503, retryInMs: 5 }), null, NOW)).not.toHaveProperty('nextAttemptAt');
+    expect(recordAfterAttempt(facts(), waiting, NOW)).not.toHaveProperty('nextAttemptAt');
+  });
+
   it('a function that never ran has no duration', () => {
     expect(recordAfterAttempt(facts({ status: 'retrying', durationMs: null, error: SINK_503 }), null, NOW).durationMs).toBeNull();
   });

@@ -28,6 +28,8 @@ beforeAll(async () => {
   });
   copyWebhook(project.functionsDir, 'webhook', `${sink.url}/hook`);
   copyWebhook(project.functionsDir, 'short', `${sink.url}/short`, { retry: { attempts: 3, windowHours: 1 } });
+  // One retry, ~8.6 s away at this engine's retry scale: long enough to be seen waiting.
+  copyWebhook(project.functionsDir, 'patient', `${sink.url}/patient`, { retry: { attempts: 2, windowHours: 24 } });
   writeFunction(project.functionsDir, 'chatty', {
     code: `async function onTrack(event, settings) {
       console.log('sending', event.messageId, 'with key', settings.apiKey);
@@ -81,6 +83,27 @@ test('a sink that always fails: DLQ after the last attempt, then `destfn replay`
 
   const again = await runCli(replayCli.main, ['short', '--data', project.dataDir]);
   expect(again.stdout).toContain('moved 0 event(s)');
+});
+
+test('a retrying record says when its next attempt is due: the time the queue holds it until, and a column of `deliveries`', async () => {
+  failures.set('/patient r-wait', 1);
+  const sentAt = Date.now();
+  expect((await postJson(`${engine.url}/v1/track`, track('r-wait'), engine.writeKey)).status).toBe(200);
+  await waitFor('retrying', () => record('patient', 'r-wait')?.status === 'retrying');
+  const waiting = record('patient', 'r-wait')!;
+  const nextAt = Date.parse(waiting.nextAttemptAt!);
+  // 24 h × the scale 0.0001 = 8.64 s, ± the policy's jitter.
+  expect(nextAt - Date.parse(waiting.updatedAt)).toBeGreaterThan(4_000);
+  expect(nextAt - sentAt).toBeLessThan(13_000);
+  const detail = await (await fetch(`${engine.url}/api/deliveries/patient/r-wait`, { headers: { 'x-destfn-token': engine.token } })).json() as { nextAttemptAt: string };
+  expect(detail.nextAttemptAt).toBe(waiting.nextAttemptAt);
+
+  const table = await runCli(deliveriesCli.main, ['patient', '--status', 'retrying', '--data', project.dataDir]);
+  expect(table.stdout.split('\n')[0]).toMatch(/attempts\s+next attempt \(UTC\)\s+duration/);
+  expect(table.stdout).toContain(`r-wait`);
+  expect(table.stdout).toContain(waiting.nextAttemptAt!.replace('T', ' ').slice(0, 19));
+  const delivered = await runCli(deliveriesCli.main, ['webhook', '--status', 'delivered', '--data', project.dataDir]);
+  expect(delivered.stdout).not.toContain('next attempt');
 });
 
 test('`deliveries --json` prints the records; `logs` prints captured lines with messageIds, secrets redacted', async () => {

@@ -92,8 +92,8 @@ export class DeliveryQueries {
       else if (fn === cfn) { where.push('(updated_at < ? OR (updated_at = ? AND message_id < ?))'); args.push(at, at, cid); }
       else { where.push('updated_at < ?'); args.push(at); }
     }
-    const sql = `SELECT function, message_id, status, attempts, last_error, duration_ms, event_type, event_name, result, first_seen_at, updated_at
-      FROM deliveries WHERE ${where.join(' AND ')} ORDER BY updated_at DESC, message_id DESC LIMIT ?`;
+    const sql = `SELECT function, message_id, status, attempts, last_error, duration_ms, event_type, event_name, result, first_seen_at, updated_at,
+        version, next_attempt_at FROM deliveries WHERE ${where.join(' AND ')} ORDER BY updated_at DESC, message_id DESC LIMIT ?`;
     return this.records.fromRows(this.db.prepare(sql).all(...args, filter.limit + 1));
   }
 

@@ -51,6 +51,11 @@ beforeAll(async () => {
     durationMs: 31, eventType: 'track', eventName: 'Order Completed', result: null,
     firstSeenAt: '2025-03-01T06:00:00.000Z', updatedAt: '2025-03-01T10:00:00.000Z',
   });
+  await createDeliveryStore({ tableName: 'deliveries' }).put({
+    function: 'orders', messageId: 'm-2', status: 'retrying', attempts: 2, lastError: { name: 'RetryError', message: 'sink answered 503' },
+    durationMs: 28, eventType: 'track', eventName: 'Order Completed', result: null,
+    firstSeenAt: '2025-03-01T09:00:00.000Z', updatedAt: '2025-03-01T09:30:00.000Z', nextAttemptAt: '2025-03-01T09:45:07.000Z',
+  });
   functionsDir = tempRoot('destfn-cli-aws-');
   mkdirSync(join(functionsDir, 'orders'));
   writeFileSync(join(functionsDir, 'orders', 'index.js'), 'async function onTrack(event, settings) { return 1 }\n');
@@ -69,8 +74,12 @@ describe('CLI --aws', () => {
     expect(code).toBe(0);
     expect(out).toContain('m-1');
     expect(out).toMatch(/track "Order Completed"\s+failed\s+10\s+31ms\s+RetryError: sink answered 503/);
+    expect(out).not.toContain('next attempt');
+    const waiting = await cli(deliveries.main, ['orders', '--aws', '--status', 'retrying']);
+    expect(waiting.out).toMatch(/next attempt \(UTC\)/);
+    expect(waiting.out).toMatch(/m-2\s+track "Order Completed"\s+retrying\s+2\s+2025-03-01 09:45:07\s+28ms\s+RetryError: sink answered 503/);
     const json = await cli(deliveries.main, ['orders', '--aws', '--json']);
-    expect(JSON.parse(json.out)).toMatchObject([{ messageId: 'm-1', status: 'failed' }]);
+    expect(JSON.parse(json.out)).toMatchObject([{ messageId: 'm-1', status: 'failed' }, { messageId: 'm-2', nextAttemptAt: '2025-03-01T09:45:07.000Z' }]);
   });
 
   it('logs: prints captured lines from CloudWatch Logs', async () => {
