@@ -1,5 +1,6 @@
 /** `--event <file.json | type>`: a built-in sample of that type, or an event file (one event or a batch) validated like ingest does. */
 import { existsSync, readFileSync } from 'node:fs';
+import { batchEntries } from '../events/batch-entries';
 import { sampleEvent } from '../events/samples';
 import { EVENT_TYPES, type EventType, type SegmentEvent } from '../events/types';
 import { validateEvent } from '../events/validate';
@@ -24,7 +25,7 @@ export function readEventInput(arg: string): SegmentEvent | SegmentEvent[] {
   } catch (err) {
     throw new EventInputError(`event file "${arg}" is not valid JSON: ${jsonErrorReason(err)}`);
   }
-  const batch = Array.isArray(raw) ? raw : isBatchBody(raw) ? (raw as { batch: unknown[] }).batch : null;
+  const batch = batchEntries(raw);
   if (batch === null) return validated(raw, `event file "${arg}"`);
   if (batch.length === 0) throw new EventInputError(`event file "${arg}" holds an empty batch: give it one event or more`);
   return batch.map((entry, i) => validated(entry, `event file "${arg}", event ${i}`));
@@ -34,9 +35,4 @@ function validated(raw: unknown, where: string): SegmentEvent {
   const result = validateEvent(raw);
   if (!result.ok) throw new EventInputError(`${where}: ${result.error}`);
   return result.event;
-}
-
-/** A `/v1/batch` body rather than an event: an object with a `batch` array and no `type`. */
-function isBatchBody(raw: unknown): boolean {
-  return typeof raw === 'object' && raw !== null && !('type' in raw) && Array.isArray((raw as { batch?: unknown }).batch);
 }

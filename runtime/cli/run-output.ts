@@ -3,6 +3,7 @@
  * each event's fate in order (what onBatch returned for it), the batch's output once.
  */
 import type { Outcome, OutcomeReason } from '../delivery/outcome';
+import { batchRunLogs } from '../invocation/batch-logs';
 
 export interface RunReport {
   outcome: Outcome;
@@ -37,7 +38,7 @@ export function formatRunJson(report: RunReport | BatchRunReport): string {
   const events = report.outcomes.map(({ messageId, status, result, error, logs }) => ({
     messageId, status, result: result === undefined ? null : result, error, ...(report.onBatch ? {} : { logs }),
   }));
-  const logs = [...report.loadLogs, ...(report.onBatch ? report.outcomes[0].logs : [])];
+  const logs = [...report.loadLogs, ...(report.onBatch ? batchRunLogs(report.outcomes, true) : [])];
   return `${JSON.stringify({ events, logs })}\n`;
 }
 
@@ -50,9 +51,7 @@ export function formatRunHuman(report: RunReport | BatchRunReport): string {
     lines.push(`[${i}] ${outcome.messageId}: ${first}`, ...rest.map((line) => `    ${line}`));
   });
   lines.push('', ...section('Log Output'));
-  const logs = onBatch
-    ? [...loadLogs, ...outcomes[0].logs]
-    : [...loadLogs, ...outcomes.flatMap((o, i) => o.logs.map((line) => `[${i}] ${line}`))];
+  const logs = [...loadLogs, ...batchRunLogs(outcomes, onBatch)];
   lines.push(...(logs.length ? logs : ['(no output)']), '');
   if (filterNote) lines.push(`note: ${filterNote}`, '');
   const count = (status: Outcome['status']) => outcomes.filter((o) => o.status === status).length;

@@ -107,6 +107,26 @@ test('Run with the real network reaches the sink; a throw shows the error class,
   await done(w);
 }, 60_000);
 
+test('Run of a batch (a JSON array of events): each event\'s fate in a table, the worst as the result, the logs by index', async () => {
+  const w = await open('#/run/shop');
+  const { page } = w;
+  await page.getByLabel('Event JSON').fill(JSON.stringify([track('run-batch-0'), track('run-batch-1', { type: 'identify' }), track('run-batch-2')], null, 2));
+  await page.getByRole('button', { name: 'Run', exact: true }).click();
+  const rows = page.locator('table.batch-events tbody tr');
+  await seeCount(rows, 3);
+  await seeText(page.locator('#batch-events-title'), 'no onBatch: each event through its handler');
+  await seeText(rows.nth(0), 'run-batch-0');
+  await seeText(rows.nth(0), 'delivered');
+  await seeText(rows.nth(1), 'discarded');
+  await seeText(rows.nth(1), 'EventNotSupported: identify is not sent to the shop');
+  await seeText(rows.nth(2), 'delivered');
+  await seeText(page.locator('#run-result-title'), 'discarded');
+  await seeText(page.getByTestId('log-output'), '[2] sending Order Completed');
+  await seeCount(page.locator('.run-result table.rows:not(.batch-events) tbody tr'), 2);
+  expect(await page.content()).not.toContain(SHOP_API_KEY);
+  await done(w);
+}, 60_000);
+
 test('Run: a per-run setting override is used, and a recent real event can be picked as the starting point', async () => {
   await demo.ingest([track('recent-real-1', { properties: { total: 99.5 } })]);
   await waitFor('recent-real-1 delivered by shop', () => demo.engine.records.get('shop', 'recent-real-1')?.status === 'delivered');

@@ -67,6 +67,48 @@ test('per-run settings overrides (a secret override is redacted too); unknown se
   expect((await api(fx.engine, '/api/functions/nope/run', { body: { event: track() } })).status).toBe(404);
 });
 
+describe('a batch (a JSON array of events, as Segment\'s editor takes)', () => {
+  beforeAll(async () => {
+    writeFunction(fx.project.functionsDir, 'bulk', {
+      code: `async function onBatch(events, settings) {
+  console.log('batch of', events.length);
+  return events.map((e) => e.properties.fail ? { status: 503, errormessage: 'bulk API busy' } : { id: e.messageId });
+}`,
+    });
+    await waitFor('bulk loaded', () => fx.engine.functions().includes('bulk'), 10_000);
+  });
+
+  test('goes to onBatch once: each event\'s fate in order, the worst as the Run\'s status, the batch\'s log once', async () => {
+    const events = [{ ...track(), messageId: 'b-0' }, { ...track({ fail: true }), messageId: 'b-1' }, { ...track(), messageId: 'b-2' }];
+    const { status, json } = await api(fx.engine, '/api/functions/bulk/run', { body: { event: events } });
+    expect(status).toBe(200);
+    expect(json).toMatchObject({ ok: false, status: 'retry', onBatch: true, logs: ['batch of 3'], error: { name: 'RetryError', message: 'bulk API busy (status 503)' } });
+    expect(json.events).toEqual([
+      { messageId: 'b-0', status: 'delivered', reason: null, result: { id: 'b-0' } },
+      { messageId: 'b-1', status: 'retry', reason: 'retry-error', error: { name: 'RetryError', message: 'bulk API busy (status 503)' } },
+      { messageId: 'b-2', status: 'delivered', reason: null, result: { id: 'b-2' } },
+    ]);
+    const all = await api(fx.engine, '/api/functions/bulk/run', { body: { event: { batch: [{ ...track(), messageId: 'b-3' }] } } });
+    expect(all.json).toMatchObject({ ok: true, status: 'delivered', events: [{ messageId: 'b-3', status: 'delivered' }] });
+  });
+
+  test('without onBatch, each event through its handler: its own requests and logs, prefixed by index', async () => {
+    const { json } = await api(fx.engine, '/api/functions/hooks/run', { body: { event: [track(), track({ boom: true })] } });
+    expect(json).toMatchObject({ ok: false, status: 'retry', onBatch: false, error: { name: 'TypeError', stack: [expect.objectContaining({ file: 'functions/hooks/index.js', line: 6 })] } });
+    expect(json.events.map((e: { status: string }) => e.status)).toEqual(['delivered', 'retry']);
+    expect(json.requests.map((r: { requestBody: string }) => JSON.parse(r.requestBody).messageId)).toEqual(json.events.map((e: { messageId: string }) => e.messageId));
+    expect(json.logs.some((line: string) => line.startsWith('[0] '))).toBe(true);
+    expect(json.logs.some((line: string) => line.startsWith('[1] '))).toBe(true);
+    expect(JSON.stringify(json)).not.toContain(SECRET);
+  });
+
+  test('an empty batch, or one with an invalid event, is refused with the event\'s index', async () => {
+    expect((await api(fx.engine, '/api/functions/bulk/run', { body: { event: [] } })).json.error).toBe('event: an empty batch; give it one event or more');
+    const invalid = await api(fx.engine, '/api/functions/bulk/run', { body: { event: [track(), { type: 'track', userId: 'u' }] } });
+    expect(invalid).toMatchObject({ status: 400, json: { error: 'event[1]: "event" is required for a track event' } });
+  });
+});
+
 test('Run touches neither the queue nor the delivery records nor the logs', async () => {
   const before = storedCounts(fx.engine);
   const logs = fx.engine.records.lastLogs(null, 1000).length;

@@ -53,6 +53,7 @@ export interface SamplesBody {
 
 export interface StubResponse { status: number; headers?: Record<string, string>; body: string }
 
+/** `event`: one event, or a batch (an array of events, or a /v1/batch body). */
 export interface RunRequest { event: object; settings?: Record<string, unknown>; network: 'stub' | 'real'; stub?: StubResponse }
 
 export interface StackFrame { file: string; line: number; column: number; fn?: string }
@@ -86,6 +87,10 @@ export interface RunResult {
   filterNote?: string | null;
   network?: 'stub' | 'real';
   requests: OutboundRequest[];
+  /** A batch: each event's fate in order (`status` is the worst of them). */
+  events?: Array<{ messageId: string; status: RunStatus; reason: string | null; result?: unknown; error?: { name: string; message: string } }>;
+  /** The batch went to onBatch (else each event through its own handler). */
+  onBatch?: boolean;
 }
 
 export interface DeliveryRow {

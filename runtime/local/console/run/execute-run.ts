@@ -9,6 +9,8 @@ import type { FunctionDefinition } from '../../../function/definition';
 import { createFunctionInstance } from '../../../function/instance';
 import type { SegmentEvent } from '../../../events/types';
 import { describeThrown } from '../../../delivery/classify';
+import type { Outcome, OutcomeError } from '../../../delivery/outcome';
+import { batchRunLogs } from '../../../invocation/batch-logs';
 import { observeRun } from '../../../invocation/run-observer';
 import { compileFilter } from '../../../routing/filter';
 import { createRedactor, redactDeep, type Redactor } from '../../../settings/redact';
@@ -21,7 +23,8 @@ export interface RunInput {
   definition: FunctionDefinition;
   /** Resolved settings, overrides applied. */
   settings: Settings;
-  event: SegmentEvent;
+  /** One event, or a batch: onBatch when the function has one, else each event through its handler (as `destfn run`). */
+  event: SegmentEvent | SegmentEvent[];
   network: 'stub' | 'real';
   stub?: StubResponse;
   /** Stack frame paths are relative to this (the project). */
@@ -42,6 +45,18 @@ export interface RunResult {
   requests: OutboundRequest[];
   filterNote: string | null;
   network: 'stub' | 'real';
+  /** A batch: each event's fate, in order (`status` above is the worst of them). */
+  events?: BatchEventResult[];
+  /** A batch went to onBatch (else each event through its own handler). */
+  onBatch?: boolean;
+}
+
+export interface BatchEventResult {
+  messageId: string;
+  status: RunResult['status'];
+  reason: string | null;
+  result?: unknown;
+  error?: { name: string; message: string };
 }
 
 /** The result of a run whose function could not load (or compile) with these settings. */
@@ -59,7 +74,7 @@ export async function executeRun(input: RunInput): Promise<RunResult> {
   let thrown: unknown;
   const observer = { fetch: capture.observe, thrown: (value: unknown) => { thrown = value; } };
   const filter = compileFilter(definition.name, definition.config.filter);
-  const base = { requests: capture.requests, network, filterNote: filter.matches(event) ? null : `the function's filter ${filter.source} does not match this event: the engine would not deliver it` };
+  const base = { requests: capture.requests, network, filterNote: filterNote(filter, event) };
 
   const { source } = definition;
   const started = performance.now();
@@ -69,21 +84,48 @@ export async function executeRun(input: RunInput): Promise<RunResult> {
   } catch (err) {
     return { ...base, ...loadFailure(err, redact, input.rootDir, elapsed(started)) };
   }
+  const withStack = (error: OutcomeError): NonNullable<RunResult['error']> => {
+    const frames = frameMapper(source, input.rootDir).frames(stackOf(thrown));
+    return { ...error, stack: redactDeep(frames, redact) as StackFrame[] };
+  };
   try {
+    if (Array.isArray(event)) {
+      const outcomes = await observeRun(observer, () => instance.invokeBatch(event));
+      return { ...base, ...batchResult(outcomes, instance.hasOnBatch, withStack), loadLogs: instance.loadLogs };
+    }
     const outcome = await observeRun(observer, () => instance.invoke(event));
     const result: RunResult = {
       ...base, ok: outcome.status === 'delivered', status: outcome.status, reason: outcome.reason, durationMs: outcome.durationMs,
       logs: outcome.logs, loadLogs: instance.loadLogs,
     };
     if (outcome.result !== undefined) result.result = outcome.result;
-    if (outcome.error) {
-      const frames = frameMapper(source, input.rootDir).frames(stackOf(thrown));
-      result.error = { ...outcome.error, stack: redactDeep(frames, redact) as StackFrame[] };
-    }
+    if (outcome.error) result.error = withStack(outcome.error);
     return result;
   } finally {
     instance.dispose();
   }
+}
+
+/** The worst status first: one event to retry makes the batch's status "retry". */
+const WORST_FIRST: ReadonlyArray<Outcome['status']> = ['retry', 'discarded', 'delivered'];
+
+/** A batch's Run: each event's fate; the worst one as the Run's status, its error (with the stack of the last throw). */
+function batchResult(outcomes: Outcome[], onBatch: boolean, withStack: (error: OutcomeError) => NonNullable<RunResult['error']>): Omit<RunResult, 'requests' | 'network' | 'filterNote' | 'loadLogs'> {
+  const worst = WORST_FIRST.map((status) => outcomes.find((o) => o.status === status)).find((o) => o !== undefined) ?? outcomes[0];
+  const events = outcomes.map(({ messageId, status, reason, result, error }): BatchEventResult => ({
+    messageId, status, reason, ...(result !== undefined ? { result } : {}), ...(error ? { error } : {}),
+  }));
+  return {
+    ok: worst.status === 'delivered', status: worst.status, reason: worst.reason,
+    durationMs: Math.max(...outcomes.map((o) => o.durationMs)), logs: batchRunLogs(outcomes, onBatch), events, onBatch,
+    ...(worst.error ? { error: withStack(worst.error) } : {}),
+  };
+}
+
+function filterNote(filter: ReturnType<typeof compileFilter>, event: SegmentEvent | SegmentEvent[]): string | null {
+  if (!Array.isArray(event)) return filter.matches(event) ? null : `the function's filter ${filter.source} does not match this event: the engine would not deliver it`;
+  const unmatched = event.flatMap((e, i) => (filter.matches(e) ? [] : [i]));
+  return unmatched.length === 0 ? null : `the function's filter ${filter.source} does not match event${unmatched.length > 1 ? 's' : ''} ${unmatched.join(', ')}: the engine would not deliver ${unmatched.length > 1 ? 'them' : 'it'}`;
 }
 
 function elapsed(since: number): number {

@@ -40,11 +40,29 @@ function RequestRow({ request, index }: { request: OutboundRequest; index: numbe
   </tr>`;
 }
 
+/** A batch's events, in order: each one's fate, and what onBatch returned for it or the error it reported. */
+function BatchEvents({ events, onBatch }: { events: NonNullable<RunResult['events']>; onBatch: boolean }) {
+  return html`<section class="panel" aria-labelledby="batch-events-title">
+    <h3 id="batch-events-title">Events (${events.length}) <span class="muted">${onBatch ? 'one call of onBatch' : 'no onBatch: each event through its handler'}</span></h3>
+    <table class="rows batch-events">
+      <thead><tr><th>#</th><th>messageId</th><th>status</th><th>error or return</th></tr></thead>
+      <tbody>${events.map((e, i) => html`<tr key=${i}>
+        <td data-label="#">${i}</td>
+        <td data-label="messageId" class="wrap"><code>${e.messageId}</code></td>
+        <td data-label="status"><${StatusBadge} status=${e.status} />${e.reason ? html` <span class="muted">(${e.reason})</span>` : null}</td>
+        <td data-label="error or return" class="wrap">${e.error ? html`<strong class="error-class">${e.error.name}</strong>: ${e.error.message}`
+          : html`<code>${e.result === undefined ? 'undefined' : JSON.stringify(e.result)}</code>`}</td>
+      </tr>`)}</tbody>
+    </table>
+  </section>`;
+}
+
 export function RunResultView({ result }: { result: RunResult }) {
   return html`<section class="run-result" aria-labelledby="run-result-title" aria-live="polite">
     <h3 id="run-result-title" tabindex="-1">Result <${StatusBadge} status=${result.status} />${result.reason ? html` <span class="muted">(${result.reason})</span>` : null} <span class="muted">${formatMs(result.durationMs)}${result.network ? ` · ${result.network === 'stub' ? 'stubbed network' : 'real network'}` : ''}</span></h3>
     ${result.filterNote ? html`<p class="note">${result.filterNote}</p>` : null}
-    ${result.error ? html`<${ErrorPanel} error=${result.error} />` : html`<section class="panel" aria-labelledby="callback-return-title">
+    ${result.events ? html`<${BatchEvents} events=${result.events} onBatch=${result.onBatch === true} />` : null}
+    ${result.error ? html`<${ErrorPanel} error=${result.error} />` : result.events ? null : html`<section class="panel" aria-labelledby="callback-return-title">
       <h3 id="callback-return-title">Callback Return</h3>
       <pre class="code" data-testid="callback-return">${pretty(result.result)}</pre>
     </section>`}

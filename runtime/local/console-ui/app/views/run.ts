@@ -1,5 +1,5 @@
 /**
- * Run: one event through a function, as Segment's editor does. An event editor prefilled with a sample of each
+ * Run: one event (or a batch: a JSON array of events) through a function, as Segment's editor does. An event editor prefilled with a sample of each
  * type or a recent real event, settings with per-run overrides, the network choice, then the result below.
  */
 import { html } from 'htm/preact';
@@ -27,7 +27,7 @@ function eventOf(samples: SamplesBody, choice: string): SegmentEvent | null {
 function parseEvent(text: string): object {
   let event: unknown;
   try { event = JSON.parse(text); } catch (err) { throw new Error(`The event is not valid JSON: ${(err as Error).message}`); }
-  if (typeof event !== 'object' || event === null || Array.isArray(event)) throw new Error('The event must be a JSON object');
+  if (typeof event !== 'object' || event === null) throw new Error('The event must be a JSON object, or an array of events (a batch)');
   return event;
 }
 
@@ -113,7 +113,7 @@ export function RunView({ fn }: { fn: string | null }) {
           <${ErrorBox} message=${samples.error && `Samples: ${samples.error}`} />
           ${samples.data ? html`<${EventPicker} samples=${samples.data} choice=${choice} onChoose=${choose} />` : samples.loading ? html`<${Loading} what="samples" />` : null}
           <div class="field editor">
-            <label for="event-json">Event JSON</label>
+            <label for="event-json">Event JSON <span class="muted">(an array of events tests a batch)</span></label>
             <textarea id="event-json" class="code-input" rows="18" spellcheck=${false} value=${eventText ?? ''}
               onInput=${(e: Event) => setEventText((e.target as HTMLTextAreaElement).value)}></textarea>
           </div>
