@@ -121,6 +121,7 @@ test('Run of a batch (a JSON array of events): each event\'s fate in a table, th
   await seeText(rows.nth(1), 'EventNotSupported: identify is not sent to the shop');
   await seeText(rows.nth(2), 'delivered');
   await seeText(page.locator('#run-result-title'), 'discarded');
+  await seeText(page.locator('#run-error-title'), 'of event 1 (run-batch-1)');
   await seeText(page.getByTestId('log-output'), '[2] sending Order Completed');
   await seeCount(page.locator('.run-result table.rows:not(.batch-events) tbody tr'), 2);
   expect(await page.content()).not.toContain(SHOP_API_KEY);

@@ -75,7 +75,13 @@ describe('a batch (a JSON array of events, as Segment\'s editor takes)', () => {
   return events.map((e) => e.properties.fail ? { status: 503, errormessage: 'bulk API busy' } : { id: e.messageId });
 }`,
     });
-    await waitFor('bulk loaded', () => fx.engine.functions().includes('bulk'), 10_000);
+    writeFunction(fx.project.functionsDir, 'throws', {
+      code: `async function onTrack(event) {
+  await new Promise((resolve) => setTimeout(resolve, event.properties.wait));
+  throw new Error(event.properties.message);
+}`,
+    });
+    await waitFor('bulk and throws loaded', () => ['bulk', 'throws'].every((f) => fx.engine.functions().includes(f)), 10_000);
   });
 
   test('goes to onBatch once: each event\'s fate in order, the worst as the Run\'s status, the batch\'s log once', async () => {
@@ -100,6 +106,16 @@ describe('a batch (a JSON array of events, as Segment\'s editor takes)', () => {
     expect(json.logs.some((line: string) => line.startsWith('[0] '))).toBe(true);
     expect(json.logs.some((line: string) => line.startsWith('[1] '))).toBe(true);
     expect(JSON.stringify(json)).not.toContain(SECRET);
+  });
+
+  test('the error shown is the first failed event\'s; its stack only when it was the last throw (else another event\'s stack would show)', async () => {
+    const run = async (waits: number[]) => (await api(fx.engine, '/api/functions/throws/run', {
+      body: { event: waits.map((wait, i) => ({ ...track({ wait, message: `thrown by ${i}` }), messageId: `t-${i}` })) },
+    })).json;
+    const lastThrowFirst = await run([40, 0]);
+    expect(lastThrowFirst.error).toMatchObject({ message: 'thrown by 0', stack: [expect.objectContaining({ file: 'functions/throws/index.js', line: 3 })] });
+    const lastThrowOther = await run([0, 40]);
+    expect(lastThrowOther.error).toEqual({ name: 'Error', message: 'thrown by 0', stack: [] });
   });
 
   test('an empty batch, or one with an invalid event, is refused with the event\'s index', async () => {

@@ -84,8 +84,11 @@ export async function executeRun(input: RunInput): Promise<RunResult> {
   } catch (err) {
     return { ...base, ...loadFailure(err, redact, input.rootDir, elapsed(started)) };
   }
+  // The stack is the last throw's; in a batch, that may be another event's error than the one shown: then none.
   const withStack = (error: OutcomeError): NonNullable<RunResult['error']> => {
-    const frames = frameMapper(source, input.rootDir).frames(stackOf(thrown));
+    const last = thrown === undefined ? null : describeThrown(thrown);
+    const same = last !== null && redact(last.name) === error.name && redact(last.message) === error.message;
+    const frames = same ? frameMapper(source, input.rootDir).frames(stackOf(thrown)) : [];
     return { ...error, stack: redactDeep(frames, redact) as StackFrame[] };
   };
   try {

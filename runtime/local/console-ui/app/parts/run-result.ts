@@ -6,9 +6,9 @@ import { StatusBadge } from './status-badge';
 
 const frameText = (f: StackFrame) => `${f.file}:${f.line}:${f.column}`;
 
-function ErrorPanel({ error }: { error: NonNullable<RunResult['error']> }) {
+function ErrorPanel({ error, of }: { error: NonNullable<RunResult['error']>; of?: string }) {
   return html`<section class="panel panel-bad" aria-labelledby="run-error-title">
-    <h3 id="run-error-title">Error</h3>
+    <h3 id="run-error-title">Error${of ? html` <span class="muted">of ${of}</span>` : null}</h3>
     <p class="error-message"><strong class="error-class">${error.name}</strong>: ${error.message}</p>
     ${error.stack.length > 0 ? html`<ol class="stack" aria-label="Stack, in your function's file">
       ${error.stack.map((f) => html`<li><code class="location">${frameText(f)}</code>${f.fn ? html` <span class="muted">in ${f.fn}</span>` : null}</li>`)}
@@ -57,12 +57,18 @@ function BatchEvents({ events, onBatch }: { events: NonNullable<RunResult['event
   </section>`;
 }
 
+/** In a batch, the event whose error the Run shows (the first with the Run's status). */
+function erroredEvent(result: RunResult): string | undefined {
+  const index = result.events?.findIndex((e) => e.error && e.status === result.status) ?? -1;
+  return index < 0 ? undefined : `event ${index} (${result.events![index].messageId})`;
+}
+
 export function RunResultView({ result }: { result: RunResult }) {
   return html`<section class="run-result" aria-labelledby="run-result-title" aria-live="polite">
     <h3 id="run-result-title" tabindex="-1">Result <${StatusBadge} status=${result.status} />${result.reason ? html` <span class="muted">(${result.reason})</span>` : null} <span class="muted">${formatMs(result.durationMs)}${result.network ? ` · ${result.network === 'stub' ? 'stubbed network' : 'real network'}` : ''}</span></h3>
     ${result.filterNote ? html`<p class="note">${result.filterNote}</p>` : null}
     ${result.events ? html`<${BatchEvents} events=${result.events} onBatch=${result.onBatch === true} />` : null}
-    ${result.error ? html`<${ErrorPanel} error=${result.error} />` : result.events ? null : html`<section class="panel" aria-labelledby="callback-return-title">
+    ${result.error ? html`<${ErrorPanel} error=${result.error} of=${erroredEvent(result)} />` : result.events ? null : html`<section class="panel" aria-labelledby="callback-return-title">
       <h3 id="callback-return-title">Callback Return</h3>
       <pre class="code" data-testid="callback-return">${pretty(result.result)}</pre>
     </section>`}
