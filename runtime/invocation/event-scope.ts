@@ -1,8 +1,8 @@
 /**
  * The per-event (or per-load) context, found through AsyncLocalStorage by the sandbox's `console`
  * and `fetch`: console output lands in that event's log buffer, and the event's timeout aborts its
- * in-flight fetches. The AbortController is created only when the event actually fetches with a signal of its
- * own (or times out); other fetches get a lighter FetchAbortSignal each.
+ * in-flight fetches. Each fetch gets a light FetchAbortSignal of its own (a signal the function passes is followed
+ * into it, sandbox/fetch.ts).
  *
  * When the handler is done, an answer whose body it left unread is dropped (`end`): node-fetch reads only ~64 KB of
  * a body nobody reads, and its connection then stayed open, one per event, until the destination closed it.
@@ -29,13 +29,8 @@ export class EventScope {
     this.logs = new LogBuffer(redact);
   }
 
-  get signal(): AbortSignal {
-    this.controller ??= new AbortController();
-    return this.controller.signal;
-  }
-
   /**
-   * The event's abort for one fetch without a signal of its own, in the cheaper form node-fetch takes
+   * The event's abort for one fetch, in the cheaper form node-fetch takes
    * (fetch-abort-signal.ts); the caller sets `answered` when its response is handed to the handler.
    */
   requestSignal(): ScopedRequest {

@@ -2,9 +2,8 @@
  * An event's abort signal in the form node-fetch 2 takes, without Node's EventTarget. node-fetch only checks that
  * the signal's constructor is named `AbortSignal` (its isAbortSignal), reads `aborted`, and adds then removes one
  * 'abort' listener per request; with Node's AbortController that cost ~25 µs of CPU per request, a tenth of what a
- * webhook's worker spends per event (bench/RESULTS.md, seventh session). Used for the fetches of an event whose
- * code passes no signal of its own (event-scope.ts `fetchSignal`); combining with the caller's signal still takes
- * a real one.
+ * webhook's worker spends per event (bench/RESULTS.md, seventh session). Each fetch of an event gets one
+ * (event-scope.ts `requestSignal`); a signal of the caller's own is followed into it (sandbox/fetch.ts).
  */
 type Listener = () => void;
 
@@ -12,6 +11,7 @@ export class FetchAbortSignal {
   aborted = false;
   reason: unknown = undefined;
   private listeners: Listener[] = [];
+  private onDone: Listener | undefined;
 
   /** node-fetch still listens: its request has not ended (no answer yet, or an answer whose body it has not all read). */
   get listened(): boolean {
@@ -25,7 +25,20 @@ export class FetchAbortSignal {
   removeEventListener(type: string, listener: Listener): void {
     if (type !== 'abort') return;
     const at = this.listeners.indexOf(listener);
-    if (at >= 0) this.listeners.splice(at, 1);
+    if (at < 0) return;
+    this.listeners.splice(at, 1);
+    if (this.listeners.length === 0) this.done();
+  }
+
+  /** Called once, when node-fetch no longer listens (its request and response are over) or on abort. */
+  whenDone(callback: Listener): void {
+    this.onDone = callback;
+  }
+
+  private done(): void {
+    const callback = this.onDone;
+    this.onDone = undefined;
+    callback?.();
   }
 
   /** Once: marks it aborted and calls the listeners added so far. */
@@ -33,6 +46,7 @@ export class FetchAbortSignal {
     if (this.aborted) return;
     this.aborted = true;
     this.reason = reason;
+    this.done();
     const listeners = this.listeners;
     this.listeners = [];
     for (const listener of listeners) {

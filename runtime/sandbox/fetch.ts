@@ -3,8 +3,8 @@
  * (URL objects, lower-case methods upper-cased, plain-object headers, `timeout`, `res.buffer()`,
  * `FetchError: request to <url> failed, reason: <cause>`). It is also ~2.5× cheaper per request
  * than Node's built-in fetch (undici) here (bench/RESULTS.md), which is what bounds delivery
- * throughput. Connections are kept alive (keep-alive-agents.ts). The current event's abort signal (its timeout) is
- * combined with the caller's own signal.
+ * throughput. Connections are kept alive (keep-alive-agents.ts). Each request of an event gets the event's abort
+ * (its timeout, and its unread body dropped when the handler is done); the caller's own signal is followed into it.
  */
 import nodeFetch, { Headers, Request, Response, type RequestInit } from 'node-fetch';
 import { parseRetryAfter } from '../delivery/retry-after';
@@ -31,15 +31,13 @@ async function nodeFetchCall(input: unknown, init?: CompatInit | null): Promise<
 
   const scope = currentScope();
   const ownSignal = options.signal ?? (input instanceof Request ? ((input as { signal?: AbortSignal | null }).signal ?? null) : null);
-  let eventSignal: AbortSignal | FetchAbortSignal | undefined;
+  let eventSignal: FetchAbortSignal | undefined;
   let request: ScopedRequest | undefined;
-  if (scope && ownSignal) {
-    eventSignal = scope.signal;
-    options.signal = AbortSignal.any([eventSignal, ownSignal]);
-  } else if (scope) {
+  if (scope) {
     // node-fetch takes this cheaper form as a signal (invocation/fetch-abort-signal.ts).
     request = scope.requestSignal();
     eventSignal = request.signal;
+    if (ownSignal) follow(ownSignal, eventSignal);
     options.signal = eventSignal as unknown as AbortSignal;
   }
 
@@ -58,6 +56,14 @@ async function nodeFetchCall(input: unknown, init?: CompatInit | null): Promise<
     if (eventSignal?.aborted && !ownSignal?.aborted) throw eventSignal.reason;
     throw fromNodeFetchError(err);
   }
+}
+
+/** The caller's signal aborts the request too; its listener goes when the request is over, so a long-lived signal collects none. */
+function follow(own: AbortSignal, signal: FetchAbortSignal): void {
+  if (own.aborted) return signal.abort(own.reason);
+  const forward = () => signal.abort(own.reason);
+  own.addEventListener('abort', forward, { once: true });
+  signal.whenDone(() => own.removeEventListener('abort', forward));
 }
 
 interface NodeFetchError { name?: unknown; message?: unknown; type?: unknown; code?: unknown }

@@ -1,6 +1,6 @@
 /** The connections the sandbox's fetch keeps: let go before the destination closes them, never left open by an unread body. */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
+import { getEventListeners, once } from 'node:events';
 import http, { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { compatFetch } from '../../runtime/sandbox/fetch';
@@ -100,6 +100,32 @@ test('a scope that never ends (the load scope, where timers set at load fetch) d
   }
 });
 
+test("a long-lived signal of the function's own collects no listener per request; aborting it still aborts one in flight", async () => {
+  const server = createServer((req, res) => { req.resume(); req.on('end', () => { if (req.url !== '/hang') res.end('ok'); }); });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const local = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  try {
+    const own = new AbortController();
+    for (let i = 0; i < 50; i++) {
+      const scope = new EventScope(createRedactor([]));
+      await eventScopes.run(scope, async () => (await compatFetch(`${local}/`, { method: 'POST', body: '{}', signal: own.signal })).text());
+      scope.end();
+    }
+    expect(getEventListeners(own.signal, 'abort')).toHaveLength(0);
+
+    const scope = new EventScope(createRedactor([]));
+    const hanging = eventScopes.run(scope, () => compatFetch(`${local}/hang`, { method: 'POST', body: '{}', signal: own.signal }));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(getEventListeners(own.signal, 'abort')).toHaveLength(1);
+    own.abort();
+    await expect(hanging).rejects.toMatchObject({ name: 'AbortError' });
+    expect(getEventListeners(own.signal, 'abort')).toHaveLength(0);
+  } finally {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  }
+});
+
 describe("a response the function leaves unread (node-fetch reads ~64 KB of it)", () => {
   const tmp = new TmpFunctions();
   let server: Server;
@@ -114,7 +140,7 @@ describe("a response the function leaves unread (node-fetch reads ~64 KB of it)"
       req.on('end', () => {
         res.on('finish', () => finished.push(req.url ?? ''));
         if (req.url === '/slow') setTimeout(() => res.end('late'), 300);
-        else res.end(BIG);
+        else if (req.url !== '/never') res.end(BIG);
       });
     });
     server.on('connection', () => { opened++; });
@@ -137,6 +163,23 @@ describe("a response the function leaves unread (node-fetch reads ~64 KB of it)"
   test('is dropped with its connection when the handler is done: one open connection per event before, until the destination closed it', async () => {
     const fn = instance(`const res = await fetch(settings.url + '/big', { method: 'POST', body: '{}' }); return res.status;`);
     for (let i = 0; i < 20; i++) expect(await fn.invoke(track())).toMatchObject({ status: 'delivered', result: 200 });
+    await waitFor(async () => (await openConnections()) === 0);
+    expect(await openConnections()).toBe(0);
+  });
+
+  test("is dropped too when the function's fetch passes a signal of its own", async () => {
+    const fn = instance(`const res = await fetch(settings.url + '/big', { method: 'POST', body: '{}', signal: new AbortController().signal }); return res.status;`);
+    for (let i = 0; i < 20; i++) expect(await fn.invoke(track())).toMatchObject({ status: 'delivered', result: 200 });
+    await waitFor(async () => (await openConnections()) === 0);
+    expect(await openConnections()).toBe(0);
+  });
+
+  test("a request with a signal of the function's own is still ended by the event's timeout", async () => {
+    const fn = tmp.instance({
+      'function.json': { settings: { url: { type: 'string' } }, timeoutSeconds: 0.2 },
+      'index.js': `async function onTrack(event, settings) {\n  const res = await fetch(settings.url + '/never', { method: 'POST', body: '{}', signal: new AbortController().signal });\n  return res.status;\n}`,
+    }, { url: base });
+    expect(await fn.invoke(track())).toMatchObject({ status: 'retry', reason: 'timeout', error: { name: 'TimeoutError' } });
     await waitFor(async () => (await openConnections()) === 0);
     expect(await openConnections()).toBe(0);
   });
