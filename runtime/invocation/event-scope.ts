@@ -12,7 +12,7 @@ import { FetchAbortSignal } from './fetch-abort-signal';
 import { LogBuffer } from './log-capture';
 import type { Redactor } from '../settings/redact';
 
-/** One fetch without a signal of its own: its abort, and whether its response has reached the handler. */
+/** One fetch of the event: its abort, and whether its response has reached the handler. */
 export interface ScopedRequest { signal: FetchAbortSignal; answered: boolean }
 
 export class EventScope {
