@@ -27,15 +27,16 @@ export class FetchAbortSignal {
     const at = this.listeners.indexOf(listener);
     if (at < 0) return;
     this.listeners.splice(at, 1);
-    if (this.listeners.length === 0) this.done();
+    if (this.listeners.length === 0) this.release();
   }
 
-  /** Called once, when node-fetch no longer listens (its request and response are over) or on abort. */
+  /** Called once: when node-fetch no longer listens (its request and response are over), on abort, or on release. */
   whenDone(callback: Listener): void {
     this.onDone = callback;
   }
 
-  private done(): void {
+  /** The request is over (also when node-fetch failed before it listened). */
+  release(): void {
     const callback = this.onDone;
     this.onDone = undefined;
     callback?.();
@@ -46,7 +47,7 @@ export class FetchAbortSignal {
     if (this.aborted) return;
     this.aborted = true;
     this.reason = reason;
-    this.done();
+    this.release();
     const listeners = this.listeners;
     this.listeners = [];
     for (const listener of listeners) {

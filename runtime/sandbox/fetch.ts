@@ -51,6 +51,7 @@ async function nodeFetchCall(input: unknown, init?: CompatInit | null): Promise<
     }
     return response;
   } catch (err) {
+    eventSignal?.release();
     if (scope) scope.lastFetchFailed = true;
     // The event timed out: say so (node-fetch would only say "The user aborted a request.").
     if (eventSignal?.aborted && !ownSignal?.aborted) throw eventSignal.reason;

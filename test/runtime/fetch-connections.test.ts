@@ -112,6 +112,10 @@ test("a long-lived signal of the function's own collects no listener per request
       scope.end();
     }
     expect(getEventListeners(own.signal, 'abort')).toHaveLength(0);
+    for (const bad of ['not a url', 'http://127.0.0.1:1/']) {
+      await expect(eventScopes.run(new EventScope(createRedactor([])), () => compatFetch(bad, { signal: own.signal }))).rejects.toThrow();
+    }
+    expect(getEventListeners(own.signal, 'abort')).toHaveLength(0);
 
     const scope = new EventScope(createRedactor([]));
     const hanging = eventScopes.run(scope, () => compatFetch(`${local}/hang`, { method: 'POST', body: '{}', signal: own.signal }));
