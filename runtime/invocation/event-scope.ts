@@ -17,7 +17,8 @@ export interface ScopedRequest { signal: FetchAbortSignal; answered: boolean }
 
 export class EventScope {
   readonly logs: LogBuffer;
-  private controller: AbortController | undefined;
+  /** Set once the event is aborted (its timeout): a fetch it starts afterwards is aborted at once. */
+  private abortedWith: { reason: unknown } | undefined;
   private requests: ScopedRequest[] | undefined;
   private compactAt = 64;
   /** Retry-After (ms) of the event's last fetch response if it was a 429 or 503, else null. */
@@ -35,8 +36,8 @@ export class EventScope {
    */
   requestSignal(): ScopedRequest {
     const request: ScopedRequest = { signal: new FetchAbortSignal(), answered: false };
-    if (this.controller?.signal.aborted) {
-      request.signal.abort(this.controller.signal.reason);
+    if (this.abortedWith) {
+      request.signal.abort(this.abortedWith.reason);
     } else {
       this.requests ??= [];
       // A scope that never ends (the load scope, where timers set at load run) forgets the requests that are over,
@@ -52,8 +53,7 @@ export class EventScope {
 
   /** Abort in-flight fetches, and any fetch the handler still starts afterwards. */
   abort(reason: unknown): void {
-    this.controller ??= new AbortController();
-    this.controller.abort(reason);
+    this.abortedWith ??= { reason };
     for (const { signal } of this.requests ?? []) signal.abort(reason);
     this.requests = undefined;
   }
