@@ -1,5 +1,5 @@
 /** Loading a function folder: functions/<name>/ with function.json (optional) and index.js|index.ts. */
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, statSync, type Dirent } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { FunctionConfigError } from '../api/errors';
 import { NAME_PATTERN, readFunctionConfig } from './config';
@@ -37,9 +37,23 @@ export function readFunctionFolder(dir: string): FunctionDefinition[] {
 /** Every subfolder holding an index.js or index.ts, sorted by name, expanded into its instances. A missing folder has none. */
 export function discoverFunctions(functionsDir: string): FunctionDefinition[] {
   if (!existsSync(functionsDir)) return [];
-  return readdirSync(functionsDir, { withFileTypes: true })
-    .filter((entry) => entry.isDirectory() && SOURCE_FILES.some((f) => existsSync(join(functionsDir, entry.name, f))))
-    .map((entry) => entry.name)
+  return subfolderNames(functionsDir)
+    .filter((name) => SOURCE_FILES.some((f) => existsSync(join(functionsDir, name, f))))
     .sort()
     .flatMap((name) => readFunctionFolder(join(functionsDir, name)));
+}
+
+/** The folders of `dir`, a link to a folder included (a function folder shared by linking it into functions/). */
+export function subfolderNames(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).filter((entry) => isFolder(dir, entry)).map((entry) => entry.name);
+}
+
+function isFolder(dir: string, entry: Dirent): boolean {
+  if (entry.isDirectory()) return true;
+  if (!entry.isSymbolicLink()) return false;
+  try {
+    return statSync(join(dir, entry.name)).isDirectory();
+  } catch {
+    return false; // a dangling link
+  }
 }

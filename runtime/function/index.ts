@@ -15,7 +15,7 @@
 export {
   DEFAULT_SETTINGS, NAME_PATTERN, parseFunctionConfig, readFunctionConfig, type FunctionConfig, type InstanceConfig, type RetryConfig, type SettingSpec,
 } from './config';
-export { discoverFunctions, readFunctionDefinition, readFunctionFolder, type DefinitionInstance, type FunctionDefinition } from './definition';
+export { discoverFunctions, subfolderNames, readFunctionDefinition, readFunctionFolder, type DefinitionInstance, type FunctionDefinition } from './definition';
 export { expandInstances } from './instances';
 export { INSTANCE_SEPARATOR, instanceFunctionName, isAddressedBy, parseFunctionName, resolveFunctionTarget } from './names';
 export { codeVersion, VERSION_LENGTH } from './version';

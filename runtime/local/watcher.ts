@@ -2,8 +2,9 @@
  * Hot reload: watch the functions folder (folders added/removed) and each function folder (files
  * saved), and report the function name once things settle (editors write in several steps).
  */
-import { watch, readdirSync, type FSWatcher } from 'node:fs';
+import { watch, type FSWatcher } from 'node:fs';
 import { join } from 'node:path';
+import { subfolderNames } from '../function';
 
 const DEBOUNCE_MS = 150;
 
@@ -49,7 +50,7 @@ export function watchFunctions(functionsDir: string, onChange: (name: string) =>
     if (filename) changed(filename.split(/[\\/]/)[0]);
   });
   try {
-    for (const entry of readdirSync(functionsDir, { withFileTypes: true })) if (entry.isDirectory()) watchDir(entry.name);
+    for (const name of subfolderNames(functionsDir)) watchDir(name);
   } catch { /* nothing to watch */ }
 
   return {

@@ -8,7 +8,7 @@
  * whose one secret is that function's own settings.
  */
 import { fork, type ChildProcess } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, realpathSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { basename, join } from 'node:path';
 import { LOCAL_SETTINGS_FILE } from '../settings/file';
@@ -46,7 +46,8 @@ function permissionFlags(reads: string[], flags: ReadonlySet<string> = process.a
   ];
 }
 
-export function launchWorker(launch: WorkerLaunch): ChildProcess {
+export function launchWorker(given: WorkerLaunch): ChildProcess {
+  const launch = { ...given, entry: realPath(given.entry), functionDir: realPath(given.functionDir) };
   const child = fork(launch.entry, [], {
     cwd: launch.functionDir,
     env: {},
@@ -67,7 +68,21 @@ export function launchWorker(launch: WorkerLaunch): ChildProcess {
   return child;
 }
 
-/** Everything the worker process may read. */
+/**
+ * The path with every symlink resolved (itself when it does not exist). Under the permission model, a path reached
+ * through a symlink needs the link granted as well as its target, and granting a linked folder would grant its
+ * settings.local.json: so the worker is started on real paths (its entry, its folder) and granted only those. A
+ * symlinked node_modules, a function folder linked into functions/, a project under a linked directory all work.
+ */
+function realPath(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    return path;
+  }
+}
+
+/** Everything the worker process may read (`launch` on real paths: launchWorker). */
 export function readablePaths(launch: Pick<WorkerLaunch, 'entry' | 'functionDir'>): string[] {
   const paths = new Set<string>([
     ...entryReadPaths(launch.entry),
@@ -85,8 +100,15 @@ export function readablePaths(launch: Pick<WorkerLaunch, 'entry' | 'functionDir'
  * gets its own settings over IPC; its worker has no reason to read the file.
  */
 function folderEntriesButLocalSettings(dir: string): string[] {
+  const localSettings = realPath(join(dir, LOCAL_SETTINGS_FILE));
   try {
-    return readdirSync(dir).filter((name) => name !== LOCAL_SETTINGS_FILE).map((name) => join(dir, name));
+    // An entry that is a link is granted with its target (both are read), unless that target is the secrets file.
+    return readdirSync(dir).filter((name) => name !== LOCAL_SETTINGS_FILE).flatMap((name) => {
+      const path = join(dir, name);
+      const target = realPath(path);
+      if (target === localSettings) return [];
+      return target === path ? [path] : [path, target];
+    });
   } catch {
     return [];
   }

@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FunctionConfigError } from '../../runtime/api/errors';
 import { discoverFunctions, readFunctionDefinition } from '../../runtime/function/definition';
@@ -91,6 +91,21 @@ describe('discoverFunctions', () => {
     writeFileSync(join(root, 'stray.js'), SCRIPT);
     expect(discoverFunctions(root).map((d) => d.name)).toEqual(['alpha', 'mid', 'zeta']);
     expect(discoverFunctions(join(tmp.root, 'nope'))).toEqual([]);
+  });
+
+  test('a link to a folder is a function folder under the link\'s name; a link to a file or to nothing is not', () => {
+    const root = join(tmp.root, 'linked-functions');
+    const outside = join(tmp.root, 'outside');
+    mkdirSync(join(outside, 'kept-elsewhere'), { recursive: true });
+    writeFileSync(join(outside, 'kept-elsewhere', 'index.js'), SCRIPT);
+    mkdirSync(join(root, 'own'), { recursive: true });
+    writeFileSync(join(root, 'own', 'index.js'), SCRIPT);
+    symlinkSync(join(outside, 'kept-elsewhere'), join(root, 'shared'));
+    symlinkSync(join(outside, 'kept-elsewhere', 'index.js'), join(root, 'file-link'));
+    symlinkSync(join(outside, 'gone'), join(root, 'dangling'));
+    const defs = discoverFunctions(root);
+    expect(defs.map((d) => d.name)).toEqual(['own', 'shared']);
+    expect(defs[1].dir).toBe(join(root, 'shared'));
   });
 });
 
