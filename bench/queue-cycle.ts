@@ -4,8 +4,8 @@
  * one run:
  *  - time-ordered, as analytics.js and analytics-node make them (`ajs-next-<ms>-<uuid>`): each new delivery record
  *    lands at the end of its table's key order;
- *  - random (a bare UUID, as the mobile SDKs send, and `ingest-<uuid>` for an event sent without one): each lands on
- *    a random page of the table, which the commit then writes whole to the WAL.
+ *  - random (a bare UUID, as the mobile SDKs send): each lands on a random page of the table, which the commit then
+ *    writes whole to the WAL. (An event sent without a messageId gets `ingest-<ms>-<uuid>`, time first, for this.)
  * The loop is the engine's: inserts in requests of 100, leases of 17 (one worker message) while up to 200 are held,
  * settles in transactions of 51 (about what the settle buffer gathers at saturation). Each round is a new database,
  * holding `stored` delivery records first (a day's records of a busy function) with the same kind of messageId;

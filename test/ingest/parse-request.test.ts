@@ -59,9 +59,10 @@ describe('routes', () => {
     expect(refused(post('/v1/track', { ...track, type: 'identify' })).body.error).toBe('"type" is "identify" but the endpoint is /v1/track');
   });
 
-  test('messageId is assigned when missing; receivedAt is the ingest time', () => {
-    const [event] = accepted(post('/v1/track', track)).events;
-    expect(event.messageId).toMatch(/^ingest-/);
+  test('messageId is assigned when missing, time first (records keyed by it are appended in order); receivedAt is the ingest time', () => {
+    const [event, other] = accepted(post('/v1/batch', { batch: [track, track] })).events;
+    expect(event.messageId).toMatch(new RegExp(`^ingest-${NOW.getTime()}-[0-9a-f-]{36}$`));
+    expect(other.messageId).not.toBe(event.messageId);
     expect(event.receivedAt).toBe(NOW.toISOString());
   });
 

@@ -37,7 +37,7 @@ describe('validateEvent', () => {
   });
 
   test('assigns a messageId when missing and keeps a given one', () => {
-    expect(accepted({ type: 'track', userId: 'u', event: 'X' }).messageId).toMatch(/^ingest-[0-9a-f-]{36}$/);
+    expect(accepted({ type: 'track', userId: 'u', event: 'X' }).messageId).toMatch(/^ingest-\d{13}-[0-9a-f-]{36}$/);
     expect(accepted({ type: 'track', userId: 'u', event: 'X', messageId: 'm-1' }).messageId).toBe('m-1');
   });
 
