@@ -1,5 +1,5 @@
 /** CPU time (user + system, ms) of another process, all its threads, from /proc (Linux). */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, readlinkSync, realpathSync } from 'node:fs';
 
 const TICK_MS = 10; // USER_HZ is 100 on Linux
 
@@ -22,14 +22,19 @@ export function childPids(pid: number): number[] {
   }
 }
 
-/** A node process (a function worker), not the engine's esbuild service. */
+/**
+ * A node process (a function worker), not the engine's esbuild service: it runs this node binary. (Its name in
+ * /proc/<pid>/comm is no guide: Node 24 names its main thread "MainThread".)
+ */
 export function isNodeProcess(pid: number): boolean {
   try {
-    return readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'node';
+    return readlinkSync(`/proc/${pid}/exe`) === NODE_BINARY;
   } catch {
     return false;
   }
 }
+
+const NODE_BINARY = realpathSync(process.execPath);
 
 /**
  * CPU time of a process and of its live descendants (the engine's function worker processes), plus what

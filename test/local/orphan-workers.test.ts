@@ -4,7 +4,7 @@
  * that still run the worker script they were listed with.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, readlinkSync, realpathSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { psCommandLine, stopOrphanedWorkers, WorkerPids } from '../../runtime/local/worker-pids';
 import type { DevProcess } from './helpers/child';
@@ -30,6 +30,7 @@ afterAll(() => {
   for (const p of projects) p.cleanup();
 });
 
+const NODE_BINARY = realpathSync(process.execPath);
 const alive = (pid: number): boolean => { try { process.kill(pid, 0); return true; } catch { return false; } };
 /** Alive and not a zombie (killed, not reaped yet by whoever adopted it). */
 const running = (pid: number): boolean => { try { return !readFileSync(`/proc/${pid}/stat`, 'utf8').includes(') Z '); } catch { return false; } };
@@ -39,7 +40,8 @@ const nodeChildren = (pid: number): number[] => {
   try {
     return readdirSync(`/proc/${pid}/task`)
       .flatMap((tid) => readFileSync(`/proc/${pid}/task/${tid}/children`, 'utf8').split(' ').filter(Boolean).map(Number))
-      .filter((child) => readFileSync(`/proc/${child}/comm`, 'utf8').trim() === 'node');
+      // Node processes (not esbuild's service) by their binary: Node 24 names its main thread, so /proc's comm says "MainThread".
+      .filter((child) => readlinkSync(`/proc/${child}/exe`) === NODE_BINARY);
   } catch {
     return []; // gone meanwhile (or no /proc)
   }
