@@ -1,8 +1,9 @@
+import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FunctionConfigError } from '../../runtime/api/errors';
 import { readFunctionDefinition } from '../../runtime/function/definition';
-import { readJsonFile } from '../../runtime/settings/json-file';
+import { jsonErrorReason, readJsonFile } from '../../runtime/settings/json-file';
 import { readLocalSettingValues } from '../../runtime/settings/local';
 import { resolveSettings, secretValues } from '../../runtime/settings/resolve';
 import { TmpFunctions } from './support/tmp-function';
@@ -113,5 +114,37 @@ describe('readJsonFile', () => {
     expect(() => readJsonFile(join(dir, 'a.json'))).toThrow(/a\.json: invalid JSON: Expected double-quoted property name in JSON at position 16/);
     expect(() => readJsonFile(join(dir, 'b.json'))).toThrow(/b\.json: invalid JSON: unexpected character$/);
     expect(() => readJsonFile(join(dir, 'c.json'))).toThrow(/c\.json: invalid JSON: Expected ',' or ']' after array element in JSON at position 13/);
+  });
+});
+
+describe('jsonErrorReason', () => {
+  const reason = (message: string) => jsonErrorReason(new SyntaxError(message));
+
+  test("V8's kind-and-position messages are kept, in Node 20's form and in Node 22's (which adds the line and column)", () => {
+    for (const message of [
+      "Expected ',' or '}' after property value in JSON at position 23",
+      "Expected ',' or '}' after property value in JSON at position 23 (line 1 column 24)",
+      "Expected ':' after property name in JSON at position 23 (line 1 column 24)",
+      'Expected double-quoted property name in JSON at position 7 (line 1 column 8)',
+      'Unterminated string in JSON at position 24 (line 1 column 25)',
+      'Unexpected end of JSON input',
+    ]) expect(reason(message)).toBe(message);
+  });
+
+  test('a message that quotes the text is not repeated', () => {
+    expect(reason('Unexpected token \'s\', ..."apiKey": sk-live-ab"... is not valid JSON')).toBe('unexpected character');
+    expect(reason("Unexpected non-whitespace character 'x' after JSON at position 3")).toBe('not valid JSON');
+    expect(reason("Expected 'x' in JSON at position 3")).toBe('not valid JSON');
+    expect(reason(' in JSON at position 3')).toBe('not valid JSON');
+  });
+
+  test('long messages are answered without exponential backtracking (in a child process, so a regression fails, not hangs)', () => {
+    // The earlier pattern, (?:[A-Za-z -]+|…)+ before " in JSON", took about a second on 22 letters and doubled with each.
+    const script = `const { jsonErrorReason } = require(${JSON.stringify(join(__dirname, '../../runtime/settings/json-file.ts'))});
+      const r = (m) => jsonErrorReason(new SyntaxError(m));
+      process.stdout.write(JSON.stringify([r('a'.repeat(60) + ' in JSON at position x'), r('Expected ' + 'word '.repeat(40) + 'in JSON at position 1 (line 1 column 2)')]));`;
+    const child = spawnSync(process.execPath, ['--import', 'tsx', '-e', script], { encoding: 'utf8', timeout: 20_000 });
+    expect(child.signal).toBeNull();
+    expect(JSON.parse(child.stdout)).toEqual(['not valid JSON', `Expected ${'word '.repeat(40)}in JSON at position 1 (line 1 column 2)`]);
   });
 });
