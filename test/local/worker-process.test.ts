@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import type { Outcome } from '../../runtime/delivery';
 import { loadAllFunctions } from '../../runtime/local/loader';
 import { workerEntry } from '../../runtime/local/worker-bundle';
-import { assertWorkerSandbox } from '../../runtime/local/worker-launch';
+import { assertWorkerSandbox, asyncContextFlags } from '../../runtime/local/worker-launch';
 import { WorkerPool, type PoolOptions, type PoolResult, type PoolTask } from '../../runtime/local/worker-pool';
 import { tempProject, writeFunction, type TempProject } from './helpers/functions';
 import { track, waitFor } from './helpers/engine';
@@ -258,6 +258,13 @@ test('workers need a Node whose permission model takes one --allow-fs-read per p
   expect(() => assertWorkerSandbox('18.20.4')).toThrow(/needs Node 20\.11/);
   for (const ok of ['20.11.0', '20.20.2', '22.13.1', '24.0.0']) expect(() => assertWorkerSandbox(ok)).not.toThrow();
   expect(() => assertWorkerSandbox()).not.toThrow();
+});
+
+test('workers keep the event scope in V8 where Node offers it: a flag on Node 22.7+, nothing on 20 (no such form) or 24+ (the default)', () => {
+  expect(asyncContextFlags(new Set(['--experimental-permission', '--experimental-async-context-frame']))).toEqual(['--experimental-async-context-frame']);
+  expect(asyncContextFlags(new Set(['--experimental-permission']))).toEqual([]);
+  expect(asyncContextFlags(new Set(['--permission', '--no-async-context-frame', '--async-context-frame']))).toEqual([]);
+  expect(asyncContextFlags()).toEqual(process.allowedNodeEnvironmentFlags.has('--experimental-async-context-frame') ? ['--experimental-async-context-frame'] : []);
 });
 
 test('a worker reports a plain Error thrown after a failed request as the destination\'s trouble (destinationFailed crosses IPC)', async () => {
